@@ -1,0 +1,1 @@
+"""Build configuration shared by the setuptools, scikit-build-core and meson-python builds."""

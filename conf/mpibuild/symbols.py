@@ -1,0 +1,249 @@
+"""The MPI symbol table (``src/mpi4py/libmpi.sym``) and what is generated from it.
+
+One line per symbol: ``SINCE KIND DECLARATION``; ``#`` starts a comment.
+
+=========  ==========================================  ======================================
+kind       declaration                                 example
+=========  ==========================================  ======================================
+``int``    ``NAME = CYTHON_TYPE`` (integer typedef)     ``2.0 int MPI_Aint = Py_ssize_t``
+``handle`` ``NAME`` (opaque handle typedef)             ``1.0 handle MPI_Comm``
+``struct`` ``NAME { TYPE FIELD; ... }``                 ``1.0 struct MPI_Status { int MPI_TAG; }``
+``fntype`` ``RET NAME(ARGS)`` (function typedef)        ``1.0 fntype void MPI_User_function(...)``
+``const``  ``NAME`` (integer constant)                  ``1.0 const MPI_ANY_TAG``
+``value``  ``TYPE NAME`` (predefined handle/object)     ``1.0 value MPI_Comm MPI_COMM_WORLD``
+``func``   ``RET NAME(ARGS)`` (routine)                 ``1.0 func int MPI_Barrier(MPI_Comm)``
+=========  ==========================================  ======================================
+
+``SINCE`` is the MPI standard version that introduced the symbol; it decides availability when
+no probe was run.  ``value`` declarations name a fallback handle in brackets when the inert value
+is not ``TYPE`` with ``_NULL`` appended, e.g. ``1.0 value MPI_Datatype MPI_INT [MPI_DATATYPE_NULL]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+KINDS = ("int", "handle", "struct", "fntype", "const", "value", "func")
+# Kinds whose absence can be compensated and which the probes test.
+PROBED_KINDS = ("int", "handle", "const", "value", "func", "fntype")
+
+_FUNC_RE = re.compile(r"^(?P<ret>[\w\s\*]+?)\s*\b(?P<name>MPI\w+)\s*\((?P<args>.*)\)$")
+_NULL_HANDLES = {
+    "MPI_Comm": "MPI_COMM_NULL",
+    "MPI_Group": "MPI_GROUP_NULL",
+    "MPI_Datatype": "MPI_DATATYPE_NULL",
+    "MPI_Op": "MPI_OP_NULL",
+    "MPI_Request": "MPI_REQUEST_NULL",
+    "MPI_Errhandler": "MPI_ERRHANDLER_NULL",
+    "MPI_Info": "MPI_INFO_NULL",
+    "MPI_Win": "MPI_WIN_NULL",
+    "MPI_File": "MPI_FILE_NULL",
+    "MPI_Message": "MPI_MESSAGE_NULL",
+    "MPI_Session": "MPI_SESSION_NULL",
+}
+
+
+class SymbolTableError(ValueError):
+    """A malformed line in the symbol table."""
+
+
+@dataclass(frozen=True)
+class Symbol:
+    since: tuple[int, int]
+    kind: str
+    name: str
+    decl: str  # the declaration text after the kind
+    ctype: str = ""  # int: cython base type; value: handle type; func/fntype: return type
+    args: tuple[str, ...] = ()  # func/fntype argument types
+    fields: tuple[tuple[str, str], ...] = ()  # struct fields (type, name)
+    fallback: str = ""  # value: the inert replacement
+
+    @property
+    def macro(self) -> str:
+        return f"PyMPI_HAVE_{self.name}"
+
+
+def _split_args(text: str) -> tuple[str, ...]:
+    text = text.strip()
+    if text in ("", "void"):
+        return ()
+    return tuple(a.strip() for a in text.split(","))
+
+
+def parse_line(line: str, lineno: int = 0) -> Symbol | None:
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        return None
+    try:
+        since_text, kind, decl = line.split(None, 2)
+        major, minor = (int(p) for p in since_text.split("."))
+    except ValueError:
+        raise SymbolTableError(f"line {lineno}: expected 'SINCE KIND DECLARATION': {line!r}") from None
+    if kind not in KINDS:
+        raise SymbolTableError(f"line {lineno}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    since = (major, minor)
+    if kind == "int":
+        name, _, base = (p.strip() for p in decl.partition("="))
+        return Symbol(since, kind, name, decl, ctype=base or "long")
+    if kind in ("handle", "const"):
+        return Symbol(since, kind, decl.strip(), decl)
+    if kind == "struct":
+        m = re.match(r"^(\w+)\s*\{(.*)\}$", decl)
+        if not m:
+            raise SymbolTableError(f"line {lineno}: struct must be 'NAME {{ TYPE FIELD; ... }}'")
+        fields = tuple(
+            tuple(f.rsplit(None, 1)) for f in (x.strip() for x in m.group(2).split(";")) if f
+        )
+        return Symbol(since, kind, m.group(1), decl, fields=fields)  # type: ignore[arg-type]
+    if kind == "value":
+        m = re.match(r"^([\w\s\*]+?)\s+(\w+)\s*(?:\[(\w+)\])?$", decl)
+        if not m:
+            raise SymbolTableError(f"line {lineno}: value must be 'TYPE NAME [FALLBACK]'")
+        ctype, name, fallback = m.group(1), m.group(2), m.group(3)
+        return Symbol(since, kind, name, decl, ctype=ctype, fallback=fallback or _NULL_HANDLES.get(ctype, "0"))
+    m = _FUNC_RE.match(decl)
+    if not m:
+        raise SymbolTableError(f"line {lineno}: {kind} must be 'RET NAME(ARGS)': {decl!r}")
+    return Symbol(since, kind, m.group("name"), decl, ctype=m.group("ret").strip(), args=_split_args(m.group("args")))
+
+
+def load(path: str | Path) -> list[Symbol]:
+    symbols: list[Symbol] = []
+    seen: set[str] = set()
+    for lineno, line in enumerate(Path(path).read_text().splitlines(), 1):
+        sym = parse_line(line, lineno)
+        if sym is None:
+            continue
+        if sym.name in seen:
+            raise SymbolTableError(f"line {lineno}: {sym.name} declared twice")
+        seen.add(sym.name)
+        symbols.append(sym)
+    return symbols
+
+
+def default_table() -> Path:
+    return Path(__file__).resolve().parents[2] / "src" / "mpi4py" / "libmpi.sym"
+
+
+# -- Cython declarations ---------------------------------------------------------------------
+
+
+def _cy_type(ctype: str) -> str:
+    return ctype.replace("const ", "")
+
+
+def emit_pxi(symbols: list[Symbol]) -> str:
+    out = [
+        "# Generated from libmpi.sym by conf/mpibuild/symbols.py -- do not edit.",
+        'cdef extern from "mpi4py/pympi.h" nogil:',
+    ]
+    for s in symbols:
+        if s.kind == "int":
+            out.append(f"    ctypedef {s.ctype} {s.name}")
+        elif s.kind == "handle":
+            out.append(f"    ctypedef struct _pympi_{s.name}_t")
+            out.append(f"    ctypedef _pympi_{s.name}_t* {s.name}")
+        elif s.kind == "struct":
+            out.append(f"    ctypedef struct {s.name}:")
+            out.extend(f"        {_cy_type(t)} {n}" for t, n in s.fields)
+        elif s.kind == "fntype":
+            out.append(f"    ctypedef {_cy_type(s.ctype)} {s.name}({', '.join(map(_cy_type, s.args))}) noexcept")
+        elif s.kind == "const":
+            out.append(f"    enum: {s.name}")
+        elif s.kind == "value":
+            out.append(f"    {_cy_type(s.ctype)} {s.name}")
+        elif s.kind == "func":
+            out.append(f"    {_cy_type(s.ctype)} {s.name}({', '.join(map(_cy_type, s.args))})")
+    return "\n".join(out) + "\n"
+
+
+# -- C fallbacks and configuration ----------------------------------------------------------
+
+
+def emit_missing_h(symbols: list[Symbol]) -> str:
+    """Replacements for every symbol whose PyMPI_HAVE_ macro is not set."""
+    out = [
+        "/* Generated from libmpi.sym by conf/mpibuild/symbols.py -- do not edit. */",
+        "#ifndef PYMPI_MISSING_H",
+        "#define PYMPI_MISSING_H",
+    ]
+    for s in symbols:
+        if s.kind not in PROBED_KINDS:
+            continue
+        out.append(f"#ifndef {s.macro}")
+        # A type may exist even when reported missing (mpi.h older than the MPI library's
+        # features): rename instead of redefining so both cases compile.
+        if s.kind == "int":
+            out.append(f"typedef long long PyMPI_{s.name};\n#define {s.name} PyMPI_{s.name}")
+        elif s.kind == "handle":
+            out.append(f"typedef void *PyMPI_{s.name};\n#define {s.name} PyMPI_{s.name}")
+        elif s.kind == "fntype":
+            out.append(f"typedef {s.ctype} (PyMPI_{s.name})({', '.join(s.args) or 'void'});")
+            out.append(f"#define {s.name} PyMPI_{s.name}")
+        elif s.kind == "const":
+            out.append(f"#undef {s.name}\n#define {s.name} (MPI_UNDEFINED)")
+        elif s.kind == "value":
+            out.append(f"#undef {s.name}\n#define {s.name} (({s.ctype})({s.fallback}))")
+        elif s.kind == "func":
+            out.append(f'#undef {s.name}\n#define {s.name}(...) PyMPI_Unavailable("{s.name}")')
+        out.append("#endif")
+    out.append("#endif /* PYMPI_MISSING_H */")
+    return "\n".join(out) + "\n"
+
+
+def emit_version_config_h(symbols: list[Symbol]) -> str:
+    """Availability decided by the standard version that ``mpi.h`` claims."""
+    out = [
+        "/* Generated from libmpi.sym: availability from MPI_VERSION/MPI_SUBVERSION. */",
+        "#ifndef PYMPI_CONFIG_H",
+        "#define PYMPI_CONFIG_H",
+        "#define PYMPI_CONFIG_SOURCE \"mpi-version\"",
+        "#define PyMPI_VERSION_GE(M, m) (MPI_VERSION > (M) || (MPI_VERSION == (M) && MPI_SUBVERSION >= (m)))",
+    ]
+    for s in symbols:
+        if s.kind not in PROBED_KINDS:
+            continue
+        major, minor = s.since
+        out.append(f"#if PyMPI_VERSION_GE({major}, {minor})\n#define {s.macro} 1\n#endif")
+    out.append("#endif /* PYMPI_CONFIG_H */")
+    return "\n".join(out) + "\n"
+
+
+def emit_probed_config_h(symbols: list[Symbol], present: set[str]) -> str:
+    """Availability measured by the CONFIGURE probes."""
+    out = [
+        "/* Generated by MPI4PY_BUILD_CONFIGURE probes -- do not edit. */",
+        "#ifndef PYMPI_CONFIG_H",
+        "#define PYMPI_CONFIG_H",
+        "#define PYMPI_CONFIG_SOURCE \"configure\"",
+    ]
+    missing = []
+    for s in symbols:
+        if s.kind not in PROBED_KINDS:
+            continue
+        if s.name in present:
+            out.append(f"#define {s.macro} 1")
+        else:
+            missing.append(s.name)
+    out.append(f"/* missing ({len(missing)}): {' '.join(missing)} */")
+    out.append("#endif /* PYMPI_CONFIG_H */")
+    return "\n".join(out) + "\n"
+
+
+def probe_snippet(s: Symbol, index: int) -> str:
+    """C code that compiles and links only if the symbol ``s`` is available."""
+    if s.kind in ("int", "handle"):
+        return f"void pympi_probe_{index}(void) {{ {s.name} v; (void)&v; }}"
+    if s.kind == "fntype":
+        return f"void pympi_probe_{index}(void) {{ {s.name} *v = 0; (void)v; }}"
+    if s.kind == "const":
+        return f"int pympi_probe_{index}(void) {{ int v = (int)({s.name}); return v; }}"
+    if s.kind == "value":
+        return f"void pympi_probe_{index}(void) {{ {s.ctype} v = {s.name}; (void)&v; }}"
+    if s.kind == "func":
+        args = ", ".join(f"({a})0" for a in s.args)
+        ret = "" if s.ctype == "void" else "(void)"
+        return f"void pympi_probe_{index}(void) {{ {ret}{s.name}({args}); }}"
+    raise ValueError(f"{s.kind} symbols are not probed")

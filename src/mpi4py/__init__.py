@@ -1,0 +1,37 @@
+"""MPI for Python: Python bindings for the Message Passing Interface."""
+
+from __future__ import annotations
+
+__version__ = "4.2.0"
+
+
+class Rc:
+    """Runtime configuration read by ``mpi4py.MPI`` when it is first imported."""
+
+    initialize: bool = True
+    threads: bool = True
+    thread_level: str = "multiple"
+    finalize: bool | None = None
+
+    def __init__(self, **kwargs: object) -> None:
+        self(**kwargs)
+
+    def __call__(self, **kwargs: object) -> None:
+        for key, value in kwargs.items():
+            if not hasattr(type(self), key):
+                raise TypeError(f"mpi4py.rc: unexpected argument {key!r}")
+            setattr(self, key, value)
+
+    def __repr__(self) -> str:
+        items = ", ".join(f"{k}={getattr(self, k)!r}" for k in vars(type(self)) if not k.startswith("_") and not callable(getattr(self, k)))
+        return f"<mpi4py.rc: {items}>"
+
+
+rc = Rc()
+
+
+def get_include() -> str:
+    """Directory with the C headers of mpi4py (for Cython/C extensions)."""
+    from os.path import dirname, join
+
+    return join(dirname(__file__), "include")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+from mpibuild import symbols
+
+
+def test_table_parses_and_names_are_unique() -> None:
+    table = symbols.load(symbols.default_table())
+    names = [s.name for s in table]
+    assert len(names) == len(set(names)) > 100
+    assert {"MPI_Comm_rank", "MPI_COMM_WORLD", "MPI_SUCCESS", "MPI_Status"} <= set(names)
+
+
+def test_func_line() -> None:
+    s = symbols.parse_line("1.0 func int MPI_Send(void*, int, MPI_Datatype, int, int, MPI_Comm)")
+    assert s is not None and s.kind == "func" and s.name == "MPI_Send" and len(s.args) == 6
+
+
+@pytest.mark.parametrize("line", ["x func int MPI_X()", "1.0 bogus MPI_X", "1.0 func nonsense", "1.0"])
+def test_bad_lines(line: str) -> None:
+    with pytest.raises(symbols.SymbolTableError):
+        symbols.parse_line(line, 3)
+
+
+def test_missing_function_becomes_named_stub() -> None:
+    s = symbols.parse_line("4.0 func int MPI_Foo(int)")
+    assert s is not None
+    text = symbols.emit_missing_h([s])
+    assert "#ifndef PyMPI_HAVE_MPI_Foo" in text
+    assert 'PyMPI_Unavailable("MPI_Foo")' in text
+
+
+def test_version_config_uses_since() -> None:
+    s = symbols.parse_line("3.1 const MPI_BAR")
+    assert s is not None
+    assert "PyMPI_VERSION_GE(3, 1)" in symbols.emit_version_config_h([s])
