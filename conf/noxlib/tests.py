@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nox
 
+from noxlib import workflows
 from noxlib.common import DIST, MPIS, TOP, build_wheel, install_mpi, install_ours, run_mpi
 
 RANKS = (1, 2, 3)
@@ -15,6 +16,7 @@ def tests(session: nox.Session, mpi: str) -> None:
     """Build against MPI from PyPI, run the unit tests, then the MPI tests with 1, 2 and 3 ranks."""
     install_mpi(session, mpi)
     session.install("pytest", "numpy")
+    session.install(*workflows.TOOLS)  # test/unit/test_workflows.py
     wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}")
     install_ours(session, wheel)
     session.chdir(TOP)
@@ -27,9 +29,10 @@ def tests(session: nox.Session, mpi: str) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over Python sources (Cython sources are checked by Cython itself)."""
+    """ruff over Python sources (Cython sources are checked by Cython itself); workflow validators."""
     session.install("ruff")
     session.run("ruff", "check", str(TOP))
+    workflows.check(session)
 
 
 @nox.session
