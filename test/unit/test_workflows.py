@@ -48,7 +48,7 @@ NOX_FLAG_OPTIONS = {"-r", "--reuse-existing-virtualenvs", "-R", "-x", "--stop-on
 
 SHELL_OPERATORS = {"&&", "||", ";", "|", "&", "(", ")", ";;"}
 SHA_PIN = re.compile(r"^\s*-?\s*uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?P<comment>\s+#.*)?$")
-REPO_PATH = re.compile(r"(?<![\w./$-])((?:conf|packaging|test|src|\.github)/[\w./*-]+)")
+REPO_PATH = re.compile(r"(?<![\w./$-])(?:\./)?((?:conf|packaging|test|src|\.github)/[\w./*-]+)")
 
 
 def load(path: Path) -> dict[str, Any]:
