@@ -65,17 +65,19 @@ def run(cmd: list[str], env: dict[str, str], timeout: int = 300) -> None:
     subprocess.run(cmd, env=env, check=True, timeout=timeout)
 
 
-def inline_smoke(package_dir: Path, version: str, env: dict[str, str], mpiexec: str) -> None:
+def inline_smoke(package_dir: Path, version: str, env: dict[str, str], mpiexec: str, expect_library: str) -> None:
     log("conf/smoke.py or mpi4py.bench not available yet: minimal inline check")
     probe = ("import mpi4py, mpi4py.MPI as M; print(mpi4py.__file__); print(mpi4py.__version__); "
              "print(M.Get_library_version().splitlines()[0])")
     out = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True, timeout=120).stdout
     print(out, end="")
-    file, got, _library = out.splitlines()[:3]
+    file, got, library = out.splitlines()[:3]
     if Path(file).resolve().parent != package_dir.resolve():
         raise SystemExit(f"test_wheel: imported mpi4py from {file}, expected {package_dir} (another mpi4py shadows the wheel)")
     if got != version:
         raise SystemExit(f"test_wheel: imported mpi4py {got}, expected {version} from the wheel")
+    if expect_library.lower() not in library.lower():
+        raise SystemExit(f"test_wheel: mpi4py.MPI runs on {library!r}, expected an MPI matching {expect_library!r}")
     run([mpiexec, "-n", "2", sys.executable, "-c", RING], env)
 
 
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += ["--expect-library", args.expect_library]
             run(cmd, env, timeout=900)
         else:
-            inline_smoke(package_dir, version, env, mpiexec)
+            inline_smoke(package_dir, version, env, mpiexec, args.expect_library)
     log(f"OK: {args.wheel.name} tested with {mpiexec}")
     return 0
 

@@ -11,7 +11,7 @@ from typing import Any
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, probe
+from mpibuild import config, gensrc, probe, reproducible
 
 TOP = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,8 @@ class BuildExtMPI(build_ext):
             ext.libraries = [*ext.libraries, *conf.libraries]
             ext.define_macros = [*ext.define_macros, *conf.define_macros]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
-            ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args]
+            ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args,
+                                      *reproducible.compile_args(cc.compiler_type, TOP)]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
         _log("compiling mpi4py.MPI")
         super().build_extensions()
