@@ -96,7 +96,13 @@ class BuildExtMPI(build_ext):
 
 
 def setup_arguments() -> dict[str, Any]:
-    return {
-        "ext_modules": [Extension("mpi4py.MPI", sources=["src/mpi4py/MPI.pyx"])],
-        "cmdclass": {"build_ext": BuildExtMPI},
-    }
+    from mpibuild import pysabi
+
+    minimum = pysabi.requested()  # MPI4PY_BUILD_PYSABI: limited API, one cpXY-abi3 wheel
+    ext = Extension("mpi4py.MPI", sources=["src/mpi4py/MPI.pyx"], py_limited_api=minimum is not None,
+                    define_macros=pysabi.macros(minimum) if minimum else [])
+    args: dict[str, Any] = {"ext_modules": [ext], "cmdclass": {"build_ext": BuildExtMPI}}
+    if minimum:
+        _log(f"{pysabi.VARIABLE}: limited API build, wheel tag {pysabi.tag(minimum)}-abi3")
+        args["options"] = {"bdist_wheel": {"py_limited_api": pysabi.tag(minimum)}}
+    return args
