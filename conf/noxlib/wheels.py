@@ -10,6 +10,8 @@
 - macOS/Windows: cibuildwheel on the host.
 
 Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py).
+With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
+is tested on every other CPython >= X.Y found on PATH.
 Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``).
 """
 
@@ -33,7 +35,7 @@ from noxlib.common import TOP
 CIBW = TOP / "conf" / "cibw"
 WHEELHOUSE = TOP / "wheelhouse"
 WORK = TOP / "build" / "wheels"
-CIBUILDWHEEL = "cibuildwheel==4.3.3"
+CIBUILDWHEEL = "cibuildwheel[uv]==4.3.3"
 LOCAL_IMAGE = "localhost/mpi4py-manylinux:bookworm"
 LOCAL_IMAGE_PYTHON = "cp311"
 APT_NEEDS = ("podman", "runc", "debootstrap")
@@ -169,15 +171,47 @@ def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> lis
     if len(repaired) != 1:
         session.error(f"repair left {len(repaired)} wheels in {WHEELHOUSE}: {[p.name for p in repaired]}")
     log_step(session, "host: test in a fresh venv with MPICH from PyPI")
-    venv = WORK / "host-test-venv"
+    test_in_fresh_venv(session, repaired[0], sys.executable, WORK / "host-test-venv", src / "conf/cibw/test_wheel.py")
+    return repaired
+
+
+def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Path, script: Path) -> None:
+    """Install ``wheel`` by path with MPICH from PyPI into a new venv of ``python``, then run test_wheel.py."""
     if venv.exists():
         shutil.rmtree(venv)
-    session.run(sys.executable, "-m", "venv", str(venv), external=True)
+    session.run(python, "-m", "venv", str(venv), external=True)
     py = venv_python(venv)
     session.run(py, "-m", "pip", "install", "-q", "mpich", *CHECK_TOOLS, external=True)
-    session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(repaired[0]), external=True)
-    session.run(py, str(src / "conf/cibw/test_wheel.py"), "--expect-library", "MPICH", str(repaired[0]), external=True)
-    return repaired
+    session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel), external=True)
+    session.run(py, str(script), "--expect-library", "MPICH", str(wheel), external=True)
+
+
+def find_cpython(minor: int) -> str | None:
+    """A working, GIL-enabled CPython 3.<minor>: on PATH, or one of pyenv's versions."""
+    candidates = [shutil.which(f"python3.{minor}")]
+    candidates += sorted(map(str, (Path.home() / ".pyenv" / "versions").glob(f"3.{minor}.*/bin/python3.{minor}")))
+    probe = f"import sys, sysconfig; sys.exit(sys.version_info[:2] != (3, {minor}) or bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+    for python in filter(None, candidates):
+        if subprocess.run([python, "-c", probe], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+def abi3_cross_test(session: nox.Session, wheels_built: list[Path]) -> list[str]:
+    """An abi3 wheel must also work on the other CPythons of this machine (>= its minimum)."""
+    tested = []
+    for wheel in (w for w in wheels_built if "-abi3-" in w.name):
+        minimum = int(wheel.name.split("-")[2][3:])  # cp310 -> 10
+        for minor in range(minimum, 16):
+            python = find_cpython(minor) if minor != sys.version_info[1] else None
+            if python is None:
+                continue
+            log_step(session, f"abi3: {wheel.name} on Python 3.{minor}")
+            test_in_fresh_venv(session, wheel, python, WORK / f"abi3-venv-3{minor}", CIBW / "test_wheel.py")
+            tested.append(f"3.{minor}")
+        if not tested:
+            session.error(f"{wheel.name}: no other CPython >= 3.{minimum} found (python3.X on PATH) to prove the abi3 wheel")
+    return tested
 
 
 def cibuildwheel_env(session: nox.Session, engine: str, env: dict[str, str]) -> dict[str, str]:
@@ -239,6 +273,12 @@ def wheels(session: nox.Session) -> None:
 
     log_step(session, "check every wheel on the host")
     session.run("python", str(CIBW / "check_wheel.py"), *map(str, wheels_built))
+    if any("-abi3-" in w.name for w in wheels_built):
+        session.install("abi3audit")
+        session.run("abi3audit", "--strict", "--verbose", *map(str, wheels_built))
+        start = time.monotonic()
+        tested = abi3_cross_test(session, wheels_built)
+        timings[f"abi3 tests on Python {', '.join(tested)}"] = time.monotonic() - start
     for wheel in wheels_built:
         session.log(f"wheels: {wheel.name}  {wheel.stat().st_size} bytes  sha256={sha256(wheel)}")
     session.log(f"wheels: sdist {sdist.name}  sha256={sha256(sdist)}")
