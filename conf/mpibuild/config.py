@@ -95,6 +95,15 @@ def format_value(key: str, value: object) -> str:
     return " ".join(value)  # type: ignore[arg-type]
 
 
+CONFIGURE_VAR = "MPI4PY_BUILD_CONFIGURE"
+OFF_WORDS = ("", "0", "false", "no", "off")
+
+
+def configure_requested(environ: Mapping[str, str] | None = None) -> bool:
+    """MPI4PY_BUILD_CONFIGURE: any non-empty value except 0/false/no/off (case-insensitive)."""
+    return (os.environ if environ is None else environ).get(CONFIGURE_VAR, "").strip().lower() not in OFF_WORDS
+
+
 # -- small parsers ---------------------------------------------------------------------------
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,14 +14,6 @@ from mpibuild import config, gensrc, probe, record, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
-
-
-OFF_WORDS = ("", "0", "false", "no", "off")
-
-
-def configure_requested(environ: Mapping[str, str] | None = None) -> bool:
-    """MPI4PY_BUILD_CONFIGURE: any non-empty value except 0/false/no/off (case-insensitive)."""
-    return (os.environ if environ is None else environ).get("MPI4PY_BUILD_CONFIGURE", "").strip().lower() not in OFF_WORDS
 
 
 def _log(message: str) -> None:
@@ -56,7 +46,7 @@ class BuildExtMPI(build_ext):
         gendir = Path(self.build_temp).resolve() / "gensrc"
         table = symbols.load(symbols.default_table())
         present = missing = None
-        if configure_requested():
+        if config.configure_requested():
             stats = probe.ProbeStats()
             _log(f"MPI4PY_BUILD_CONFIGURE: probing the MPI symbols of {symbols.default_table().name} ...")
             present = probe.probe_symbols(conf, table, stats=stats)
