@@ -297,3 +297,21 @@ def test_record_round_trips_through_the_cfg_reader(env: dict[str, str], tmp_path
     again = resolve({**env, "MPICFG": str(written)})
     for key in config.KNOWN_KEYS:
         assert getattr(again, key) == getattr(first, key), key
+
+
+def test_sample_mpi_cfg_documents_every_key_with_valid_examples(env: dict[str, str]) -> None:
+    import configparser
+    import re
+
+    sample = Path(__file__).resolve().parents[2] / "mpi.cfg"
+    text = sample.read_text()
+    for key in config.KNOWN_KEYS:
+        assert re.search(rf"^# {key}\s", text, re.M), f"mpi.cfg does not document {key}"
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    assert {"mpi", "mpich", "openmpi", "intelmpi", "msmpi"} <= set(parser.sections())
+    for section in parser.sections():
+        conf = resolve({**env, "MPICFG": f"{sample}:{section}"})  # commented examples: parses, changes nothing
+        assert conf.origin("mpicc") == "PATH"
+    examples = re.findall(r"^# ([a-z_]+) =", text, re.M)
+    assert examples and set(examples) <= set(config.KNOWN_KEYS)
