@@ -36,11 +36,11 @@ class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
             conf = config.resolve(warn=lambda m: _log(f"warning: {m}"))
-            _log("MPI settings:\n" + conf.describe())
             start = time.monotonic()
-            probe.check_hello(conf)
+            probe.check_hello(conf)  # its error message shows the settings
         except config.ConfigError as exc:
             _fail(str(exc))
+        _log("MPI settings:\n" + conf.describe())
         _log(f"MPI hello program compiled and linked ({time.monotonic() - start:.1f} s)")
 
         gendir = Path(self.build_temp).resolve() / "gensrc"
