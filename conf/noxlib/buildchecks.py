@@ -16,4 +16,4 @@ def build_checks(session: nox.Session) -> None:
     install_mpi(session, "mpich")
     session.install("pip", "pytest", "Cython>=3.0", "setuptools>=64", "wheel")
     session.chdir(TOP)
-    session.run("python", "-m", "pytest", "-rP", "-p", "no:cacheprovider", "test/build", *session.posargs, env=mpiexec_env())
+    session.run("python", "-m", "pytest", "-rP", "--durations=0", "-p", "no:cacheprovider", "test/build", *session.posargs, env=mpiexec_env())
