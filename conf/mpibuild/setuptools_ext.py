@@ -50,6 +50,9 @@ class BuildExtMPI(build_ext):
             stats = probe.ProbeStats()
             _log(f"MPI4PY_BUILD_CONFIGURE: probing the MPI symbols of {symbols.default_table().name} ...")
             present = probe.probe_symbols(conf, table, stats=stats)
+            if not present:  # the hello program built, so this is a probe problem, not a missing MPI
+                _fail("MPI4PY_BUILD_CONFIGURE: no MPI symbol passed its probe although a hello program built; "
+                      "check extra_compile_args/define_macros, or build without MPI4PY_BUILD_CONFIGURE.")
             missing = sorted(s.name for s in table if s.kind in symbols.PROBED_KINDS and s.name not in present)
             shown = f": {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""
             _log(f"probe timing: {stats.summary()}; {len(missing)} missing{shown}")
