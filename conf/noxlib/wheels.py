@@ -7,6 +7,8 @@
 - Linux with Podman: cibuildwheel with Podman and the local image of ``nox -s build_image``
   (built on demand; no registry needed), restricted to the image's CPython;
 - Linux with neither: the very same build -> repair -> check -> test scripts on the host;
+- ``MPI4PY_CIBW_ENGINE=docker|podman|host`` forces a path (podman: installs podman/runc with
+  apt-get when missing and running as root, as CI does);
 - macOS/Windows: cibuildwheel on the host.
 
 Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py).
@@ -83,13 +85,18 @@ def ensure_apt(session: nox.Session, programs: dict[str, str]) -> None:
         session.error(f"missing {', '.join(missing)}: install them (Debian/Ubuntu: sudo apt-get install -y {' '.join(missing)})")
 
 
+_PODMAN_OK: list[bool] = []
+
+
 def setup_podman(session: nox.Session) -> bool:
-    """Podman configured for this kind of machine (runc, no default ulimits) and answering."""
-    if shutil.which("podman") is None:
-        return False
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        session.run("python", str(CIBW / "podman_setup.py"), external=False)
-    return _works("podman", "info")
+    """Podman configured for this kind of machine (runc, no default ulimits) and answering (checked once)."""
+    if not _PODMAN_OK:
+        if shutil.which("podman") is None:
+            return False
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            session.run("python", str(CIBW / "podman_setup.py"))
+        _PODMAN_OK.append(_works("podman", "info"))
+    return _PODMAN_OK[0]
 
 
 def container_engine(session: nox.Session) -> str:
@@ -97,6 +104,8 @@ def container_engine(session: nox.Session) -> str:
     forced = os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower()
     if forced not in ("", "docker", "podman", "host"):
         session.error(f"MPI4PY_CIBW_ENGINE={forced!r}: use docker, podman or host (or leave it unset to auto-detect)")
+    if forced == "podman" and sys.platform.startswith("linux"):
+        ensure_apt(session, {"podman": "podman", "runc": "runc"})
     if forced in ("", "docker") and _works("docker", "info"):
         return "docker"
     if forced in ("", "podman") and setup_podman(session):
