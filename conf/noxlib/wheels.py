@@ -79,8 +79,9 @@ def ensure_apt(session: nox.Session, programs: dict[str, str]) -> None:
     if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        session.run("apt-get", "install", "-y", "--no-install-recommends", *missing, external=True,
-                    env={"DEBIAN_FRONTEND": "noninteractive"})
+        apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", "-qq", external=True, env=apt_env)  # a fresh machine has no lists
+        session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=apt_env)
     else:
         session.error(f"missing {', '.join(missing)}: install them (Debian/Ubuntu: sudo apt-get install -y {' '.join(missing)})")
 
