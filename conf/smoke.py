@@ -58,7 +58,7 @@ info = {
     "version": mpi4py.__version__,
     "mpi_file": MPI.__file__,
     "mpi_version": "%d.%d" % MPI.Get_version(),
-    "library": MPI.Get_library_version().strip(),
+    "library": MPI.Get_library_version().strip("\x00 \n"),
 }
 vendor = getattr(MPI, "get_vendor", None)
 if vendor is not None:
@@ -128,7 +128,7 @@ def resolve_program(command: str, option: str, env: dict[str, str]) -> list[str]
     return [found, *words[1:]]
 
 
-def run(cmd: Sequence[str], env: dict[str, str], timeout: float, shown: Sequence[str] | None = None) -> Result:
+def run(cmd: Sequence[str], env: dict[str, str], timeout: float, shown: Sequence[str] | None = None, quiet: bool = False) -> Result:
     """Run ``cmd`` in its own process group; on timeout kill the whole group (mpiexec and its ranks)."""
     log("$ " + " ".join(shlex.quote(c) for c in (shown or cmd)))
     start = time.monotonic()
@@ -142,7 +142,8 @@ def run(cmd: Sequence[str], env: dict[str, str], timeout: float, shown: Sequence
         sys.stdout.write(_indent(output))
         raise SmokeFailure(f"timed out after {timeout:g} s (raise it with --timeout): {' '.join(cmd)}") from None
     seconds = time.monotonic() - start
-    sys.stdout.write(_indent(output))
+    if not quiet or proc.returncode != 0:
+        sys.stdout.write(_indent(output))
     sys.stdout.flush()
     return Result(proc.returncode, output, seconds)
 
@@ -175,7 +176,7 @@ def same_or_under(path: str, prefix: str) -> bool:
 
 
 def check_import(python: list[str], env: dict[str, str], args: argparse.Namespace) -> dict[str, object]:
-    result = run([*python, "-c", PROBE], env, args.timeout, shown=[*python, "-c", "<import probe>"])
+    result = run([*python, "-c", PROBE], env, args.timeout, shown=[*python, "-c", "<import probe>"], quiet=True)
     check_ok(result, "importing mpi4py.MPI")
     lines = [line for line in result.output.splitlines() if line.startswith("SMOKE-INFO ")]
     if not lines:
