@@ -6,7 +6,7 @@ Checks, in order, and stops at the first failure (exit status 1; 2 for bad argum
 1. the interpreter imports ``mpi4py`` and ``mpi4py.MPI`` from the expected place and with the
    expected version (``--expect-path``, ``--expect-version``), and links the expected MPI
    library (``--expect-library``, a substring of ``MPI.Get_library_version()``);
-2. ``python -m mpi4py --mpi-library`` works (when the installed mpi4py has a command line);
+2. ``python -m mpi4py --version`` agrees, and ``--mpi-library`` names an existing library file;
 3. ``mpiexec -n N python -m mpi4py.bench helloworld`` greets from every rank;
 4. ``mpiexec -n N python -m mpi4py.bench ringtest`` completes.
 
@@ -201,13 +201,20 @@ def check_import(python: list[str], env: dict[str, str], args: argparse.Namespac
 
 
 def check_cli(python: list[str], env: dict[str, str], args: argparse.Namespace, info: dict[str, object]) -> None:
+    """The command line reports the same version, and the MPI library it loads exists."""
     if not info.get("has_cli"):
-        log("skip: this mpi4py has no command line (mpi4py/__main__.py)")
-        return
+        raise SmokeFailure("this mpi4py has no command line (mpi4py/__main__.py is missing): incomplete install?")
+    result = run([*python, "-m", "mpi4py", "--version"], env, args.timeout)
+    check_ok(result, "python -m mpi4py --version")
+    if result.output.strip() != f"mpi4py {info['version']}":
+        raise SmokeFailure(f"python -m mpi4py --version printed {result.output.strip()!r}, expected 'mpi4py {info['version']}'")
     result = run([*python, "-m", "mpi4py", "--mpi-library"], env, args.timeout)
     check_ok(result, "python -m mpi4py --mpi-library")
-    if not result.output.strip():
-        raise SmokeFailure("python -m mpi4py --mpi-library printed nothing")
+    lines = result.output.strip().splitlines()
+    path = lines[-1].strip() if lines else ""
+    if not (os.path.isabs(path) and os.path.exists(path)):
+        raise SmokeFailure(f"python -m mpi4py --mpi-library printed {path!r}, expected the path of an existing MPI library")
+    log(f"MPI library {path}")
 
 
 def check_helloworld(launch: list[str], env: dict[str, str], args: argparse.Namespace) -> None:

@@ -46,6 +46,17 @@ else:
     sys.exit(f"unknown command {command}")
 """
 
+FAKE_MAIN = """
+import os, sys
+if sys.argv[1:] == ["--version"]:
+    import mpi4py
+    print("mpi4py", os.environ.get("FAKE_CLI_VERSION", mpi4py.__version__))
+elif sys.argv[1:] == ["--mpi-library"]:
+    print(os.environ.get("FAKE_LIBMPI", os.path.join(os.path.dirname(__file__), "libmpi.so.40")))
+else:
+    sys.exit(2)
+"""
+
 FAKE_MPIEXEC = """
 import os, subprocess, sys
 args = sys.argv[1:]
@@ -63,6 +74,8 @@ def fake(tmp_path: Path) -> dict[str, Path]:
     (pkg / "__init__.py").write_text('__version__ = "4.2.0"\n')
     (pkg / "MPI.py").write_text(textwrap.dedent(FAKE_MPI))
     (pkg / "bench.py").write_text(textwrap.dedent(FAKE_BENCH))
+    (pkg / "__main__.py").write_text(textwrap.dedent(FAKE_MAIN))
+    (pkg / "libmpi.so.40").write_bytes(b"")
     launcher = tmp_path / "bin" / "mpiexec"
     launcher.parent.mkdir()
     launcher.write_text(f"#!{sys.executable}\n" + textwrap.dedent(FAKE_MPIEXEC))
@@ -84,7 +97,7 @@ def test_passes_and_reports(fake: dict[str, Path]) -> None:
     assert "mpi4py      4.2.0 from " + str(fake["pkg"]) in r.stdout
     assert "library     Open MPI v4.1.4" in r.stdout
     assert "I am process 1 of 2" in r.stdout
-    assert "skip: this mpi4py has no command line" in r.stdout
+    assert f"MPI library {fake['pkg'] / 'libmpi.so.40'}" in r.stdout
     assert r.stdout.rstrip().splitlines()[-1].startswith("smoke: OK: mpi4py 4.2.0 with 2 ranks")
 
 
@@ -103,6 +116,8 @@ def test_three_ranks(fake: dict[str, Path]) -> None:
         ([], {"FAKE_FAIL": "helloworld"}, "helloworld exited with status 3"),
         ([], {"FAKE_FAIL": "ringtest"}, "ringtest exited with status 3"),
         ([], {"FAKE_SILENT_RANK": "1"}, "saw 1 greeting(s) from ranks [0]"),
+        ([], {"FAKE_CLI_VERSION": "4.1.6"}, "python -m mpi4py --version printed 'mpi4py 4.1.6', expected 'mpi4py 4.2.0'"),
+        ([], {"FAKE_LIBMPI": "/nonexistent/libmpi.so.12"}, "printed '/nonexistent/libmpi.so.12', expected the path of an existing"),
     ],
 )
 def test_failures(fake: dict[str, Path], args: list[str], env: dict[str, str], message: str) -> None:
@@ -135,13 +150,15 @@ def test_timeout_kills_the_ranks(fake: dict[str, Path], tmp_path: Path) -> None:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower(), pid
 
 
-def test_cli_is_run_when_present(fake: dict[str, Path]) -> None:
-    (fake["pkg"] / "__main__.py").write_text("import sys\nprint('Open MPI v4.1.4') if '--mpi-library' in sys.argv else sys.exit(2)\n")
-    assert smoke(fake).returncode == 0
+def test_cli_is_required(fake: dict[str, Path]) -> None:
     (fake["pkg"] / "__main__.py").write_text("import sys\nsys.exit(2)\n")
     r = smoke(fake)
     assert r.returncode == 1
-    assert "python -m mpi4py --mpi-library exited with status 2" in r.stdout
+    assert "python -m mpi4py --version exited with status 2" in r.stdout
+    (fake["pkg"] / "__main__.py").unlink()
+    r = smoke(fake)
+    assert r.returncode == 1
+    assert "FAILED at step 'cli': this mpi4py has no command line" in r.stdout
 
 
 def test_env_option_reaches_children(fake: dict[str, Path]) -> None:
