@@ -8,7 +8,6 @@ miss (CI does); without it they stop and name the packages. Artifacts land in bu
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import nox
 
 from noxlib.common import DIST, TOP
+from noxlib.distro import debian_changelog_version, parse_unmet_build_depends, project_version, spec_version
 
 PACKAGING = TOP / "packaging"
 SMOKE = TOP / "conf" / "smoke.py"
@@ -31,15 +31,6 @@ DEB_TOOLS = ("dpkg-dev", "lintian", "apt")
 # Debian packages that provide the same (system Python with setuptools/pip/pytest, both MPIs).
 RPM_TOOLS = ("rpm", "rpmlint", "cpio", "gcc", "python3-dev", "python3-setuptools", "python3-pip", "python3-pytest",
              "cython3", "libmpich-dev", "mpich", "libopenmpi-dev", "openmpi-bin")
-
-
-def project_version() -> str:
-    """``__version__`` of src/mpi4py/__init__.py: the one version source of every channel."""
-    text = (TOP / "src" / "mpi4py" / "__init__.py").read_text()
-    match = re.search(r'^__version__ = "([^"]+)"$', text, flags=re.MULTILINE)
-    if not match:
-        raise RuntimeError("src/mpi4py/__init__.py has no line like: __version__ = \"X.Y.Z\"")
-    return match.group(1)
 
 
 def system_env(**extra: str) -> dict[str, str]:
@@ -125,25 +116,10 @@ DEB_PACKAGE = "python3-mpi4py"
 DEB_SITE = "/usr/lib/python3/dist-packages/mpi4py"
 
 
-def debian_changelog_version(changelog: Path) -> str:
-    """Upstream part of the version on the first line: ``mpi4py (4.2.0-1) unstable; ...`` -> 4.2.0."""
-    first = changelog.read_text().splitlines()[0]
-    match = re.match(r"^\S+ \((?:\d+:)?([^)]+)-[^-)]+\) ", first)
-    if not match:
-        raise ValueError(f"{changelog}: first line {first!r} is not 'mpi4py (VERSION-REVISION) DIST; urgency=...'")
-    return match.group(1)
-
-
 def unmet_build_depends(tree: Path) -> list[str]:
     """debian/control's Build-Depends that are not installed, as apt package names."""
     result = subprocess.run(["dpkg-checkbuilddeps"], cwd=tree, capture_output=True, text=True, env=system_env())
-    if result.returncode == 0:
-        return []
-    match = re.search(r"Unmet build dependencies: (.*)", result.stderr)
-    if not match:
-        raise RuntimeError(f"dpkg-checkbuilddeps failed: {result.stderr.strip()}")
-    # "python3-pytest python3-numpy (>= 1:1.20)" -> package names only.
-    return re.findall(r"([a-z0-9][a-z0-9+.-]+)(?:\s*\([^)]*\))?(?:\s*\|[^ ]+)*", match.group(1))
+    return [] if result.returncode == 0 else parse_unmet_build_depends(result.stderr)
 
 
 def installed_version(package: str) -> str | None:
@@ -222,13 +198,6 @@ RPM_MPIS = {  # MPI -> (Debian launcher, text expected in MPI.Get_library_versio
     "mpich": ("/usr/bin/mpiexec.mpich", "MPICH"),
     "openmpi": ("/usr/bin/mpiexec.openmpi", "Open MPI"),
 }
-
-
-def spec_version(spec: Path) -> str:
-    match = re.search(r"^Version:\s*(\S+)\s*$", spec.read_text(), flags=re.MULTILINE)
-    if not match:
-        raise ValueError(f"{spec}: no 'Version:' line")
-    return match.group(1)
 
 
 def find_or_build_sdist(session: nox.Session, version: str, outdir: Path) -> Path:
