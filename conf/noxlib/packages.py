@@ -69,6 +69,9 @@ def ensure_apt(session: nox.Session, names: Sequence[str], why: str) -> None:
     if os.geteuid() != 0:
         session.error(f"{why}: cannot install {' '.join(missing)} without root; run: sudo {command}")
     session.log(f"installing apt packages: {' '.join(missing)}")
+    lists = Path("/var/lib/apt/lists")
+    if not any(lists.glob("*_Packages*")):  # a fresh machine or container: no package lists yet
+        session.run("apt-get", "update", "-q", *APT_OPTIONS, external=True, env=system_env(), include_outer_env=False)
     session.run("apt-get", "install", "-y", "-q", *APT_OPTIONS, *missing, external=True,
                 env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
 
@@ -171,21 +174,26 @@ def deb(session: nox.Session) -> None:
         session.error(f"{DEB_PACKAGE} {present} is installed (not this build); the session would replace and then remove it.\n"
                       f"Remove it first (apt-get remove {DEB_PACKAGE}) or run the session on a machine without it.")
     ensure_apt(session, ["apt"], "installing the .deb")
-    with timed(session, timings, "install + smoke"):
+    with timed(session, timings, "install + autopkgtests"):
         session.run("apt-get", "install", "-y", "-q", *APT_OPTIONS, "--reinstall", str(package), external=True,
                     env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
         try:
             listing = subprocess.run(["dpkg", "-L", DEB_PACKAGE], capture_output=True, text=True, check=True).stdout
             if not any(line.startswith(f"{DEB_SITE}/MPI.") and line.endswith(".so") for line in listing.splitlines()):
                 session.error(f"dpkg -L {DEB_PACKAGE} lists no {DEB_SITE}/MPI.*.so")
-            # The autopkgtest runs the shared smoke test (conf/smoke.py) on the installed package.
+            # The autopkgtests, on the installed package: the shared smoke test (conf/smoke.py),
+            # then the MPI test suite from a copy outside the source tree.
             session.run(str(tree / "debian" / "tests" / "smoke"), external=True, env=system_env(), include_outer_env=False)
+            scratch = DEB_BUILD / "autopkgtest-tmp"
+            clean_dir(scratch)
+            session.run(str(tree / "debian" / "tests" / "mpi-tests"), external=True,
+                        env=system_env(AUTOPKGTEST_TMP=str(scratch)), include_outer_env=False)
         finally:
             session.run("apt-get", "remove", "-y", "-q", *APT_OPTIONS, "--purge", DEB_PACKAGE, external=True,
                         env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
     if installed_version(DEB_PACKAGE) is not None:
         session.error(f"{DEB_PACKAGE} is still installed after apt-get remove")
-    session.log(f"{package.name}: built, lintian clean of errors, installed, smoke test passed, removed")
+    session.log(f"{package.name}: built, lintian clean of errors, installed, autopkgtests (smoke, mpi-tests) passed, removed")
     report_timings(session, timings)
 
 
