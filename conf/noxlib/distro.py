@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 TOP = Path(__file__).resolve().parents[2]
@@ -59,3 +61,13 @@ def parse_unmet_build_depends(stderr: str) -> list[str]:
         else:
             names.append(token.split(":")[0])  # drop :any / :native
     return names
+
+
+def missing_apt_packages(names: Sequence[str]) -> list[str]:
+    """Those of ``names`` that dpkg does not list as installed."""
+    missing = []
+    for name in names:
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
+        if result.returncode != 0 or "install ok installed" not in result.stdout:
+            missing.append(name)
+    return missing

@@ -18,7 +18,13 @@ from pathlib import Path
 import nox
 
 from noxlib.common import DIST, TOP
-from noxlib.distro import debian_changelog_version, parse_unmet_build_depends, project_version, spec_version
+from noxlib.distro import (
+    debian_changelog_version,
+    missing_apt_packages,
+    parse_unmet_build_depends,
+    project_version,
+    spec_version,
+)
 
 PACKAGING = TOP / "packaging"
 SMOKE = TOP / "conf" / "smoke.py"
@@ -44,15 +50,6 @@ def system_env(**extra: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- apt
-
-
-def missing_apt_packages(names: Sequence[str]) -> list[str]:
-    missing = []
-    for name in names:
-        result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
-        if result.returncode != 0 or "install ok installed" not in result.stdout:
-            missing.append(name)
-    return missing
 
 
 def ensure_apt(session: nox.Session, names: Sequence[str], why: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,12 @@ def test_unmet_build_depends() -> None:
     assert distro.parse_unmet_build_depends(message) == ["python3-pytest", "python3-numpy", "libfoo-dev", "python3", "mpi-default-dev"]
     with pytest.raises(ValueError, match="not a dpkg-checkbuilddeps message"):
         distro.parse_unmet_build_depends("dpkg-checkbuilddeps: error: cannot read debian/control")
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="not a Debian machine (dpkg-query)")
+def test_missing_apt_packages() -> None:
+    # dpkg itself is always installed on Debian; the other name cannot exist (uppercase is invalid).
+    assert distro.missing_apt_packages(["dpkg", "NO-SUCH-PACKAGE", "dpkg"]) == ["NO-SUCH-PACKAGE"]
 
 
 def test_license_line_is_one_the_distro_builds_handle() -> None:
