@@ -35,8 +35,8 @@ APT_OPTIONS = ("-o", "DPkg::Lock::Timeout=600", "-o", "APT::Install-Recommends=f
 DEB_TOOLS = ("dpkg-dev", "lintian", "apt")
 # What `nox -s rpm` runs; the spec's BuildRequires are Fedora names, so here they are mapped to
 # Debian packages that provide the same (system Python with setuptools/pip/pytest, both MPIs).
-RPM_TOOLS = ("rpm", "rpmlint", "cpio", "gcc", "python3-dev", "python3-setuptools", "python3-pip", "python3-pytest",
-             "cython3", "libmpich-dev", "mpich", "libopenmpi-dev", "openmpi-bin")
+RPM_TOOLS = ("rpm", "rpmlint", "cpio", "file", "gcc", "make", "python3-dev", "python3-setuptools", "python3-pip",
+             "python3-pytest", "python3-numpy", "cython3", "libmpich-dev", "mpich", "libopenmpi-dev", "openmpi-bin")
 
 
 def system_env(**extra: str) -> dict[str, str]:
