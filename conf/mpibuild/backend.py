@@ -16,7 +16,7 @@ from typing import Any
 
 CYTHON = "Cython>=3.0"
 BACKENDS: dict[str, tuple[str, list[str]]] = {
-    "setuptools": ("setuptools.build_meta", ["setuptools>=64"]),
+    "setuptools": ("setuptools.build_meta", ["setuptools>=77"]),
     "scikit-build-core": ("scikit_build_core.build", ["scikit-build-core>=0.10"]),
     "meson-python": ("mesonpy", ["meson-python>=0.15"]),
 }
