@@ -86,10 +86,10 @@ def build_mpi(workdir: Path, variant: str) -> Path:
     return abi_cfg(prefix, cfg) if variant == "mpiabi" else cfg
 
 
-def build_one(src: Path, workdir: Path, variant: str, isolation: bool) -> Path:
+def build_one(workdir: Path, variant: str, isolation: bool) -> Path:
+    """Build ``variant`` from its source copy ``workdir/src-<variant>`` (see ``sync_tree``)."""
     cfg = build_mpi(workdir, variant)
     tree = workdir / f"src-{variant}"
-    sync_tree(src, tree)
     out = workdir / "wheels" / variant
     if out.exists():
         shutil.rmtree(out)
@@ -123,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--variants: unknown {', '.join(bad) or '(none given)'}; choose from {', '.join(POSIX_VARIANTS)}")
     src = args.src.resolve()
     workdir = args.workdir.resolve()
-    results = [(v, build_one(src, workdir, v, args.isolation)) for v in variants]
+    for variant in variants:  # one snapshot of the sources for every variant, before any build starts
+        sync_tree(src, workdir / f"src-{variant}")
+    results = [(v, build_one(workdir, v, args.isolation)) for v in variants]
     for variant, wheel in results:
         print(f"{variant}={wheel}", flush=True)
     return 0

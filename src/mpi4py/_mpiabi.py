@@ -295,10 +295,6 @@ def split_paths(value: str, platform: str) -> list[str]:
 # -- the selection ------------------------------------------------------------------------------
 
 
-class NoMPIError(ImportError):
-    """No usable MPI library for any variant of this mpi4py."""
-
-
 @dataclass
 class Choice:
     variant: str
@@ -427,7 +423,7 @@ class Selector:
                 self.system.add_dll_directory(os.path.dirname(path))
             self.note(f"  selected variant {abi!r}: {path} ({shown})")
             return Choice(abi, path, version, cand.where, self.variants[abi])
-        raise NoMPIError(self.message(forced))
+        raise ImportError(self.message(forced), name=f"{PACKAGE}.MPI")
 
     def message(self, forced: str | None) -> str:
         supported = ", ".join(f"{v} ({DESCRIPTION[v]})" for v in sorted(self.variants))
@@ -495,7 +491,7 @@ selected: Choice | None = None
 
 
 def select(package_dir: str) -> Choice:
-    """Find the MPI library and the variant for it (once per process); raises NoMPIError."""
+    """Find the MPI library and the variant for it (once per process); ImportError if none fits."""
     global selected
     if selected is None:
         variants = variant_modules(package_dir)
