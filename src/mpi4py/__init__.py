@@ -126,7 +126,7 @@ class _MPIImportHook:
                         better = _mpiabi.load_failure(exc, dirname(__file__))
                         if better is None:
                             raise
-                        raise better from exc
+                        raise better from None  # the loader's error is part of the message
 
             spec.loader = ExplainingLoader(spec.loader.name, spec.loader.path)
         return spec

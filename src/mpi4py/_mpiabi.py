@@ -37,7 +37,7 @@ ABI_VAR = "MPI4PY_MPIABI"
 TRACE_VAR = "MPI4PY_TRACE_ABI"
 VARIANTS = ("mpich", "openmpi", "mpiabi", "msmpi", "impi")
 DESCRIPTION = {
-    "mpich": "MPICH ABI (MPICH, Intel MPI, MVAPICH, Cray MPICH)",
+    "mpich": "MPICH ABI: MPICH, Intel MPI, MVAPICH, Cray MPICH",
     "openmpi": "Open MPI ABI",
     "mpiabi": "MPI-5 standard ABI",
     "msmpi": "Microsoft MPI",
@@ -426,7 +426,7 @@ class Selector:
         raise ImportError(self.message(forced), name=f"{PACKAGE}.MPI")
 
     def message(self, forced: str | None) -> str:
-        supported = ", ".join(f"{v} ({DESCRIPTION[v]})" for v in sorted(self.variants))
+        supported = ", ".join(f"{v} ({DESCRIPTION[v]})" for v in VARIANTS if v in self.variants)
         lines = [f"mpi4py: no usable MPI library found (this mpi4py supports: {supported})."]
         if forced:
             lines.append(f"{ABI_VAR}={forced} restricts the search to the {DESCRIPTION[forced]}.")
@@ -505,7 +505,10 @@ def select(package_dir: str) -> Choice:
 def find_spec(fullname: str, package_dir: str) -> Any:
     from importlib.util import spec_from_file_location
 
-    choice = select(package_dir)
+    try:
+        choice = select(package_dir)
+    except ImportError as exc:  # one message, without the frames of the search
+        raise ImportError(str(exc), name=fullname) from None
     return spec_from_file_location(fullname, choice.module)
 
 
