@@ -419,8 +419,9 @@ class Selector:
                 continue
             path = cand.path if full else self.system.path_of(lib, cand.path)
             self.system.open(cand.path, True)  # promote to RTLD_GLOBAL: the extension resolves MPI_* from it
-            if self.platform == "win32" and os.path.dirname(path):
-                self.system.add_dll_directory(os.path.dirname(path))
+            folder = path[:max(path.rfind("/"), path.rfind("\\"), 0)]
+            if self.platform == "win32" and folder:  # the variant's import table names the DLL: let Windows find it
+                self.system.add_dll_directory(folder)
             self.note(f"  selected variant {abi!r}: {path} ({shown})")
             return Choice(abi, path, version, cand.where, self.variants[abi])
         raise ImportError(self.message(forced), name=f"{PACKAGE}.MPI")

@@ -285,3 +285,85 @@ def test_variant_modules(tmp_path: Path) -> None:
     (tmp_path / "_abi" / "mpiabi").mkdir()  # no module for this Python
     found = abi.variant_modules(str(tmp_path))
     assert sorted(found) == ["mpich", "openmpi"]
+
+
+# -- the real System class on Windows and macOS, with ctypes/os faked ------------------------
+
+
+class FakeKernel32:
+    """GetModuleHandleW/GetModuleFileNameW for a process where impi.dll is loaded."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.GetModuleHandleW = self._handle
+        self.GetModuleFileNameW = self._filename
+
+    @staticmethod
+    def _handle(name: str) -> int:
+        return 0x1000 if name == "impi.dll" else 0
+
+    @staticmethod
+    def _filename(handle: object, buf: Any, size: int) -> int:
+        buf.value = "C:\\oneAPI\\mpi\\latest\\bin\\impi.dll"
+        return len(buf.value)
+
+
+def test_system_windows_loaded_and_dll_directories(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+    import os
+
+    monkeypatch.setattr(ctypes, "WinDLL", FakeKernel32, raising=False)
+    added: list[str] = []
+    monkeypatch.setattr(os, "add_dll_directory", lambda path: added.append(path) or path, raising=False)
+    system = abi.System("win32")
+    assert system.loaded() == ["C:\\oneAPI\\mpi\\latest\\bin\\impi.dll"]
+    system.add_dll_directory("C:\\oneAPI\\mpi\\latest\\bin")
+    assert added == ["C:\\oneAPI\\mpi\\latest\\bin"] and system.dll_dirs == ["C:\\oneAPI\\mpi\\latest\\bin"]
+
+
+def test_system_windows_already_loaded_impi_is_selected(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    monkeypatch.setattr(ctypes, "WinDLL", FakeKernel32, raising=False)
+
+    class Loads(abi.System):
+        def open(self, path: str, global_: bool) -> Any:
+            return FakeLib(path)
+
+        def version(self, lib: Any) -> str:
+            return INTEL
+
+        def isfile(self, path: str) -> bool:
+            return path.endswith("impi.dll")
+
+        def realpath(self, path: str) -> str:
+            return path
+
+        def add_dll_directory(self, path: str) -> None:
+            self.dll_dirs.append(path)
+
+    system = Loads("win32")
+    choice = abi.Selector(WIN, environ={}, system=system, roots=[]).select()
+    assert (choice.variant, choice.where) == ("impi", "already loaded")
+    assert system.dll_dirs == ["C:\\oneAPI\\mpi\\latest\\bin"]
+
+
+def test_system_macos_loaded_images(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    images = [b"/usr/lib/libSystem.B.dylib", b"/opt/homebrew/lib/libmpi.40.dylib"]
+
+    class Func:
+        def __init__(self, impl: Any) -> None:
+            self.impl = impl
+
+        def __call__(self, *args: Any) -> Any:
+            return self.impl(*args)
+
+    class FakeLibSystem:
+        def __init__(self, name: object) -> None:
+            assert name is None
+            self._dyld_image_count = Func(lambda: len(images))
+            self._dyld_get_image_name = Func(lambda i: images[i])
+
+    monkeypatch.setattr(ctypes, "CDLL", FakeLibSystem)
+    assert abi.System("darwin").loaded() == ["/usr/lib/libSystem.B.dylib", "/opt/homebrew/lib/libmpi.40.dylib"]
