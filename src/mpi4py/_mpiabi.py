@@ -399,6 +399,12 @@ class Selector:
                 else:
                     self.note(f"  not found by the loader: {cand.path}")
                 continue
+            if not full:  # found by the loader: skip it if that file was already tried under its path
+                real = self.system.realpath(self.system.path_of(lib, cand.path))
+                if real in tried:
+                    self.system.close(lib)
+                    continue
+                tried.add(real)
             version = self.system.version(lib)
             version_abi = abi_of_version(version, self.platform)
             # The standard ABI, Open MPI and the Windows DLLs are told by their file names; an MPICH-ABI

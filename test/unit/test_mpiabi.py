@@ -367,3 +367,12 @@ def test_system_macos_loaded_images(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ctypes, "CDLL", FakeLibSystem)
     assert abi.System("darwin").loaded() == ["/usr/lib/libSystem.B.dylib", "/opt/homebrew/lib/libmpi.40.dylib"]
+
+
+def test_library_found_twice_is_tried_once() -> None:
+    system = FakeSystem("linux", {"/venv/lib/libmpi.so.12": MPICH}, loader={"libmpi.so.12": "/venv/lib/libmpi.so.12"})
+    with pytest.raises(ImportError) as info:
+        select(system, variants={"openmpi": ALL["openmpi"]})
+    assert str(info.value).count("this mpi4py has no mpich variant") == 1
+    assert system.opened == [("/venv/lib/libmpi.so.12", False)] * 2  # by path, then by the loader (closed at once)
+    assert system.closed == ["/venv/lib/libmpi.so.12"] * 2
