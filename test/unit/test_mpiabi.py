@@ -376,3 +376,12 @@ def test_library_found_twice_is_tried_once() -> None:
     assert str(info.value).count("this mpi4py has no mpich variant") == 1
     assert system.opened == [("/venv/lib/libmpi.so.12", False)] * 2  # by path, then by the loader (closed at once)
     assert system.closed == ["/venv/lib/libmpi.so.12"] * 2
+
+
+@pytest.mark.parametrize(("value", "on"), [("1", True), ("yes", True), ("", False), ("0", False), ("off", False)])
+def test_trace_variable(value: str, on: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    trace = abi.tracer({"MPI4PY_TRACE_ABI": value})
+    assert (trace is not None) == on
+    if trace is not None:
+        trace("hello")
+        assert capsys.readouterr().err == "# mpi4py: hello\n"
