@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, probe, record, reproducible, symbols
+from mpibuild import config, gensrc, mpiabi, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -35,7 +35,8 @@ def _replace_driver(command: list[str], driver: list[str]) -> list[str]:
 class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
-            conf = config.resolve(warn=lambda m: _log(f"warning: {m}"))
+            variant = mpiabi.requested()  # MPI4PY_BUILD_MPIABI: one variant of the merged wheel
+            conf = config.resolve(mpiabi.build_environ(variant), warn=lambda m: _log(f"warning: {m}"))
             start = time.monotonic()
             probe.check_hello(conf)  # its error message shows the settings
         except config.ConfigError as exc:
@@ -59,6 +60,10 @@ class BuildExtMPI(build_ext):
         gensrc.generate(gendir, present=present)
         facts = probe.header_facts(conf, gendir, INCLUDE)
         _log(f"mpi.h: family {facts.get('abi_family', 'unknown')}, MPI standard {facts.get('std_version', 'unknown')}")
+        try:
+            mpiabi.check_family(variant, facts)
+        except config.ConfigError as exc:
+            _fail(str(exc))
 
         # Objects built against another MPI (or other settings) must not be reused.
         fingerprint = repr((conf, sorted(present) if present is not None else None))
@@ -87,6 +92,8 @@ class BuildExtMPI(build_ext):
         super().build_extensions()
 
         build = record.build_items(conf, "setuptools", facts, "configure" if present is not None else "mpi-version", missing)
+        if variant:
+            build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
 
