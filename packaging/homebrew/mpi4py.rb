@@ -3,7 +3,7 @@ class Mpi4py < Formula
   homepage "https://github.com/mpi4py/mpi4py"
   # url and sha256 are written by `nox -s recipes` (conf/release/sync.py) from the built sdist.
   url "https://files.pythonhosted.org/packages/source/m/mpi4py/mpi4py-4.2.0.tar.gz"
-  sha256 "0000000000000000000000000000000000000000000000000000000000000000"
+  sha256 "3106b1ef9a2cf8c82a13ce078fc862c5e8cfc9dd4dd117a5a794e581c4e6b27e"
   license "BSD-3-Clause"
 
   depends_on "cython" => :build
@@ -18,7 +18,7 @@ class Mpi4py < Formula
   def install
     # Cython is keg-only in libexec; put it where the build (no isolation, no index) imports it from.
     ENV.prepend_path "PYTHONPATH", Formula["cython"].opt_libexec/Language::Python.site_packages(python3)
-    ENV["MPI4PY_BUILD_MPICC"] = Formula["open-mpi"].opt_bin/"mpicc"
+    ENV["MPI4PY_BUILD_MPICC"] = (Formula["open-mpi"].opt_bin/"mpicc").to_s
     system python3, "-m", "pip", "install", *std_pip_args, "."
     # The smoke test every mpi4py channel runs (from the sdist); `test do` uses it.
     pkgshare.install "conf/smoke.py"
