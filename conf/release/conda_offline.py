@@ -95,9 +95,13 @@ def unpack_sdist(sdist: Path, dest: Path) -> Path:
 def stage_build(item: Rendered, host: Path, src_dir: Path, work: Path) -> list[str]:
     """Run build.sh into the host prefix; return the new files (relative to the prefix)."""
     before = snapshot(host)
+    script = item.recipe["build"].get("script", {})
+    if script.get("interpreter") != "bash" or not script.get("file"):
+        raise OfflineError(f"{item.label}: expected build.script to be a bash file, got {script}")
     build_sh = work / "build_script.sh"
-    shutil.copy2(RECIPE_DIR / "build.sh", build_sh)
+    shutil.copy2(RECIPE_DIR / script["file"], build_sh)
     env = dict(os.environ)
+    env.update({k: str(v) for k, v in script.get("env", {}).items()})
     env.update(
         PREFIX=str(host),
         PYTHON=str(host / BIN / "python"),
@@ -105,7 +109,6 @@ def stage_build(item: Rendered, host: Path, src_dir: Path, work: Path) -> list[s
         PKG_NAME=item.recipe["package"]["name"],
         PKG_VERSION=str(item.recipe["package"]["version"]),
         PKG_BUILDNUM=str(item.recipe["build"].get("number", 0)),
-        mpi=item.variant["mpi"],
         PATH=f"{host / BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         PIP_NO_INDEX="1",
     )

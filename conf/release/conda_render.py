@@ -105,6 +105,13 @@ def check_variant(item: Rendered) -> list[str]:
     if not re.fullmatch(rf"py3\d+h[0-9a-f]+_{mpi}_\d+", string):
         problems.append(f"{item.label}: build string {string!r} does not look like py3XXh<hash>_{mpi}_<n>")
 
+    script = build.get("script", {})
+    want = "bld.bat" if item.platform.startswith("win") else "build.sh"
+    if script.get("file") != want or not (RECIPE_DIR / want).is_file():
+        problems.append(f"{item.label}: build script should be {want} from the recipe directory, got {script.get('file')!r}")
+    if script.get("env", {}).get("MPI4PY_CONDA_MPI") != mpi:
+        problems.append(f"{item.label}: build script env MPI4PY_CONDA_MPI should be {mpi!r}, got {script.get('env')}")
+
     reqs = item.recipe.get("requirements", {})
     host = [str(s) for s in reqs.get("host", [])]
     run = [str(s) for s in reqs.get("run", [])]

@@ -3,10 +3,10 @@ rem conda build script (Windows): build mpi4py against the variants MPI (msmpi o
 rem Neither ships an mpicc wrapper there, so write an mpi.cfg section for mpibuild to read.
 setlocal EnableExtensions
 
-if "%mpi%"=="msmpi" set MPI4PY_LIB=msmpi
-if "%mpi%"=="impi" set MPI4PY_LIB=impi
+if "%MPI4PY_CONDA_MPI%"=="msmpi" set MPI4PY_LIB=msmpi
+if "%MPI4PY_CONDA_MPI%"=="impi" set MPI4PY_LIB=impi
 if not defined MPI4PY_LIB (
-  echo bld.bat: the variant variable mpi=%mpi% is not msmpi or impi; set it in variants.yaml 1>&2
+  echo bld.bat: MPI4PY_CONDA_MPI=%MPI4PY_CONDA_MPI% is not msmpi or impi; set it in variants.yaml 1>&2
   exit /b 1
 )
 

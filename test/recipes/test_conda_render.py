@@ -76,6 +76,8 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
         ("_${{ mpi }}_${{ build_number }}", "_${{ build_number }}", "recipe.yaml", "does not look like"),
         # msmpi dropped from the Windows variants
         ("  - if: win\n    then:\n      - msmpi\n", "", "variants.yaml", "win-64: variants"),
+        # Windows would run build.sh
+        ('${{ "bld.bat" if win else "build.sh" }}', "build.sh", "recipe.yaml", "build script should be bld.bat"),
         # smoke test dropped
         ("--expect-library MPICH", "", "recipe.yaml", "expected one conf/smoke.py test with --expect-library 'MPICH'"),
     ],
