@@ -73,7 +73,7 @@ def recipes(session: nox.Session) -> None:
     sdist = ensure_sdist(session)
     session.install("pytest")
     session.run("python", str(RELEASE / "sync.py"), "--sdist", str(sdist))
-    session.run("python", str(RELEASE / "sync.py"), "--check", "--sdist", str(sdist), *session.posargs)
+    session.run("python", str(RELEASE / "sync.py"), "--check", "--require-all", "--sdist", str(sdist), *session.posargs)
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", str(TOP / "test" / "unit" / "test_recipes_sync.py"),
                 env={"MPI4PY_SDIST": str(sdist)})
 
