@@ -3,7 +3,7 @@ class Mpi4py < Formula
   homepage "https://github.com/mpi4py/mpi4py"
   # url and sha256 are written by `nox -s recipes` (conf/release/sync.py) from the built sdist.
   url "https://files.pythonhosted.org/packages/source/m/mpi4py/mpi4py-4.2.0.tar.gz"
-  sha256 "bf6a8983284e56e2e90f25c9f4912673ca187930673d17b74158ffd89801fd77"
+  sha256 "197d518014120de20a22d7596982f489d6769d49a1104f4b160b113d60175969"
   license "BSD-3-Clause"
 
   depends_on "cython" => :build
