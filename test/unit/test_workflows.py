@@ -3,8 +3,9 @@
 - every workflow validates against the GitHub workflow JSON schema (check-jsonschema's vendored copy);
 - ``zizmor --offline`` (pedantic persona) reports nothing that is not ignored inline with a reason;
 - every nox session a workflow calls exists in ``noxfile.py``, per the real ``nox --list --json``
-  (matrix values and step ``env`` are expanded first, so ``nox -s "tests(mpi='$MPI')"`` is checked
-  for each MPI of the matrix);
+  for the job's runner platform (``MPI4PY_NOX_PLATFORM=win32`` for Windows runners, so
+  ``tests(mpi='msmpi')`` is checked against the Windows session list); matrix values and step ``env``
+  are expanded first, so ``nox -s "tests(mpi='$MPI')"`` is checked for each MPI of the matrix;
 - every file of this repository a workflow step names exists;
 - the release rules: pinned actions, minimal permissions, timeouts, concurrency, trusted publishing;
 - the README links each distribution channel to the workflow job that builds it.
@@ -16,17 +17,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from noxlib.platforms import PLATFORM_VAR, PLATFORMS
 
 TOP = Path(__file__).resolve().parents[2]
 WORKFLOW_DIR = TOP / ".github" / "workflows"
@@ -40,6 +44,9 @@ EXPECTED_SESSIONS = {
     "wheels", "deb", "rpm", "conda", "brew", "recipes",
 }
 EXPECTED_TEST_MPIS = {"mpich", "openmpi", "msmpi", "intel"}
+# Sessions of docs/architecture.md whose branches have not landed on main yet (issue 8 tracks them):
+# a workflow may call them before they exist; every other call must name a real session.
+PENDING_SESSIONS = {"build_matrix", "hardening", "bench"}
 
 # nox options a workflow may use: explicit session selection, nothing that widens it.
 NOX_SESSION_OPTIONS = {"-s", "--session", "--sessions", "-e"}
@@ -126,10 +133,24 @@ class Step:
     job: str
     shell: str
     script: str  # expanded for one matrix combination
+    platform: str  # the runner's, as nox's MPI4PY_NOX_PLATFORM spells it
 
     @property
     def where(self) -> str:
         return f"{self.workflow}: job {self.job}"
+
+
+def runner_platform(runs_on: str, in_container: bool) -> str:
+    """linux / darwin / win32 for a GitHub-hosted runner label (a job container is Linux)."""
+    label = runs_on.strip().lower()
+    assert "${{" not in label, f"runs-on {runs_on!r} must expand from the matrix"
+    if in_container or label.startswith("ubuntu"):
+        return "linux"
+    if label.startswith("macos"):
+        return "darwin"
+    if label.startswith("windows"):
+        return "win32"
+    raise AssertionError(f"runs-on {runs_on!r}: not a GitHub-hosted ubuntu-*, macos-* or windows-* label")
 
 
 def expanded_steps(name: str) -> list[Step]:
@@ -142,6 +163,7 @@ def expanded_steps(name: str) -> list[Step]:
         for combo in matrix_combinations(job):
             env = dict(top_env)
             env.update({k: substitute_expressions(str(v), combo, env) for k, v in (job.get("env") or {}).items()})
+            platform = runner_platform(substitute_expressions(str(job["runs-on"]), combo, env), "container" in job)
             for step in job.get("steps", []):
                 if "run" not in step:
                     continue
@@ -149,7 +171,7 @@ def expanded_steps(name: str) -> list[Step]:
                 step_env.update({k: substitute_expressions(str(v), combo, env) for k, v in (step.get("env") or {}).items()})
                 script = substitute_expressions(step["run"], combo, step_env)
                 script = substitute_variables(script, step_env)
-                steps.append(Step(name, job_id, step.get("shell", job_shell), script))
+                steps.append(Step(name, job_id, step.get("shell", job_shell), script, platform))
     return steps
 
 
@@ -214,6 +236,7 @@ def selected_sessions(args: list[str], where: str) -> list[str]:
 class NoxCall:
     session: str
     where: str
+    platform: str
 
 
 def nox_calls(name: str) -> list[NoxCall]:
@@ -225,7 +248,7 @@ def nox_calls(name: str) -> list[NoxCall]:
         for command in commands(step.script):
             args = nox_arguments(command)
             if args is not None:
-                calls.extend(NoxCall(s, step.where) for s in selected_sessions(args, step.where))
+                calls.extend(NoxCall(s, step.where, step.platform) for s in selected_sessions(args, step.where))
     return calls
 
 
@@ -233,14 +256,21 @@ def normalize(session: str) -> str:
     return re.sub(r"\s+", "", session).replace('"', "'")
 
 
-@pytest.fixture(scope="module")
-def nox_sessions() -> list[dict[str, Any]]:
-    """All sessions of noxfile.py, as `nox --list --json` reports them (`-k True` selects every one)."""
-    out = run(sys.executable, "-m", "nox", "--list", "--json", "-k", "True")
-    assert out.returncode == 0, f"nox --list failed:\n{out.stdout}\n{out.stderr}"
+def list_sessions(platform: str) -> list[dict[str, Any]]:
+    """All sessions of noxfile.py for ``platform``, as `nox --list --json` reports them (`-k True` selects every one)."""
+    env = {**os.environ, PLATFORM_VAR: platform}
+    out = subprocess.run([sys.executable, "-m", "nox", "--list", "--json", "-k", "True"], cwd=TOP, env=env,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, f"{PLATFORM_VAR}={platform} nox --list failed:\n{out.stdout}\n{out.stderr}"
     sessions = json.loads(out.stdout)
     assert sessions, "nox --list --json listed no session"
     return sessions
+
+
+@pytest.fixture(scope="module")
+def nox_sessions() -> dict[str, list[dict[str, Any]]]:
+    """platform -> its sessions."""
+    return {platform: list_sessions(platform) for platform in PLATFORMS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,24 +339,59 @@ def test_the_parser_sees_matrix_and_env_values() -> None:
     assert nox_arguments(["noxious", "-s", "x"]) is None
 
 
-def test_every_session_a_workflow_calls_exists(nox_sessions: list[dict[str, Any]]) -> None:
-    known = {normalize(s["session"]) for s in nox_sessions} | {normalize(s["name"]) for s in nox_sessions}
-    missing: dict[str, set[str]] = {}
+def base_name(session: str) -> str:
+    return re.sub(r"[-(].*", "", session)
+
+
+def test_every_session_a_workflow_calls_exists(nox_sessions: dict[str, list[dict[str, Any]]]) -> None:
+    known = {platform: {normalize(s["session"]) for s in found} | {normalize(s["name"]) for s in found}
+             for platform, found in nox_sessions.items()}
+    missing: dict[tuple[str, str], set[str]] = {}
+    pending: set[str] = set()
     for name in WORKFLOWS:
         for call in nox_calls(name):
-            if normalize(call.session) not in known:
-                missing.setdefault(call.session, set()).add(call.where)
-    listing = ", ".join(sorted(s["session"] for s in nox_sessions))
+            if normalize(call.session) in known[call.platform]:
+                continue
+            if base_name(call.session) in PENDING_SESSIONS:
+                pending.add(call.session)
+                continue
+            missing.setdefault((call.session, call.platform), set()).add(call.where)
+    listing = "\n".join(f"  {p}: {', '.join(sorted(s['session'] for s in found))}" for p, found in nox_sessions.items())
     assert not missing, (
-        "workflows call nox sessions that noxfile.py does not define:\n"
-        + "\n".join(f"  {session!r} (called by {'; '.join(sorted(where))})" for session, where in sorted(missing.items()))
-        + f"\nnox --list has: {listing}"
+        "workflows call nox sessions that noxfile.py does not define for the job's platform:\n"
+        + "\n".join(f"  {session!r} on {platform} (called by {'; '.join(sorted(where))})"
+                    for (session, platform), where in sorted(missing.items()))
+        + f"\nnox --list has:\n{listing}"
     )
+    if pending:
+        warnings.warn(f"workflow calls of sessions not on main yet (PENDING_SESSIONS): {', '.join(sorted(pending))}", stacklevel=1)
+
+
+def test_pending_sessions_are_architecture_sessions() -> None:
+    # Only sessions the contract promises may be pending; once one exists the exemption is moot.
+    architecture = (TOP / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for session in sorted(PENDING_SESSIONS):
+        assert f"`{session}`" in architecture, f"PENDING_SESSIONS: {session} is not a session of docs/architecture.md"
+
+
+def test_windows_jobs_are_checked_against_the_windows_sessions() -> None:
+    # The tests-windows job must resolve against MPI4PY_NOX_PLATFORM=win32 (msmpi/intel), the
+    # others against Linux/macOS (mpich/openmpi): a Windows MPI on a Linux runner is an error.
+    platforms_of = {}
+    for call in nox_calls("ci.yml"):
+        m = re.fullmatch(r"tests\(mpi='(\w+)'\)", normalize(call.session))
+        if m:
+            platforms_of.setdefault(m.group(1), set()).add(call.platform)
+    assert platforms_of == {"mpich": {"linux", "darwin"}, "openmpi": {"linux", "darwin"}, "msmpi": {"win32"}, "intel": {"win32"}}
+    assert runner_platform("windows-2025", False) == "win32"
+    assert runner_platform("ubuntu-24.04", True) == "linux"
+    with pytest.raises(AssertionError, match="not a GitHub-hosted"):
+        runner_platform("self-hosted", False)
 
 
 def test_the_workflows_cover_every_session_and_mpi() -> None:
     calls = [call for name in WORKFLOWS for call in nox_calls(name)]
-    names = {re.sub(r"[-(].*", "", call.session) for call in calls}
+    names = {base_name(call.session) for call in calls}
     assert EXPECTED_SESSIONS <= names, f"sessions no workflow calls: {sorted(EXPECTED_SESSIONS - names)}"
     test_mpis = {m.group(1) for call in calls if (m := re.fullmatch(r"tests\(mpi='(\w+)'\)", normalize(call.session)))}
     assert test_mpis == EXPECTED_TEST_MPIS, f"ci.yml tests MPIs: {sorted(test_mpis)}"
