@@ -41,7 +41,7 @@ EXPECTED_WORKFLOWS = ("ci.yml", "packages.yml", "wheels.yml")
 # offline manylinux image for machines without a registry (.ci/run); GitHub runners pull the real ones.
 EXPECTED_SESSIONS = {
     "lint", "tests", "build", "build_matrix", "build_checks", "hardening", "bench",
-    "wheels", "deb", "rpm", "conda", "brew", "recipes",
+    "wheels", "wheel_abi", "reproducible", "deb", "rpm", "conda", "brew", "recipes",
 }
 EXPECTED_TEST_MPIS = {"mpich", "openmpi", "msmpi", "intel"}
 # Sessions of docs/architecture.md whose branches have not landed on main yet (issue 8 tracks them):
@@ -452,7 +452,7 @@ def test_release_is_published_by_trusted_publishing_with_attestations() -> None:
     assert "v*" in doc["on"]["push"]["tags"]
     publish = doc["jobs"]["publish"]
     assert "refs/tags/v" in publish["if"] and "push" in publish["if"]
-    assert {"sdist", "wheels", "test-wheels"} <= set(publish["needs"])
+    assert {"sdist", "wheels", "wheel-abi", "test-wheels"} <= set(publish["needs"])
     assert publish["permissions"] == {"contents": "read", "id-token": "write", "attestations": "write"}
     assert publish["environment"]["name"] == "pypi"
     uses = [str(step.get("uses", "")).split("@")[0] for step in publish["steps"]]
@@ -481,3 +481,41 @@ def test_readme_links_each_channel_to_its_job() -> None:
         file, job = rows[channel]
         assert file in WORKFLOWS, f"README.md: {channel} links {file}, which does not exist"
         assert job in load(WORKFLOWS[file])["jobs"], f"README.md: {channel} links job {job!r}, not in {file}"
+
+
+def session_output_dirs() -> dict[str, str]:
+    """Folders (relative to the top) where the sessions leave what CI uploads, from the session modules themselves."""
+    from noxlib import abi, common, packages, wheels
+
+    folders = {"dist": common.DIST, "wheelhouse": wheels.WHEELHOUSE, "deb": packages.DEB_BUILD, "wheel_abi": abi.WORK / "wheelhouse"}
+    return {name: path.relative_to(TOP).as_posix() for name, path in folders.items()}
+
+
+def test_uploaded_artifacts_are_where_the_jobs_put_them() -> None:
+    # An upload path is either a folder a nox session writes to (per conf/noxlib), or one a run step
+    # of the same job names (rpmbuild's --define _topdir, conda build --output-folder).
+    outputs = set(session_output_dirs().values())
+    problems = []
+    for name in WORKFLOWS:
+        for job_id, job in load(WORKFLOWS[name])["jobs"].items():
+            scripts = "\n".join(str(step.get("run", "")) for step in job.get("steps", []))
+            for step in job.get("steps", []):
+                if not str(step.get("uses", "")).startswith("actions/upload-artifact@"):
+                    continue
+                for line in str(step["with"]["path"]).splitlines():
+                    path = re.sub(r"\$\{\{\s*runner\.temp\s*\}\}", "$RUNNER_TEMP", line.strip())
+                    folder = path.split("*")[0].rsplit("/", 1)[0]
+                    if folder not in outputs and folder not in scripts:
+                        problems.append(f"{name}: {job_id}: uploads {path}, but no session writes {folder} and no step names it")
+    assert not problems, "\n".join(problems)
+
+
+def test_deb_artifact_names_match_the_session() -> None:
+    from noxlib import packages
+
+    job = load(WORKFLOWS["packages.yml"])["jobs"]["deb"]
+    upload = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact@"))
+    paths = [line.strip() for line in str(upload["with"]["path"]).splitlines()]
+    assert f"{session_output_dirs()['deb']}/{packages.DEB_PACKAGE}_*.deb" in paths
+    assert any(re.search(r"nox -s deb -- --apt", str(step.get("run", ""))) for step in job["steps"]), \
+        "the deb job must let `nox -s deb` install debian/control's Build-Depends (-- --apt)"
