@@ -55,7 +55,8 @@ def test_rc_thread_level_and_init_thread() -> None:
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
-    code = "import mpi4py; mpi4py.rc(initialize=False); from mpi4py import MPI; p = MPI.Init_thread(MPI.THREAD_FUNNELED); print(p == MPI.Query_thread())"
+    code = ("import mpi4py; mpi4py.rc(initialize=False); from mpi4py import MPI; "
+            "p = MPI.Init_thread(MPI.THREAD_FUNNELED); print(p == MPI.Query_thread())")
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
