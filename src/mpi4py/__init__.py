@@ -54,6 +54,26 @@ class Rc:
 rc = Rc()
 
 
+def get_config() -> dict[str, str]:
+    """How this mpi4py was built, from the build record ``mpi4py/mpi.cfg``.
+
+    Keys of its ``[mpi]`` section (``mpicc``, ``mpild``, ``include_dirs``, ``libraries``, ...: the
+    settings used, in MPI4PY_BUILD_MPICFG syntax) followed by those of its ``[build]`` section
+    (``backend``, ``mpi_abi``, ``mpi_std_version``, ``config_header``, ``mpicc_from``, ...).
+    Empty if the record is missing (e.g. an in-place build by an older tool).
+    """
+    from configparser import ConfigParser
+    from os.path import dirname, join
+
+    parser = ConfigParser(interpolation=None)
+    parser.read(join(dirname(__file__), "mpi.cfg"), encoding="utf-8")
+    config: dict[str, str] = {}
+    for section in ("mpi", "build"):
+        if parser.has_section(section):
+            config.update(parser.items(section))
+    return config
+
+
 def get_include() -> str:
     """Directory with the C headers of mpi4py (for Cython/C extensions)."""
     from os.path import dirname, join
