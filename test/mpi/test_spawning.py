@@ -209,3 +209,18 @@ def test_bench_help_and_errors() -> None:
 def test_bench_ringtest_single_process(args: list[str]) -> None:
     result = run_python("-m", "mpi4py.bench", "ringtest", *args)
     assert result.returncode == 0 and "time for 3 loops" in result.stdout
+
+
+def test_cli_reads_program_from_stdin() -> None:
+    code = "import sys\nfrom mpi4py import MPI\nprint('stdin', __name__, sys.argv, MPI.COMM_WORLD.Get_size())\n"
+    result = subprocess.run([sys.executable, "-m", "mpi4py", "-", "arg"], input=code, capture_output=True, text=True,
+                            timeout=60, env=clean_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "stdin __main__ ['-', 'arg'] 1"
+
+
+def test_cli_rc_several_options() -> None:
+    code = "import mpi4py; from mpi4py import MPI; print(mpi4py.rc.thread_level, mpi4py.rc.irecv_bufsz, mpi4py.rc.finalize)"
+    result = run_python("-m", "mpi4py", "-rc", "thread_level=funneled, irecv_bufsz=1024,finalize=false", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["funneled", "1024", "False"]
