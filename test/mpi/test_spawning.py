@@ -224,3 +224,17 @@ def test_cli_rc_several_options() -> None:
     result = run_python("-m", "mpi4py", "-rc", "thread_level=funneled, irecv_bufsz=1024,finalize=false", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["funneled", "1024", "False"]
+
+
+def test_comm_abort_ends_the_job() -> None:
+    code = "from mpi4py import MPI\nc = MPI.COMM_WORLD\nif c.rank == 1: c.Abort(7)\nc.recv(source=1)\nprint('not reached')"
+    start = time.monotonic()
+    result = run_mpiexec(2, "-c", code, timeout=60)
+    assert result.returncode != 0 and "not reached" not in result.stdout
+    assert time.monotonic() - start < 10
+
+
+def test_rc_errors_abort_aborts() -> None:
+    code = "import mpi4py; mpi4py.rc.errors = 'abort'; from mpi4py import MPI; MPI.COMM_WORLD.Send(b'x', dest=99); print('survived')"
+    result = run_python("-c", code)
+    assert result.returncode != 0 and "survived" not in result.stdout
