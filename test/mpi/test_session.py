@@ -55,7 +55,7 @@ def test_group_and_comm_from_pset(comm: MPI.Intracomm) -> None:
     with MPI.Session.Init(hints) as session:
         hints.Free()
         group = session.Create_group("mpi://WORLD")
-        facts = (group.Get_size(), group.Get_rank())
+        facts = (group.Get_rank(), group.Get_size())
         scomm = MPI._comm_create_from_group(group, "org.mpi4py.test.session")
         group.Free()
         total = scomm.allreduce(scomm.Get_rank() + 1)
@@ -65,7 +65,7 @@ def test_group_and_comm_from_pset(comm: MPI.Intracomm) -> None:
         self_size = self_group.Get_size()
         self_group.Free()
     assert not session
-    assert facts == (comm.Get_size(), comm.Get_rank())
+    assert facts == (comm.Get_rank(), comm.Get_size())
     assert ranks == facts and total == comm.Get_size() * (comm.Get_size() + 1) // 2
     assert self_size == 1
 

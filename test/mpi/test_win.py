@@ -192,7 +192,7 @@ def test_allocate_shared(comm: MPI.Intracomm) -> None:
 
 
 def test_dynamic_attach_detach(comm: MPI.Intracomm) -> None:
-    rank, size = comm.Get_rank(), comm.Get_size()
+    rank = comm.Get_rank()
     right, left = neighbors(comm)
     win = MPI.Win.Create_dynamic(comm=comm)
     mem = numpy.zeros(4, dtype="i")
