@@ -25,14 +25,19 @@ from bench import cases as C
 from bench import report
 
 PINGPONG_PY = Path(__file__).resolve().parent / "pingpong.py"
+# argv[1] == "noinit": rc.initialize=False, so only the module itself is timed (no MPI_Init_thread).
 IMPORT_SNIPPET = (
-    "import json, time\n"
+    "import json, sys, time\n"
     "t0 = time.perf_counter()\n"
+    "import mpi4py\n"
+    "if sys.argv[1:] == ['noinit']:\n"
+    "    mpi4py.rc.initialize = False\n"
+    "    mpi4py.rc.finalize = False\n"
     "import mpi4py.MPI\n"
     "t1 = time.perf_counter()\n"
-    "import mpi4py\n"
     "print(json.dumps({'ms': (t1 - t0) * 1e3, 'version': mpi4py.__version__, 'file': mpi4py.__file__}))\n"
 )
+IMPORT_VARIANTS = {"import_ms": "init", "import_noinit_ms": "noinit"}
 LAUNCH_TIMEOUT = 600
 
 
@@ -164,15 +169,19 @@ def one_run(setup: MPISetup, contender: Contender, quick: bool, results: CaseRun
     log(f"  {setup.name}/{k}: {len(seen)} cases in {time.perf_counter() - t0:.1f} s")
 
 
-def time_imports(setup: MPISetup, samples: int, log: Any) -> dict[str, Any]:
-    """``import mpi4py.MPI`` in fresh processes, ours and upstream interleaved; singleton init if it works."""
+def time_imports(setup: MPISetup, samples: int, variant: str, log: Any) -> dict[str, Any]:
+    """``import mpi4py.MPI`` in fresh processes, ours and upstream interleaved; singleton init if it works.
+
+    VARIANT ``init`` times the import as users see it (it calls MPI_Init_thread); ``noinit`` sets
+    ``mpi4py.rc.initialize = False`` first, which leaves the cost of loading the module itself.
+    """
     pythons = {k: c for k, c in setup.contenders.items() if c.python and not c.error}
     out: dict[str, Any] = {k: {"error": c.error or "no python"} for k, c in setup.contenders.items() if k != "c" and k not in pythons}
     if not pythons:
         return out
     mode = "singleton init"
     probe = next(iter(pythons.values()))
-    rc, _, _ = launch([probe.python, "-c", IMPORT_SNIPPET], {**setup.env, **probe.env}, 120)
+    rc, _, _ = launch([probe.python, "-c", IMPORT_SNIPPET, variant], {**setup.env, **probe.env}, 120)
     if rc != 0:
         mode = "mpiexec -n 1"
     samples_ms: dict[str, list[float]] = {k: [] for k in pythons}
@@ -182,7 +191,7 @@ def time_imports(setup: MPISetup, samples: int, log: Any) -> dict[str, Any]:
             if k in errors:
                 continue
             prefix = [c.mpiexec or setup.mpiexec, "-n", "1"] if mode != "singleton init" else []
-            rc, text, err = launch([*prefix, c.python, "-c", IMPORT_SNIPPET], {**setup.env, **c.env}, 120)
+            rc, text, err = launch([*prefix, c.python, "-c", IMPORT_SNIPPET, variant], {**setup.env, **c.env}, 120)
             recs = parse_lines(text)
             if rc != 0 or not recs:
                 errors[k] = f"import failed (exit {rc}): {' | '.join(err.strip().splitlines()[-2:])}"
@@ -193,7 +202,7 @@ def time_imports(setup: MPISetup, samples: int, log: Any) -> dict[str, Any]:
     for k in pythons:
         out[k] = {"error": errors[k]} if k in errors else {"samples": samples_ms[k], **report.summarize(samples_ms[k])}
     out["mode"] = mode
-    log(f"  {setup.name}: import timing done ({mode})")
+    log(f"  {setup.name}: import timing ({variant}) done ({mode})")
     return out
 
 
@@ -241,7 +250,7 @@ def measure(plan: dict[str, Any], setups: list[MPISetup], quick: bool, runs: int
             "mpi_version": setup.mpi_version,
             "versions": {k: c.version for k, c in setup.contenders.items() if c.version},
             "cases": results.table(),
-            "import_ms": time_imports(setup, C.import_samples(quick), log),
+            **{key: time_imports(setup, C.import_samples(quick), variant, log) for key, variant in IMPORT_VARIANTS.items()},
             "build_s": setup.build_s,
             "wheel_bytes": setup.wheel_bytes,
         }

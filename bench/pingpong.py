@@ -20,6 +20,7 @@ import traceback
 from typing import Callable
 
 import numpy as np
+
 from mpi4py import MPI
 
 NMSG = 64

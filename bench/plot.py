@@ -70,7 +70,7 @@ def plot_latency(doc: dict[str, Any], path: Path) -> None:
         bottom.xaxis.set_major_locator(FixedLocator(sizes))
         bottom.xaxis.set_major_formatter(FuncFormatter(_size_label))
     quick = " (quick run)" if doc["meta"].get("quick") else ""
-    fig.suptitle(f"Send/Recv latency vs message size, 2 ranks — {doc['meta']['date']}{quick}")
+    fig.suptitle(f"Send/Recv latency vs message size, 2 ranks\n{doc['meta']['date']}{quick}")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

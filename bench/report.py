@@ -7,8 +7,9 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench.cases import BY_ID, CASES, CONTENDERS, LABELS
+from bench.cases import CASES, CONTENDERS
 
+IMPORT_ROWS = {"import_ms": "`import mpi4py.MPI` incl. MPI init", "import_noinit_ms": "`import mpi4py.MPI`, `rc.initialize=False`"}
 Cell = dict[str, Any]  # {"runs_us": [...], "min", "median", "max"} | {"error": str} | {"na": True}
 
 
@@ -98,11 +99,13 @@ def spread_rows(cases: dict[str, dict[str, Cell]]) -> list[str]:
 
 def extra_rows(mpi: dict[str, Any]) -> list[str]:
     rows = ["| | ours | upstream | ours/upstream |", "|---|---:|---:|---:|"]
-    imp = mpi.get("import_ms", {})
-    if imp:
+    for key, what in IMPORT_ROWS.items():
+        imp = mpi.get(key, {})
+        if not imp:
+            continue
         o, u = median_of(imp.get("ours")), median_of(imp.get("upstream"))
-        n = len(imp.get("ours", {}).get("samples", []))
-        rows.append(f"| `import mpi4py.MPI` ms (median of {n}, {imp.get('mode', '?')}) | {show_plain(o, imp.get('ours'))} "
+        n = max(len(imp.get(k, {}).get("samples", [])) for k in ("ours", "upstream"))
+        rows.append(f"| {what}, ms (median of {n}, {imp.get('mode', '?')}) | {show_plain(o, imp.get('ours'))} "
                     f"| {show_plain(u, imp.get('upstream'))} | {fmt_ratio(o, u)} |")
     build = mpi.get("build_s", {})
     if build:
@@ -121,7 +124,7 @@ def extra_rows(mpi: dict[str, Any]) -> list[str]:
 def show_plain(x: float | None, c: Cell | None) -> str:
     if c is not None and "error" in c:
         return "**FAIL**"
-    return "—" if x is None else f"{x:.1f}"
+    return "—" if x is None else (f"{x:.1f}" if x >= 10 else f"{x:.2f}")
 
 
 def failures(doc: dict[str, Any]) -> list[str]:
@@ -132,9 +135,10 @@ def failures(doc: dict[str, Any]) -> list[str]:
             for k in CONTENDERS:
                 if "error" in got.get(k, {}):
                     out.append(f"{mpi_name}/{k}/{case_id}: {got[k]['error']}")
-        for k, c in mpi.get("import_ms", {}).items():
-            if isinstance(c, dict) and "error" in c:
-                out.append(f"{mpi_name}/{k}/import: {c['error']}")
+        for key in IMPORT_ROWS:
+            for k, c in mpi.get(key, {}).items():
+                if isinstance(c, dict) and "error" in c:
+                    out.append(f"{mpi_name}/{k}/{key}: {c['error']}")
     return out
 
 
@@ -207,11 +211,3 @@ def update_readme(readme: Path, block: str, begin: str = "<!-- bench:begin -->",
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
     readme.write_text(f"{head}{begin}\n{block}{end}{tail}")
-
-
-def known_case(case_id: str) -> bool:
-    return case_id in BY_ID
-
-
-def label(contender: str) -> str:
-    return LABELS[contender]

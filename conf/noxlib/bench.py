@@ -2,7 +2,8 @@
 
 ``nox -s bench`` (full, ~15 min the first time: upstream builds from its sdist once per MPI and is
 cached) or ``nox -s bench -- --quick`` (~1 min once the caches are warm). Options after ``--``:
-``--quick``, ``--mpi NAME`` (repeatable; default both), ``--runs N``, ``--note TEXT``.
+``--quick``, ``--mpi NAME`` (repeatable; default both), ``--runs N``, ``--rebuild-upstream``
+(re-time upstream's build instead of using the cached figure), ``--note TEXT``.
 
 Per MPI it prepares, each in its own venv (never upstream beside ours):
   ours      our sdist built and installed (timed: clean build+install), numpy
@@ -45,9 +46,12 @@ def cache_root() -> Path:
 
 def parse_options(posargs: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="nox -s bench --", description="C vs ours vs upstream mpi4py")
-    ap.add_argument("--quick", action="store_true", help="about a minute: fewer runs and iterations; reuses a cached build of unchanged sources")
+    ap.add_argument("--quick", action="store_true",
+                    help="about a minute: fewer runs and iterations; reuses a cached build of unchanged sources")
     ap.add_argument("--mpi", action="append", choices=MPIS, help="only this MPI (repeatable; default: all)")
     ap.add_argument("--runs", type=int, default=None, help="interleaved runs per contender")
+    ap.add_argument("--rebuild-upstream", action="store_true",
+                    help="rebuild upstream from its sdist and re-time it, replacing the cached wheel and build time")
     ap.add_argument("--note", default="", help="free text stored with the results (e.g. machine state)")
     return ap.parse_args(posargs)
 
@@ -182,7 +186,8 @@ def bench(session: nox.Session) -> None:
             info = cached_build(ours, ours_sdist, slot, reuse=opts.quick)
             version = ours.output("import mpi4py; print(mpi4py.__version__)")
             contenders["ours"] = {**py_ours, "version": version}
-            build_s["ours"] = {"seconds": info["seconds"], "note": f"cached build of these sources from {info['date']}" if info["cached"] else ""}
+            note = f"cached build of these sources from {info['date']}" if info["cached"] else ""
+            build_s["ours"] = {"seconds": info["seconds"], "note": note}
             wheel_bytes["ours"] = Path(str(info["wheel_path"])).stat().st_size
         except CommandFailed as exc:
             contenders["ours"] = {**py_ours, "error": f"building ours from {ours_sdist.name} failed: {exc.reason}"}
@@ -193,7 +198,7 @@ def bench(session: nox.Session) -> None:
         up_sdist = upstream_sdist(session, up, cache)
         up_version = version_of(up_sdist)
         slot = cache / "upstream" / f"{up_version}-{mpi}-{mpi_version}-{pytag}"
-        info = cached_build(up, up_sdist, slot, reuse=True)
+        info = cached_build(up, up_sdist, slot, reuse=not opts.rebuild_upstream)
         contenders["upstream"] = {"cmd": [up.python, str(TOP / "bench" / "pingpong.py")], "python": up.python,
                                   "mpiexec": str(base / "upstream" / "bin" / "mpiexec"), "env": up.env, "version": up_version}
         build_s["upstream"] = {"seconds": info["seconds"], "note": f"measured {info['date']}, cached" if info["cached"] else ""}
@@ -202,13 +207,15 @@ def bench(session: nox.Session) -> None:
         plan_mpis[mpi] = {"mpi_version": mpi_version, "mpiexec": str(base / "ours" / "bin" / "mpiexec"), "env": dict(MPIEXEC_ENV),
                           "contenders": contenders, "build_s": build_s, "wheel_bytes": wheel_bytes}
 
-    full = not opts.quick and opts.mpi is None and opts.runs is None
+    # Results: latest.* (full run over every MPI; also rewrites the README table), quick.*, or *-<mpi> for a subset.
+    every_mpi = opts.mpi is None or set(opts.mpi) == set(MPIS)
+    stem = ("quick" if opts.quick else "latest") + ("" if every_mpi else "-" + "-".join(sorted(set(opts.mpi))))
     plan = {
         "quick": opts.quick,
         "note": opts.note,
         "out": str(RESULTS),
-        "stem": "quick" if opts.quick else ("latest" if full else "partial"),
-        "readme": str(TOP / "README.md") if full else None,
+        "stem": stem,
+        "readme": str(TOP / "README.md") if stem == "latest" else None,
         "mpis": plan_mpis,
     }
     plan_path = WORK / "plan.json"
