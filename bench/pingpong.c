@@ -7,6 +7,10 @@
  * The timing loop is the one of bench/pingpong.py: warm-up, then BLOCKS timed blocks of ITERS
  * operations, each block's mean per operation reported.
  *
+ * MPI is initialised with the thread level named by MPI4PY_BENCH_THREAD_LEVEL (single, funneled,
+ * serialized, multiple; default multiple, which is what mpi4py asks for unless told otherwise), the
+ * same level pingpong.py sets through mpi4py.rc, so all contenders pay the same MPI-internal locking.
+ *
  * Buffers are allocated the way numpy allocates the Python side's arrays (zeroed, and from 4 MiB up
  * advised for transparent huge pages, as numpy does on Linux), so the comparison measures the
  * binding and not two allocators.
@@ -126,9 +130,25 @@ static void run_case(const char *id, long iters, int blocks, struct ctx *c)
     c->buf = NULL;
 }
 
+static int thread_level(void)
+{
+    const char *name = getenv("MPI4PY_BENCH_THREAD_LEVEL");
+    if (name == NULL || *name == '\0' || strcmp(name, "multiple") == 0)
+        return MPI_THREAD_MULTIPLE;
+    if (strcmp(name, "serialized") == 0)
+        return MPI_THREAD_SERIALIZED;
+    if (strcmp(name, "funneled") == 0)
+        return MPI_THREAD_FUNNELED;
+    if (strcmp(name, "single") == 0)
+        return MPI_THREAD_SINGLE;
+    fprintf(stderr, "pingpong: MPI4PY_BENCH_THREAD_LEVEL=%s is not one of single, funneled, serialized, multiple\n", name);
+    exit(2);
+}
+
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    int provided;
+    MPI_Init_thread(&argc, &argv, thread_level(), &provided);
     struct ctx c;
     memset(&c, 0, sizeof c);
     int size;

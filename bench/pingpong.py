@@ -21,7 +21,11 @@ from typing import Callable
 
 import numpy as np
 
-from mpi4py import MPI
+import mpi4py
+
+# The same thread level as pingpong.c (both read this variable; mpi4py's own default is "multiple").
+mpi4py.rc.thread_level = os.environ.get("MPI4PY_BENCH_THREAD_LEVEL") or "multiple"
+from mpi4py import MPI  # noqa: E402
 
 NMSG = 64
 SMALL = 8
@@ -168,8 +172,6 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"usage: mpiexec -n 2 python pingpong.py BLOCKS CASE:ITERS ... (got {comm.Get_size()} ranks)")
     blocks = int(argv[0])
     if comm.Get_rank() == 0:
-        import mpi4py
-
         emit({"mpi4py": mpi4py.__version__, "file": mpi4py.__file__})
     for arg in argv[1:]:
         case, _, iters = arg.partition(":")

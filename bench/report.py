@@ -147,8 +147,9 @@ def markdown(doc: dict[str, Any], plot_name: str | None = None) -> str:
     lines = [
         f"# mpi4py benchmark — {meta['date']}{' (quick)' if meta.get('quick') else ''}",
         "",
-        f"2 ranks, one host; {meta['runs']} interleaved runs per contender (C, ours, upstream, C, ours, …), "
-        f"each run's value the median of {meta['blocks']} timed blocks; tables show the median over runs. "
+        f"2 ranks, one host, MPI_THREAD_{meta.get('thread_level', 'multiple').upper()} in all three contenders "
+        f"(mpi4py's default). {meta['runs']} interleaved runs per contender (C, ours, upstream, C, ours, …); "
+        f"a run's value is the fastest of {meta['blocks']} short timed blocks; tables show the median over runs. "
         "Send/Recv and lowercase send/recv are half a round trip. Ratios below 1 favour ours; "
         "the last column compares Python-side overheads over C (target ≤ 0.7 for small messages).",
         "",
@@ -161,6 +162,8 @@ def markdown(doc: dict[str, Any], plot_name: str | None = None) -> str:
         v = mpi.get("versions", {})
         lines += [
             f"## {mpi_name} {mpi.get('mpi_version', '')} — ours {v.get('ours', '?')}, upstream mpi4py {v.get('upstream', '?')}",
+            "",
+            f"Launched as `{mpi.get('launch', 'mpiexec -n 2')}`.",
             "",
             *case_rows(mpi.get("cases", {})),
             "",

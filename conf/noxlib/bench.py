@@ -2,7 +2,7 @@
 
 ``nox -s bench`` (full, ~15 min the first time: upstream builds from its sdist once per MPI and is
 cached) or ``nox -s bench -- --quick`` (~1 min once the caches are warm). Options after ``--``:
-``--quick``, ``--mpi NAME`` (repeatable; default both), ``--runs N``, ``--rebuild-upstream``
+``--quick``, ``--mpi NAME`` (repeatable; default both), ``--runs N``, ``--thread-level L``, ``--rebuild-upstream``
 (re-time upstream's build instead of using the cached figure), ``--note TEXT``.
 
 Per MPI it prepares, each in its own venv (never upstream beside ours):
@@ -36,6 +36,9 @@ UPSTREAM_SERIES = "4.1."
 WORK = TOP / "build" / "bench"
 RESULTS = TOP / "bench" / "results"
 RUNTIME = ["numpy"]
+# One rank per core: unbound, the two busy-polling ranks of a ping-pong can share a core on a busy
+# machine and every message then waits for a time slice (MPICH does not bind by default).
+LAUNCH_ARGS = ["--bind-to", "core"]
 BUILD_TOOLS = ["pip", "setuptools>=64", "Cython>=3.0", "wheel"]
 
 
@@ -52,6 +55,8 @@ def parse_options(posargs: list[str]) -> argparse.Namespace:
     ap.add_argument("--runs", type=int, default=None, help="interleaved runs per contender")
     ap.add_argument("--rebuild-upstream", action="store_true",
                     help="rebuild upstream from its sdist and re-time it, replacing the cached wheel and build time")
+    ap.add_argument("--thread-level", choices=("single", "funneled", "serialized", "multiple"), default="multiple",
+                    help="MPI thread level of all contenders (default: multiple, mpi4py's default)")
     ap.add_argument("--note", default="", help="free text stored with the results (e.g. machine state)")
     return ap.parse_args(posargs)
 
@@ -205,6 +210,7 @@ def bench(session: nox.Session) -> None:
         wheel_bytes["upstream"] = Path(str(info["wheel_path"])).stat().st_size
 
         plan_mpis[mpi] = {"mpi_version": mpi_version, "mpiexec": str(base / "ours" / "bin" / "mpiexec"), "env": dict(MPIEXEC_ENV),
+                          "launch_args": LAUNCH_ARGS,
                           "contenders": contenders, "build_s": build_s, "wheel_bytes": wheel_bytes}
 
     # Results: latest.* (full run over every MPI; also rewrites the README table), quick.*, or *-<mpi> for a subset.
@@ -213,6 +219,7 @@ def bench(session: nox.Session) -> None:
     plan = {
         "quick": opts.quick,
         "note": opts.note,
+        "thread_level": opts.thread_level,
         "out": str(RESULTS),
         "stem": stem,
         "readme": str(TOP / "README.md") if stem == "latest" else None,
