@@ -84,11 +84,16 @@ class Env:
         return (out or "").strip()
 
 
+BUILD_INPUTS = ("src/", "conf/mpibuild/", "pyproject.toml", "setup.py", "mpi.cfg", "MANIFEST.in")
+
+
 def sdist_digest(sdist: Path) -> str:
-    """Hash of the sdist's file names and contents (not its timestamps): the key of ours' build cache."""
+    """Hash of the names and contents (not timestamps) of the sdist files that shape the built wheel:
+    the key of ours' build cache, so --quick rebuilds only when the code or the build changed."""
     h = hashlib.sha256()
     with tarfile.open(sdist) as tar:
-        for member in sorted((m for m in tar.getmembers() if m.isfile()), key=lambda m: m.name):
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.partition("/")[2].startswith(BUILD_INPUTS)]
+        for member in sorted(members, key=lambda m: m.name):
             h.update(member.name.encode() + b"\0")
             data = tar.extractfile(member)
             h.update(data.read() if data else b"")
