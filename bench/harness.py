@@ -62,6 +62,7 @@ class MPISetup:
     build_s: dict[str, Any]
     wheel_bytes: dict[str, int]
     launch_args: list[str]
+    launch_env: dict[str, str]
 
 
 def load_plan(path: Path) -> tuple[dict[str, Any], list[MPISetup]]:
@@ -70,7 +71,7 @@ def load_plan(path: Path) -> tuple[dict[str, Any], list[MPISetup]]:
     for name, m in plan["mpis"].items():
         contenders = {k: Contender(name=k, **m["contenders"][k]) for k in C.CONTENDERS}
         setups.append(MPISetup(name, m["mpi_version"], m["mpiexec"], m["env"], contenders, m.get("build_s", {}), m.get("wheel_bytes", {}),
-                               m.get("launch_args", [])))
+                               m.get("launch_args", []), m.get("launch_env", {})))
     return plan, setups
 
 
@@ -259,7 +260,7 @@ def measure(setups: list[MPISetup], quick: bool, runs: int, thread_level: str, n
                 one_run(setup, setup.contenders[k], quick, thread_level, results, log)
         doc["mpis"][setup.name] = {
             "mpi_version": setup.mpi_version,
-            "launch": " ".join(["mpiexec", *setup.launch_args, "-n", "2"]),
+            "launch": " ".join([*(f"{k}={v}" for k, v in setup.launch_env.items()), "mpiexec", *setup.launch_args, "-n", "2"]),
             "versions": {k: c.version for k, c in setup.contenders.items() if c.version},
             "cases": results.table(),
             **{key: time_imports(setup, C.import_samples(quick), variant, log) for key, variant in IMPORT_VARIANTS.items()},
