@@ -281,8 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs is not None and args.runs < 1:
         ap.error(f"--runs must be at least 1, got {args.runs}")
 
+    start = time.perf_counter()
+
     def log(msg: str) -> None:
-        print(msg, flush=True)
+        print(f"[{time.perf_counter() - start:6.1f} s] {msg}", flush=True)
 
     plan, setups = load_plan(args.plan)
     quick = bool(plan.get("quick"))
