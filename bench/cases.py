@@ -26,10 +26,10 @@ MiB = 1 << 20
 CASES: tuple[Case, ...] = (
     Case("send_1", "Send/Recv 1 B", 1000, True, 1),
     Case("send_1024", "Send/Recv 1 KiB", 1000, True, KiB),
-    Case("send_1048576", "Send/Recv 1 MiB", 20, True, MiB),
-    Case("send_16777216", "Send/Recv 16 MiB", 4, True, 16 * MiB),
+    Case("send_1048576", "Send/Recv 1 MiB", 8, True, MiB),
+    Case("send_16777216", "Send/Recv 16 MiB", 2, True, 16 * MiB),
     Case("pickle_dict", "send/recv small dict", 500, False),
-    Case("pickle_1MiB", "send/recv 1 MiB ndarray", 10, False),
+    Case("pickle_1MiB", "send/recv 1 MiB ndarray", 4, False),
     Case("allreduce_double", "Allreduce 1 double", 1000, True),
     Case("bcast_obj", "bcast small object", 1000, False),
     Case("isend_irecv_64", "Isend/Irecv+Waitall 64 msgs", 50, True),
