@@ -1,0 +1,1 @@
+"""Benchmark of mpi4py against C and upstream mpi4py (``nox -s bench``); see harness.py."""
