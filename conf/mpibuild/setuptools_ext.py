@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, mpiabi, probe, record, reproducible, symbols
+from mpibuild import config, gensrc, mpiabi, optflags, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -86,7 +86,8 @@ class BuildExtMPI(build_ext):
             ext.define_macros = [*ext.define_macros, *conf.define_macros]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
             ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args,
-                                      *reproducible.compile_args(cc.compiler_type, TOP)]
+                                      *reproducible.compile_args(cc.compiler_type, TOP),
+                                      *optflags.compile_args(cc.compiler_type)]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
         _log("compiling mpi4py.MPI")
         super().build_extensions()
