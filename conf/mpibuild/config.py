@@ -176,7 +176,13 @@ def check_command(words: list[str], variable: str, environ: Mapping[str, str]) -
                 f"{variable}={shlex.join(words)!r}: {problem}.\n"
                 f"Set {variable} to your MPI C compiler wrapper (for example /usr/bin/mpicc), or unset it."
             )
-    return words
+    # Compilers run in temporary directories: a relative path ("bin/mpicc") must not change meaning.
+    return [_absolute(w) if w in programs else w for w in words]
+
+
+def _absolute(word: str) -> str:
+    has_sep = os.sep in word or bool(os.altsep and os.altsep in word)
+    return os.path.abspath(word) if has_sep and not os.path.isabs(word) else word
 
 
 def parse_define_macros(text: str, origin: str) -> list[tuple[str, str | None]]:
@@ -329,3 +335,16 @@ def resolve(environ: Mapping[str, str] | None = None, warn: Warn | None = None) 
             tried = "no mpicc on PATH; MPI4PY_BUILD_MPICC, MPICC, MPI4PY_BUILD_MPICFG and MPICFG are unset"
         raise ConfigError(f"no MPI found ({tried}).\n\n{GET_MPI_HELP}")
     return conf
+
+
+def check_paths(conf: MPIConfig) -> None:
+    """Build-time check (not in ``resolve``, which must work for a cfg written on another machine):
+    every include/library directory must exist, or the compiler's "mpi.h not found" hides the typo."""
+    for key in ("include_dirs", "library_dirs"):
+        for entry in getattr(conf, key):
+            if not Path(entry).is_dir():
+                what = "does not exist" if not Path(entry).exists() else "is not a directory"
+                raise ConfigError(
+                    f"{key} in {conf.origin(key)}: {entry!r} {what}.\n"
+                    f"Fix: correct {key} in that file ({os.pathsep!r}-separated directories), or remove it."
+                )

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, probe, record, symbols
+from mpibuild import config, gensrc, preflight, probe, record, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -35,9 +35,9 @@ def _replace_driver(command: list[str], driver: list[str]) -> list[str]:
 class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
-            conf = config.resolve(warn=lambda m: _log(f"warning: {m}"))
             start = time.monotonic()
-            probe.check_hello(conf)  # its error message shows the settings
+            # settings, hello program, CONFIGURE probe compiler; its error message shows the settings
+            conf = preflight.check(warn=lambda m: _log(f"warning: {m}"))
         except config.ConfigError as exc:
             _fail(str(exc))
         _log("MPI settings:\n" + conf.describe())
