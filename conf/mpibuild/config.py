@@ -241,7 +241,8 @@ def read_cfg(spec: str, variable: str, environ: Mapping[str, str]) -> tuple[dict
     path, section = split_cfg_spec(spec, environ)
     hint = "give the path of an ini file with an [mpi] section (see mpi.cfg in the mpi4py sources)"
     if not path.is_file():
-        raise ConfigError(f"{variable}={spec!r}: no such file {str(path)!r}; {hint}.")
+        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"{variable}={spec!r}: {str(path)!r} {what}; {hint}.")
     parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
     try:
         with open(path, encoding="utf-8") as stream:
@@ -344,6 +345,8 @@ def check_paths(conf: MPIConfig) -> None:
         for entry in getattr(conf, key):
             if not Path(entry).is_dir():
                 what = "does not exist" if not Path(entry).exists() else "is not a directory"
+                if "$" in entry:
+                    what += " (is the environment variable in it unset?)"
                 raise ConfigError(
                     f"{key} in {conf.origin(key)}: {entry!r} {what}.\n"
                     f"Fix: correct {key} in that file ({os.pathsep!r}-separated directories), or remove it."

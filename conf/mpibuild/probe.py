@@ -86,9 +86,18 @@ def try_link(conf: MPIConfig, source: str, extra_cflags: list[str] | None = None
     with tempfile.TemporaryDirectory(prefix="mpi4py-probe-") as tmp:
         Path(tmp, "hello.c").write_text(source)
         attempt = _run("compile", [*compile_command(conf), *(extra_cflags or []), "-c", "hello.c", "-o", "hello.o"], tmp)
-        if not attempt.ok:
+        if not _wrote(attempt, Path(tmp, "hello.o")).ok:
             return attempt
-        return _run("link", [*link_command(conf), "hello.o", "-o", "hello.exe", *link_flags(conf)], tmp)
+        attempt = _run("link", [*link_command(conf), "hello.o", "-o", "hello.exe", *link_flags(conf)], tmp)
+        return _wrote(attempt, Path(tmp, "hello.exe"))
+
+
+def _wrote(attempt: Attempt, output: Path) -> Attempt:
+    """A compiler that exits 0 without writing its output is broken too (a stub or a dry-run wrapper)."""
+    if attempt.ok and not output.is_file():
+        attempt.ok = False
+        attempt.status = f"exit 0, but it wrote no {output.name}"
+    return attempt
 
 
 def _fix_hint(conf: MPIConfig, step: str = "compile") -> str:
