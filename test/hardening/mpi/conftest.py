@@ -49,3 +49,12 @@ def mpi_error(*classes: int) -> Iterator[None]:
         assert str(exc), "an MPI error must have a message"
     else:
         raise AssertionError(f"no MPI.Exception raised (expected error class in {classes})")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    fuzz = sys.modules.get("test_fuzz")
+    generated = getattr(fuzz, "GENERATED", {})
+    if generated and MPI.COMM_WORLD.Get_rank() == 0:
+        total = sum(generated.values())
+        parts = ", ".join(f"{name} {n}" for name, n in sorted(generated.items()))
+        terminalreporter.write_line(f"hardening: fuzz generated {total} cases ({parts})")
