@@ -20,4 +20,4 @@ nox.options.sessions = ["lint", "tests"]
 nox.needs_version = ">=2024.4.15"
 
 # Importing a module registers its sessions.
-from noxlib import buildchecks, tests  # noqa: E402,F401
+from noxlib import buildchecks, hardening, tests  # noqa: E402,F401

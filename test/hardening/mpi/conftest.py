@@ -6,6 +6,8 @@ other ranks never wait forever; the session's ``timeout`` turns any hang into a 
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         MPI.COMM_WORLD.Abort(1)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     if MPI.COMM_WORLD.Get_rank() != 0:  # one junit report per job, written by rank 0
         config.option.xmlpath = None
@@ -54,6 +57,9 @@ def mpi_error(*classes: int) -> Iterator[None]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     fuzz = sys.modules.get("test_fuzz")
     generated = getattr(fuzz, "GENERATED", {})
+    if generated and MPI.COMM_WORLD.Get_rank() == 0 and os.environ.get("MPI4PY_FUZZ_REPORT"):
+        with open(os.environ["MPI4PY_FUZZ_REPORT"], "w", encoding="utf-8") as out:
+            json.dump(generated, out)
     if generated and MPI.COMM_WORLD.Get_rank() == 0:
         total = sum(generated.values())
         parts = ", ".join(f"{name} {n}" for name, n in sorted(generated.items()))
