@@ -50,8 +50,13 @@ def test_constants() -> None:
 
 
 def test_pcontrol() -> None:
-    assert MPI.Pcontrol(1) is None
-    assert MPI.Pcontrol(0) is None
+    # Either the routine works, or (a build that hides MPI_Pcontrol) the stub names it.
+    try:
+        results = (MPI.Pcontrol(1), MPI.Pcontrol(0))
+    except NotImplementedError as exc:
+        assert "MPI_Pcontrol" in str(exc) and "not available" in str(exc)
+    else:
+        assert results == (None, None)
 
 
 def test_rc_defaults_applied() -> None:

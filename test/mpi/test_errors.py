@@ -48,7 +48,22 @@ def test_mpi_errors_raise(comm: MPI.Intracomm) -> None:
 
 
 def test_truncation_raises(comm: MPI.Intracomm) -> None:
-    rank = comm.Get_rank()
+    # Between two different ranks, with a small message and memory larger than the receive
+    # count: Open MPI 5 does not report truncation of self-messages and, for large ones,
+    # writes past the receive count.
+    rank, size = comm.Get_rank(), comm.Get_size()
+    if size < 2:
+        pytest.skip("Open MPI does not report truncation of self-messages; runs with 2+ ranks")
+    if rank > 1:
+        return
+    memory = bytearray(64)
+    if rank == 0:
+        comm.Send(b"12345678", 1, 11)
+        comm.Recv(memory, 1, 12)
+        assert memory[:2] == b"ok"
+        return
     with pytest.raises(MPI.Exception) as info:
-        comm.Sendrecv(bytearray(8), rank, 11, bytearray(4), rank, 11)
+        comm.Recv([memory, 4, MPI.BYTE], 0, 11)
+    comm.Send(b"ok", 0, 12)
     assert info.value.Get_error_class() == MPI.ERR_TRUNCATE
+    assert memory[:4] == b"1234"

@@ -168,3 +168,21 @@ def test_any_source_any_tag(comm: MPI.Intracomm) -> None:
     sreq.Wait()
     comm.Barrier()
     assert (recv[0], status.source, status.tag) == (source, source, 40 + source)
+
+
+@pytest.mark.parametrize("dtype", ["?", "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "f", "d", "g", "F", "D", "<i4", "=f8"])
+def test_numpy_dtypes_infer_datatype(comm: MPI.Intracomm, dtype: str) -> None:
+    dest, source = peers(comm)
+    send = (numpy.arange(6) % 2 == 1) if dtype == "?" else (numpy.arange(6) + comm.Get_rank()).astype(dtype)
+    recv = numpy.zeros(6, dtype=send.dtype)
+    status = MPI.Status()
+    comm.Sendrecv(send, dest, 8, recv, source, 8, status)
+    expect = (numpy.arange(6) % 2 == 1) if dtype == "?" else (numpy.arange(6) + source).astype(dtype)
+    assert recv.tolist() == expect.tolist()
+    assert status.Get_count(MPI.BYTE) == send.nbytes
+
+
+def test_unsupported_format_names_the_fix(comm: MPI.Intracomm) -> None:
+    with pytest.raises(TypeError, match=r"buffer format 'e'.*\[buf, count, datatype\]"):
+        comm.Send(numpy.zeros(2, dtype="e"), MPI.PROC_NULL)
+    comm.Send([numpy.zeros(2, dtype="e"), 4, MPI.BYTE], MPI.PROC_NULL)

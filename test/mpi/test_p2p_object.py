@@ -71,12 +71,20 @@ def test_irecv_explicit_buffer_and_test_loop(comm: MPI.Intracomm) -> None:
 
 
 def test_irecv_too_small_buffer_raises_truncate(comm: MPI.Intracomm) -> None:
-    rank = comm.Get_rank()
-    rreq = comm.irecv(bytearray(16), source=rank, tag=5)
-    sreq = comm.isend("y" * 1000, rank, 5)
+    # Between different ranks (Open MPI 5 does not report truncation of self-messages).
+    rank, size = comm.Get_rank(), comm.Get_size()
+    if size < 2:
+        pytest.skip("Open MPI does not report truncation of self-messages; runs with 2+ ranks")
+    if rank > 1:
+        return
+    if rank == 0:
+        comm.send("y" * 100, 1, 5)
+        assert comm.recv(source=1, tag=6) == "done"
+        return
+    rreq = comm.irecv(bytearray(16), source=0, tag=5)
     with pytest.raises(MPI.Exception) as info:
         rreq.wait()
-    sreq.wait()
+    comm.send("done", 0, 6)
     assert info.value.Get_error_class() == MPI.ERR_TRUNCATE
 
 

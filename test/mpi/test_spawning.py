@@ -19,7 +19,9 @@ pytestmark = spawning
 
 
 def run_python(*args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, env=clean_env(**env))
+    # Under mpiexec -n 1, not as a singleton: Open MPI 4 wheels cannot start singletons.
+    return subprocess.run([mpiexec(), "-n", "1", sys.executable, *args], capture_output=True, text=True,
+                          timeout=timeout, env=clean_env(**env))
 
 
 def run_mpiexec(n: int, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -55,7 +57,8 @@ def test_rc_thread_level_and_init_thread() -> None:
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
-    code = "import mpi4py; mpi4py.rc(initialize=False); from mpi4py import MPI; p = MPI.Init_thread(MPI.THREAD_FUNNELED); print(p == MPI.Query_thread())"
+    code = ("import mpi4py; mpi4py.rc(initialize=False); from mpi4py import MPI; "
+            "p = MPI.Init_thread(MPI.THREAD_FUNNELED); print(p == MPI.Query_thread())")
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
@@ -208,3 +211,32 @@ def test_bench_help_and_errors() -> None:
 def test_bench_ringtest_single_process(args: list[str]) -> None:
     result = run_python("-m", "mpi4py.bench", "ringtest", *args)
     assert result.returncode == 0 and "time for 3 loops" in result.stdout
+
+
+def test_cli_reads_program_from_stdin() -> None:
+    code = "import sys\nfrom mpi4py import MPI\nprint('stdin', __name__, sys.argv, MPI.COMM_WORLD.Get_size())\n"
+    result = subprocess.run([mpiexec(), "-n", "1", sys.executable, "-m", "mpi4py", "-", "arg"], input=code,
+                            capture_output=True, text=True, timeout=60, env=clean_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "stdin __main__ ['-', 'arg'] 1"
+
+
+def test_cli_rc_several_options() -> None:
+    code = "import mpi4py; from mpi4py import MPI; print(mpi4py.rc.thread_level, mpi4py.rc.irecv_bufsz, mpi4py.rc.threads)"
+    result = run_python("-m", "mpi4py", "-rc", "thread_level=funneled, irecv_bufsz=1024,threads=true", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["funneled", "1024", "True"]
+
+
+def test_comm_abort_ends_the_job() -> None:
+    code = "from mpi4py import MPI\nc = MPI.COMM_WORLD\nif c.rank == 1: c.Abort(7)\nc.recv(source=1)\nprint('not reached')"
+    start = time.monotonic()
+    result = run_mpiexec(2, "-c", code, timeout=60)
+    assert result.returncode != 0 and "not reached" not in result.stdout
+    assert time.monotonic() - start < 10
+
+
+def test_rc_errors_abort_aborts() -> None:
+    code = "import mpi4py; mpi4py.rc.errors = 'abort'; from mpi4py import MPI; MPI.COMM_WORLD.Send(b'x', dest=99); print('survived')"
+    result = run_python("-c", code)
+    assert result.returncode != 0 and "survived" not in result.stdout
