@@ -137,8 +137,10 @@ def audit(session: nox.Session) -> str:
     if result.returncode not in (0, 1) or not deps or len(unaudited) == len(deps):
         lock = OUT / "build-requirements.lock"
         session.run("uv", "pip", "compile", "--quiet", "--generate-hashes", "-o", str(lock), str(reqs), external=True)
-        return (f"pip-audit: its vulnerability service is unreachable here ({len(unaudited)}/{len(deps)} not audited: "
-                f"{(result.stderr.strip().splitlines() or ['no advisory data'])[-1][:120]}); "
-                f"offline fallback: hash-pinned lock written to {lock.relative_to(TOP)}")
+        reasons = sorted({d["skip_reason"].split(":")[0] for d in deps if d.get("skip_reason")})
+        said = "; ".join(reasons) or (result.stderr.strip().splitlines() or ["no output"])[-1][:160]
+        return (f"pip-audit could not audit here ({len(unaudited)}/{len(deps)} requirements not audited: {said} -- "
+                "its advisory source, PyPI's JSON API, is not reachable through this index); offline fallback: "
+                f"hash-pinned lock of the build requirements in {lock.relative_to(TOP)}")
     return f"pip-audit: {len(deps) - len(unaudited)} build requirements audited, no known vulnerabilities" + (
         f" ({len(unaudited)} not audited: {', '.join(unaudited)})" if unaudited else "")
