@@ -3,7 +3,7 @@
 For every generated message spec, a send/receive with the same spec either round-trips exactly the
 region the spec describes (the rest of the receive buffer untouched) or raises the exception our
 model predicts -- never a crash.  Size: ``MPI4PY_FUZZ_EXAMPLES`` examples per test (default 150,
-CI); the nightly run sets it so the total is >= 10,000 (``nox -s hardening -- --fuzz-nightly``).
+CI); the nightly run sets 2500, > 10,000 in total (``nox -s hardening -- --fuzz-nightly``).
 """
 
 from __future__ import annotations
