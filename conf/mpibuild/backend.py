@@ -71,7 +71,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 
 def check_writable(top: str = TOP) -> None:
-    """Every backend writes build files next to the sources; say so at once instead of a deep OSError."""
+    """setuptools writes build files next to the sources; say so at once instead of a deep OSError."""
     if not os.access(top, os.W_OK):
         raise BackendError(
             f"error: the mpi4py source directory {top} is read-only, and the build writes into it "
@@ -83,7 +83,8 @@ def check_writable(top: str = TOP) -> None:
 
 def _backend() -> ModuleType:
     name = backend_name()
-    check_writable()
+    if name == "setuptools":  # CMake and Meson build out of tree; setuptools writes build/ and *.egg-info here
+        check_writable()
     module = BACKENDS[name][0]
     print(f"mpi4py: building with the {name} backend", file=sys.stderr, flush=True)
     try:
