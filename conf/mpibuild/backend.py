@@ -10,12 +10,13 @@ import importlib
 import os
 import shutil
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 CYTHON = "Cython>=3.0"
 BACKENDS: dict[str, tuple[str, list[str]]] = {
-    "setuptools": ("setuptools.build_meta", ["setuptools>=64"]),
+    "setuptools": ("setuptools.build_meta", ["setuptools>=77"]),
     "scikit-build-core": ("scikit_build_core.build", ["scikit-build-core>=0.10"]),
     "meson-python": ("mesonpy", ["meson-python>=0.15"]),
 }
@@ -114,7 +115,13 @@ def build_wheel(wheel_directory: str, config_settings: dict[str, Any] | None = N
 
 
 def build_sdist(sdist_directory: str, config_settings: dict[str, Any] | None = None) -> str:
-    return _backend().build_sdist(sdist_directory, config_settings)
+    name = _backend().build_sdist(sdist_directory, config_settings)
+    from mpibuild import reproducible
+
+    epoch = reproducible.source_date_epoch()
+    if epoch is not None and name.endswith(".tar.gz"):
+        reproducible.normalize_sdist(Path(sdist_directory) / name, epoch)
+    return name
 
 
 _OPTIONAL_HOOKS = ("build_editable", "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable")

@@ -28,8 +28,11 @@ def check(environ: Mapping[str, str] | None = None, warn: Warn | None = None) ->
 
 
 def main(argv: list[str] | None = None) -> int:
+    from mpibuild import mpiabi
+
     try:
-        conf = check(warn=lambda m: print(f"mpi4py: warning: {m}", file=sys.stderr))
+        environ = mpiabi.build_environ(mpiabi.requested())  # as setuptools_ext does
+        conf = check(environ, warn=lambda m: print(f"mpi4py: warning: {m}", file=sys.stderr))
     except ConfigError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1

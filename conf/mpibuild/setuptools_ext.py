@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, preflight, probe, record, symbols
+from mpibuild import config, gensrc, mpiabi, preflight, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -35,9 +35,10 @@ def _replace_driver(command: list[str], driver: list[str]) -> list[str]:
 class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
+            variant = mpiabi.requested()  # MPI4PY_BUILD_MPIABI: one variant of the merged wheel
             start = time.monotonic()
             # settings, hello program, CONFIGURE probe compiler; its error message shows the settings
-            conf = preflight.check(warn=lambda m: _log(f"warning: {m}"))
+            conf = preflight.check(mpiabi.build_environ(variant), warn=lambda m: _log(f"warning: {m}"))
         except config.ConfigError as exc:
             _fail(str(exc))
         _log("MPI settings:\n" + conf.describe())
@@ -59,6 +60,10 @@ class BuildExtMPI(build_ext):
         gensrc.generate(gendir, present=present)
         facts = probe.header_facts(conf, gendir, INCLUDE)
         _log(f"mpi.h: family {facts.get('abi_family', 'unknown')}, MPI standard {facts.get('std_version', 'unknown')}")
+        try:
+            mpiabi.check_family(variant, facts)
+        except config.ConfigError as exc:
+            _fail(str(exc))
 
         # Objects built against another MPI (or other settings) must not be reused.
         fingerprint = repr((conf, sorted(present) if present is not None else None))
@@ -80,18 +85,27 @@ class BuildExtMPI(build_ext):
             ext.libraries = [*ext.libraries, *conf.libraries]
             ext.define_macros = [*ext.define_macros, *conf.define_macros]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
-            ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args]
+            ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args,
+                                      *reproducible.compile_args(cc.compiler_type, TOP)]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
         _log("compiling mpi4py.MPI")
         super().build_extensions()
 
         build = record.build_items(conf, "setuptools", facts, "configure" if present is not None else "mpi-version", missing)
+        if variant:
+            build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
 
 
 def setup_arguments() -> dict[str, Any]:
-    return {
-        "ext_modules": [Extension("mpi4py.MPI", sources=["src/mpi4py/MPI.pyx"])],
-        "cmdclass": {"build_ext": BuildExtMPI},
-    }
+    from mpibuild import pysabi
+
+    minimum = pysabi.requested()  # MPI4PY_BUILD_PYSABI: limited API, one cpXY-abi3 wheel
+    ext = Extension("mpi4py.MPI", sources=["src/mpi4py/MPI.pyx"], py_limited_api=minimum is not None,
+                    define_macros=pysabi.macros(minimum) if minimum else [])
+    args: dict[str, Any] = {"ext_modules": [ext], "cmdclass": {"build_ext": BuildExtMPI}}
+    if minimum:
+        _log(f"{pysabi.VARIABLE}: limited API build, wheel tag {pysabi.tag(minimum)}-abi3")
+        args["options"] = {"bdist_wheel": {"py_limited_api": pysabi.tag(minimum)}}
+    return args

