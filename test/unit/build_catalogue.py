@@ -104,6 +104,12 @@ def _(e: Env) -> dict[str, str]:
     return {"MPI4PY_BUILD_BACKEND": "cmake", "HIDE_MODULE": "scikit_build_core"}
 
 
+@case("mpiabi-unknown", "MPI4PY_BUILD_MPIABI='bogus' is not a known MPI ABI", "use one of", "or unset it",
+      readme="`MPI4PY_BUILD_MPIABI` picks one variant of the multi-MPI wheel build: use a listed value, or unset it.")
+def _(e: Env) -> dict[str, str]:
+    return {"MPI4PY_BUILD_MPIABI": "bogus"}
+
+
 # -- compiler and linker wrappers ----------------------------------------------------------
 
 SET_WRAPPER = "to your MPI C compiler wrapper (for example /usr/bin/mpicc), or unset it"
