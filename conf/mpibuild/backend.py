@@ -68,8 +68,24 @@ def requires(name: str | None = None) -> list[str]:
     return [*BACKENDS[name][1], CYTHON, *_tool_requires(name)]
 
 
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def check_writable(top: str = TOP) -> None:
+    """setuptools writes build files next to the sources; say so at once instead of a deep OSError."""
+    if not os.access(top, os.W_OK):
+        raise BackendError(
+            f"error: the mpi4py source directory {top} is read-only, and the build writes into it "
+            "(build/, *.egg-info, generated sources).\n"
+            f"Copy the sources to a writable directory and build there, e.g. cp -r {top} /tmp/mpi4py-src "
+            "&& pip install /tmp/mpi4py-src, or install from the sdist."
+        )
+
+
 def _backend() -> ModuleType:
     name = backend_name()
+    if name == "setuptools":  # CMake and Meson build out of tree; setuptools writes build/ and *.egg-info here
+        check_writable()
     module = BACKENDS[name][0]
     print(f"mpi4py: building with the {name} backend", file=sys.stderr, flush=True)
     try:

@@ -176,7 +176,13 @@ def check_command(words: list[str], variable: str, environ: Mapping[str, str]) -
                 f"{variable}={shlex.join(words)!r}: {problem}.\n"
                 f"Set {variable} to your MPI C compiler wrapper (for example /usr/bin/mpicc), or unset it."
             )
-    return words
+    # Compilers run in temporary directories: a relative path ("bin/mpicc") must not change meaning.
+    return [_absolute(w) if w in programs else w for w in words]
+
+
+def _absolute(word: str) -> str:
+    has_sep = os.sep in word or bool(os.altsep and os.altsep in word)
+    return os.path.abspath(word) if has_sep and not os.path.isabs(word) else word
 
 
 def parse_define_macros(text: str, origin: str) -> list[tuple[str, str | None]]:
@@ -235,7 +241,8 @@ def read_cfg(spec: str, variable: str, environ: Mapping[str, str]) -> tuple[dict
     path, section = split_cfg_spec(spec, environ)
     hint = "give the path of an ini file with an [mpi] section (see mpi.cfg in the mpi4py sources)"
     if not path.is_file():
-        raise ConfigError(f"{variable}={spec!r}: no such file {str(path)!r}; {hint}.")
+        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"{variable}={spec!r}: {str(path)!r} {what}; {hint}.")
     parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
     try:
         with open(path, encoding="utf-8") as stream:
@@ -329,3 +336,18 @@ def resolve(environ: Mapping[str, str] | None = None, warn: Warn | None = None) 
             tried = "no mpicc on PATH; MPI4PY_BUILD_MPICC, MPICC, MPI4PY_BUILD_MPICFG and MPICFG are unset"
         raise ConfigError(f"no MPI found ({tried}).\n\n{GET_MPI_HELP}")
     return conf
+
+
+def check_paths(conf: MPIConfig) -> None:
+    """Build-time check (not in ``resolve``, which must work for a cfg written on another machine):
+    every include/library directory must exist, or the compiler's "mpi.h not found" hides the typo."""
+    for key in ("include_dirs", "library_dirs"):
+        for entry in getattr(conf, key):
+            if not Path(entry).is_dir():
+                what = "does not exist" if not Path(entry).exists() else "is not a directory"
+                if "$" in entry:
+                    what += " (is the environment variable in it unset?)"
+                raise ConfigError(
+                    f"{key} in {conf.origin(key)}: {entry!r} {what}.\n"
+                    f"Fix: correct {key} in that file ({os.pathsep!r}-separated directories), or remove it."
+                )

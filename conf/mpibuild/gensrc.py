@@ -70,13 +70,20 @@ def run_cython(outdir: Path, force: bool = False) -> list[Path]:
             newest = max(p.stat().st_mtime for p in cython_sources(outdir) if p.exists())
             if target.stat().st_mtime >= newest:
                 continue
+        # Write to a side file and rename: an interrupted run must not leave a truncated MPI.c
+        # that looks up to date to the next build.
+        partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
         cmd = [sys.executable, "-m", "cython", *CYTHON_FLAGS, "-I", str(outdir), "-I", str(PKG),
-               str(source), "-o", str(target)]
+               str(source), "-o", str(partial)]
         print("mpi4py: cythonizing", source.relative_to(TOP), "->", target, flush=True)
-        result = subprocess.run(cmd, cwd=TOP)
-        if result.returncode != 0:
-            target.unlink(missing_ok=True)
-            raise SystemExit(f"mpi4py: Cython failed on {source} (exit {result.returncode})")
+        try:
+            result = subprocess.run(cmd, cwd=TOP)
+            if result.returncode != 0:
+                target.unlink(missing_ok=True)
+                raise SystemExit(f"mpi4py: Cython failed on {source} (exit {result.returncode})")
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
     return outputs
 
 

@@ -14,10 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mpibuild import symbols
-from mpibuild.config import CC_VARS, GET_MPI_HELP, ConfigError, MPIConfig
+from mpibuild.config import CC_VARS, GET_MPI_HELP, LD_VARS, ConfigError, MPIConfig
 
 HELLO = r"""
 #include <mpi.h>
+/* MPI_DUP_FN names a library symbol of the MPI whose mpi.h was used (MPIR_Dup_fn in MPICH,
+   OMPI_C_MPI_DUP_FN in Open MPI): linking against another MPI's library fails here, not at run time. */
+#if defined(MPI_DUP_FN) && (defined(MPICH_VERSION) || defined(OPEN_MPI))
+void *pympi_hello_family = (void *)MPI_DUP_FN;
+#endif
 int main(int argc, char **argv)
 {
   int rank = 0;
@@ -81,12 +86,28 @@ def try_link(conf: MPIConfig, source: str, extra_cflags: list[str] | None = None
     with tempfile.TemporaryDirectory(prefix="mpi4py-probe-") as tmp:
         Path(tmp, "hello.c").write_text(source)
         attempt = _run("compile", [*compile_command(conf), *(extra_cflags or []), "-c", "hello.c", "-o", "hello.o"], tmp)
-        if not attempt.ok:
+        if not _wrote(attempt, Path(tmp, "hello.o")).ok:
             return attempt
-        return _run("link", [*link_command(conf), "hello.o", "-o", "hello.exe", *link_flags(conf)], tmp)
+        attempt = _run("link", [*link_command(conf), "hello.o", "-o", "hello.exe", *link_flags(conf)], tmp)
+        return _wrote(attempt, Path(tmp, "hello.exe"))
 
 
-def _fix_hint(conf: MPIConfig) -> str:
+def _wrote(attempt: Attempt, output: Path) -> Attempt:
+    """A compiler that exits 0 without writing its output is broken too (a stub or a dry-run wrapper)."""
+    if attempt.ok and not output.is_file():
+        attempt.ok = False
+        attempt.status = f"exit 0, but it wrote no {output.name}"
+    return attempt
+
+
+def _fix_hint(conf: MPIConfig, step: str = "compile") -> str:
+    ld_origin = conf.origin("mpild")
+    if step == "link" and ld_origin in LD_VARS:
+        return (f"Fix: set {ld_origin} to the linker wrapper of the same MPI as the compiler wrapper "
+                f"({shlex.join(conf.mpicc) or 'the C compiler'}), or unset {ld_origin} to link with that one.")
+    if step == "link" and ld_origin and ld_origin != "the compiler wrapper" and conf.mpild != conf.mpicc:
+        return (f"Fix: mpild ({shlex.join(conf.mpild)}) must belong to the same MPI as mpicc "
+                f"({shlex.join(conf.mpicc) or 'the C compiler'}); correct {ld_origin}, or remove mpild to link with mpicc.")
     origin = conf.origin("mpicc")
     if origin in CC_VARS:
         return f"Fix: set {origin} to a working MPI C compiler wrapper (it is {shlex.join(conf.mpicc)!r}), or unset it."
@@ -103,16 +124,35 @@ def check_hello(conf: MPIConfig) -> None:
     attempt = try_link(conf, HELLO)
     if attempt.ok:
         return
-    said = attempt.output.splitlines()
-    if len(said) > 8:
-        said = ["...", *said[-8:]]
-    shown = "\n".join(f"    {line}" for line in said) if said else "    (no output)"
     raise ConfigError(
         f"cannot build a minimal MPI program, so mpi4py cannot be built.\n"
         f"The {attempt.step} step failed ({attempt.status}):\n"
-        f"  $ {shlex.join(attempt.command)}\n{shown}\n"
+        f"  $ {shlex.join(attempt.command)}\n{_shown(attempt)}\n"
         f"Settings used:\n{conf.describe()}\n"
-        f"{_fix_hint(conf)}\n\n{GET_MPI_HELP}"
+        f"{_fix_hint(conf, attempt.step)}\n\n{GET_MPI_HELP}"
+    )
+
+
+def _shown(attempt: Attempt, keep: int = 8) -> str:
+    said = attempt.output.splitlines()
+    if len(said) > keep:
+        said = ["...", *said[-keep:]]
+    return "\n".join(f"    {line}" for line in said) if said else "    (no output)"
+
+
+def check_probe_compiler(conf: MPIConfig) -> None:
+    """MPI4PY_BUILD_CONFIGURE: an empty probe must build with the strict probe flags, or every probe
+    would fail (and bisect down to single symbols) for a reason that has nothing to do with MPI."""
+    attempt = try_link(conf, _probe_source([]), _STRICT)
+    if attempt.ok:
+        return
+    raise ConfigError(
+        f"MPI4PY_BUILD_CONFIGURE: the compiler cannot build even an empty symbol probe with the probe flags "
+        f"{' '.join(_STRICT)}, so no MPI symbol could be probed.\n"
+        f"The {attempt.step} step failed ({attempt.status}):\n"
+        f"  $ {shlex.join(attempt.command)}\n{_shown(attempt)}\n"
+        f"Fix: use a GCC- or Clang-compatible MPI compiler wrapper (MPI4PY_BUILD_MPICC), "
+        f"or unset MPI4PY_BUILD_CONFIGURE to configure from the MPI version in mpi.h."
     )
 
 

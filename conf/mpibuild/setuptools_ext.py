@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, mpiabi, optflags, probe, record, reproducible, symbols
+from mpibuild import config, gensrc, mpiabi, optflags, preflight, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -36,9 +36,9 @@ class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
             variant = mpiabi.requested()  # MPI4PY_BUILD_MPIABI: one variant of the merged wheel
-            conf = config.resolve(mpiabi.build_environ(variant), warn=lambda m: _log(f"warning: {m}"))
             start = time.monotonic()
-            probe.check_hello(conf)  # its error message shows the settings
+            # settings, hello program, CONFIGURE probe compiler; its error message shows the settings
+            conf = preflight.check(mpiabi.build_environ(variant), warn=lambda m: _log(f"warning: {m}"))
         except config.ConfigError as exc:
             _fail(str(exc))
         _log("MPI settings:\n" + conf.describe())

@@ -155,8 +155,44 @@ def emit_pxi(symbols: list[Symbol]) -> str:
         elif s.kind == "value":
             out.append(f"    {_cy_type(s.ctype)} {s.name}")
         elif s.kind == "func":
-            out.append(f"    {_cy_type(s.ctype)} {s.name}({', '.join(map(_cy_type, s.args))})")
+            cname = guarded_name(s)
+            alias = f' "{cname}"' if cname != s.name else ""
+            check = " except? -1.0" if cname != s.name and s.ctype == "double" else ""
+            out.append(f"    {_cy_type(s.ctype)} {s.name}{alias}({', '.join(map(_cy_type, s.args))}){check}")
     return "\n".join(out) + "\n"
+
+
+# Routines MPI allows at any time, before MPI_Init and after MPI_Finalize.  Every other routine is
+# called through a PyMPI_CALL_<name> guard (emit_guards_h): outside that window it does not reach
+# the MPI library (MPICH aborts the process there) and becomes a Python exception instead.
+ALWAYS_ALLOWED = frozenset({"MPI_Initialized", "MPI_Finalized", "MPI_Get_version", "MPI_Get_library_version"})
+
+
+def guarded_name(s: Symbol) -> str:
+    if s.kind != "func" or s.name in ALWAYS_ALLOWED or s.name.startswith("MPI_Session_"):
+        return s.name
+    return f"PyMPI_CALL_{s.name}"
+
+
+def emit_guards(symbols: list[Symbol]) -> list[str]:
+    """``#define PyMPI_CALL_MPI_X(...)``: call MPI_X only while MPI is initialized and not finalized."""
+    out = ["/* Guards: MPI routines called outside MPI_Init..MPI_Finalize raise instead (see pympi.h). */"]
+    for s in symbols:
+        cname = guarded_name(s)
+        if cname == s.name:
+            continue
+        call = f"{s.name}(__VA_ARGS__)"
+        if s.name in ("MPI_Init", "MPI_Init_thread"):
+            out.append(f'#define {cname}(...) (PyMPI_InitAllowed("{s.name}") ? {call} : PyMPI_ERR_INACTIVE)')
+        elif s.name == "MPI_Finalize":
+            out.append(f'#define {cname}(...) PyMPI_Forget(PyMPI_Usable("{s.name}") ? {call} : PyMPI_ERR_INACTIVE)')
+        elif s.ctype == "double":
+            out.append(f'#define {cname}(...) (PyMPI_Usable("{s.name}") ? {call} : PyMPI_InactiveDouble())')
+        elif s.ctype == "int":
+            out.append(f'#define {cname}(...) (PyMPI_Usable("{s.name}") ? {call} : PyMPI_ERR_INACTIVE)')
+        else:
+            raise SymbolTableError(f"{s.name}: routines returning {s.ctype} need a guard (int or double only)")
+    return out
 
 
 # -- C fallbacks and configuration ----------------------------------------------------------
@@ -189,6 +225,7 @@ def emit_missing_h(symbols: list[Symbol]) -> str:
         elif s.kind == "func":
             out.append(f'#undef {s.name}\n#define {s.name}(...) PyMPI_Unavailable("{s.name}")')
         out.append("#endif")
+    out.extend(emit_guards(symbols))
     out.append("#endif /* PYMPI_MISSING_H */")
     return "\n".join(out) + "\n"
 

@@ -28,6 +28,8 @@ def tests(session: nox.Session, mpi: str) -> None:
     for n in RANKS:
         session.log(f"==> {mpi}: MPI tests with {n} rank(s)")
         run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "test/mpi", *args, mpi=mpi)
+    session.log(f"==> {mpi}: runtime misuse catalogue (fast subset of nox -s hardening)")
+    run_mpi(session, 2, "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", "test/hardening/mpi/test_misuse.py", *args, mpi=mpi)
 
 
 @nox.session

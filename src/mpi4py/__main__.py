@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -101,6 +102,9 @@ def _abort(code: int) -> NoReturn:
 
     if not MPI.Is_initialized() or MPI.Is_finalized():
         os._exit(code)
+    # The launcher forwards output asynchronously; give it a moment to drain our pipes before the
+    # abort kills the job, or the last lines of the traceback can be lost.
+    time.sleep(0.25)
     MPI.COMM_WORLD.Abort(code)
     os._exit(code)  # Abort does not return; this is a safety net
 
@@ -145,7 +149,8 @@ def run_program(kind: str, target: str, args: Sequence[str]) -> None:
             _abort(code)
         raise
     except BaseException:  # noqa: BLE001 - every uncaught exception must end the whole job
-        traceback.print_exc()
+        # one write, so the report reaches the launcher whole before the abort tears the job down
+        sys.stderr.write(traceback.format_exc())
         _abort(1)
 
 

@@ -195,7 +195,7 @@ def test_cfg_bad_wrapper_names_file_and_key(env: dict[str, str], tmp_path: Path)
 
 
 def test_cfg_missing_file(env: dict[str, str], tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"MPI4PY_BUILD_MPICFG=.*no such file"):
+    with pytest.raises(ConfigError, match=r"MPI4PY_BUILD_MPICFG=.*does not exist"):
         resolve({**env, "MPI4PY_BUILD_MPICFG": str(tmp_path / "none.cfg")})
 
 

@@ -34,3 +34,18 @@ def test_version_config_uses_since() -> None:
     s = symbols.parse_line("3.1 const MPI_BAR")
     assert s is not None
     assert "PyMPI_VERSION_GE(3, 1)" in symbols.emit_version_config_h([s])
+
+
+def test_routines_are_guarded_except_the_always_allowed_ones() -> None:
+    table = symbols.load(symbols.default_table())
+    by_name = {s.name: s for s in table}
+    pxi = symbols.emit_pxi(table)
+    guards = "\n".join(symbols.emit_guards(table))
+    assert 'int MPI_Barrier "PyMPI_CALL_MPI_Barrier"(' in pxi
+    assert '#define PyMPI_CALL_MPI_Barrier(...) (PyMPI_Usable("MPI_Barrier") ? MPI_Barrier(__VA_ARGS__)' in guards
+    assert 'double MPI_Wtime "PyMPI_CALL_MPI_Wtime"() except? -1.0' in pxi
+    assert "PyMPI_Forget(" in guards and 'PyMPI_InitAllowed("MPI_Init")' in guards
+    for name in ("MPI_Initialized", "MPI_Finalized", "MPI_Get_version"):
+        assert symbols.guarded_name(by_name[name]) == name and f"PyMPI_CALL_{name}" not in guards
+    funcs = [s for s in table if s.kind == "func"]
+    assert sum(symbols.guarded_name(s) != s.name for s in funcs) >= len(funcs) - 6

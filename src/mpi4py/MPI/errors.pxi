@@ -3,6 +3,9 @@
 cdef extern from "mpi4py/pympi.h" nogil:
     enum: PyMPI_ERR_UNAVAILABLE
     const char *PyMPI_UnavailableName()
+    enum: PyMPI_ERR_INACTIVE
+    const char *PyMPI_InactiveName()
+    int PyMPI_InactiveFinalized()
     const char *PYMPI_MPI_ABI
     const char *PYMPI_CONFIG_SOURCE
 
@@ -66,6 +69,11 @@ cdef int PyMPI_Raise(int ierr) except -1 with gil:
     if ierr == PyMPI_ERR_UNAVAILABLE:
         name = PyMPI_UnavailableName().decode()
         raise NotImplementedError(f"{name} is not available in this MPI library")
+    if ierr == PyMPI_ERR_INACTIVE:
+        name = PyMPI_InactiveName().decode()
+        if PyMPI_InactiveFinalized():
+            raise RuntimeError(f"{name}: MPI is finalized (MPI.Finalize() was called); no MPI call is allowed after it")
+        raise RuntimeError(f"{name}: MPI is not initialized; call MPI.Init() first (mpi4py.rc.initialize is False)")
     raise Exception(ierr)
 
 

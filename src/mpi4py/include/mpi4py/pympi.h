@@ -31,6 +31,48 @@ static int PyMPI_Unavailable(const char *name)
 }
 static const char *PyMPI_UnavailableName(void) { return pympi_unavailable_name; }
 
+/* Returned by a PyMPI_CALL_* guard (pympi_missing.h) for a routine called before MPI_Init or
+   after MPI_Finalize, which MPI forbids (MPICH aborts the process); never a valid error code. */
+#define PyMPI_ERR_INACTIVE (-1431655765)
+static int pympi_active = 0; /* MPI seen initialized and not finalized; reset by MPI_Finalize */
+static const char *pympi_inactive_name = "";
+static int pympi_inactive_finalized = 0;
+static inline int PyMPI_Usable(const char *name)
+{
+  int initialized = 0, finalized = 0;
+  if (pympi_active) return 1;
+  (void)MPI_Initialized(&initialized);
+  (void)MPI_Finalized(&finalized);
+  if (initialized && !finalized) { pympi_active = 1; return 1; }
+  pympi_inactive_name = name;
+  pympi_inactive_finalized = finalized;
+  return 0;
+}
+static inline int PyMPI_InitAllowed(const char *name)
+{
+  int finalized = 0;
+  (void)MPI_Finalized(&finalized);
+  if (!finalized) return 1;
+  pympi_inactive_name = name;
+  pympi_inactive_finalized = 1;
+  return 0;
+}
+static inline int PyMPI_Forget(int ierr) { pympi_active = 0; return ierr; }
+static inline const char *PyMPI_InactiveName(void) { return pympi_inactive_name; }
+static inline int PyMPI_InactiveFinalized(void) { return pympi_inactive_finalized; }
+#ifdef Py_PYTHON_H
+static inline double PyMPI_InactiveDouble(void)
+{
+  PyGILState_STATE state = PyGILState_Ensure();
+  PyErr_Format(PyExc_RuntimeError, "%s: MPI is %s", pympi_inactive_name,
+               pympi_inactive_finalized ? "finalized" : "not initialized");
+  PyGILState_Release(state);
+  return -1.0;
+}
+#else
+static inline double PyMPI_InactiveDouble(void) { return -1.0; }
+#endif
+
 #include "pympi_config.h"
 #include "pympi_vendor.h"
 #include "pympi_missing.h"

@@ -1,0 +1,66 @@
+"""Runtime misuse and fuzz tests, run as ``mpiexec -n N python -m pytest test/hardening/mpi``.
+
+Every rank runs every test.  A failing test aborts the whole job (after printing its report) so the
+other ranks never wait forever; the session's ``timeout`` turns any hang into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from mpi4py import MPI
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and MPI.COMM_WORLD.Get_size() > 1:
+        rank = MPI.COMM_WORLD.Get_rank()
+        sys.stderr.write(f"\n[rank {rank}] FAILED {item.nodeid} ({report.when})\n{report.longreprtext}\n")
+        sys.stderr.flush()
+        MPI.COMM_WORLD.Abort(1)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if MPI.COMM_WORLD.Get_rank() != 0:  # one junit report per job, written by rank 0
+        config.option.xmlpath = None
+
+
+@pytest.fixture
+def comm() -> Iterator[MPI.Intracomm]:
+    comm = MPI.COMM_WORLD
+    yield comm
+    comm.Barrier()  # every case ends in step: a rank that raised cannot leave a message behind
+
+
+@contextmanager
+def mpi_error(*classes: int) -> Iterator[None]:
+    """Expect ``MPI.Exception`` whose error class is one of ``classes`` (MPIs differ for some misuse)."""
+    try:
+        yield
+    except MPI.Exception as exc:
+        assert exc.Get_error_class() in classes, (
+            f"error class {exc.Get_error_class()} ({exc}), expected one of {classes}")
+        assert str(exc), "an MPI error must have a message"
+    else:
+        raise AssertionError(f"no MPI.Exception raised (expected error class in {classes})")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    fuzz = sys.modules.get("test_fuzz")
+    generated = getattr(fuzz, "GENERATED", {})
+    if generated and MPI.COMM_WORLD.Get_rank() == 0 and os.environ.get("MPI4PY_FUZZ_REPORT"):
+        with open(os.environ["MPI4PY_FUZZ_REPORT"], "w", encoding="utf-8") as out:
+            json.dump(generated, out)
+    if generated and MPI.COMM_WORLD.Get_rank() == 0:
+        total = sum(generated.values())
+        parts = ", ".join(f"{name} {n}" for name, n in sorted(generated.items()))
+        terminalreporter.write_line(f"hardening: fuzz generated {total} cases ({parts})")
