@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
+import subprocess
 import sys
 from types import ModuleType
 from typing import Any
@@ -88,13 +90,34 @@ def check_settings(name: str, environ: dict[str, str] | None = None) -> list[str
             f"ignored by {name}; {MPI_SETTINGS_HELP[name]}."]
 
 
+# Build tools the CMake/Meson builds run, with the oldest version they accept.
+TOOLS: dict[str, tuple[tuple[str, tuple[int, ...], str], ...]] = {
+    "setuptools": (),
+    "scikit-build-core": (("cmake", (3, 17), "cmake>=3.17"), ("ninja", (1, 8, 2), "ninja>=1.8.2")),
+    "meson-python": (("ninja", (1, 8, 2), "ninja>=1.8.2"),),
+}
+
+
+def tool_version(program: str) -> tuple[int, ...] | None:
+    """Version of a program that runs here, or None (missing, or a launcher broken under build isolation)."""
+    path = shutil.which(program)
+    if path is None:
+        return None
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out)
+    return tuple(int(x) for x in match.groups() if x is not None) if match else None
+
+
 def _tool_requires(name: str) -> list[str]:
-    # CMake/Meson need ninja (and cmake) programs; ask pip for them only when missing.
+    # Ask the frontend for cmake/ninja only when no usable one is on PATH (as the backends themselves do).
     extra = []
-    if name == "scikit-build-core" and shutil.which("cmake") is None:
-        extra.append("cmake>=3.17")
-    if name in ("scikit-build-core", "meson-python") and shutil.which("ninja") is None:
-        extra.append("ninja")
+    for program, minimum, requirement in TOOLS[name]:
+        found = tool_version(program)
+        if found is None or found < minimum:
+            extra.append(requirement)
     return extra
 
 

@@ -1,0 +1,183 @@
+"""Session build_matrix: one sdist, installed with every build backend against each MPI from PyPI.
+
+``nox -s build_matrix`` runs setuptools, scikit-build-core and meson-python against MPICH and
+Open MPI; for each: ``pip install <sdist>`` (build isolation, as a user would), the MPI tests
+from the sdist under ``mpiexec -n 1`` and ``-n 2``, and the installed file list and METADATA,
+which must be identical for the three backends. Subsets:
+
+    nox -s "build_matrix(mpi='mpich')"                   # one MPI
+    nox -s build_matrix -- scikit-build-core meson-python  # some backends (>= 2 to compare)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tarfile
+import time
+from pathlib import Path
+
+import nox
+
+from noxlib import installed
+from noxlib.common import MPIS, TOP, install_mpi, run_mpi, venv_bin
+
+BACKENDS = ("setuptools", "scikit-build-core", "meson-python")
+RANKS = (1, 2)
+MATRIX = TOP / "build" / "matrix"
+# Not part of the sdist's inputs: build outputs, caches, VCS and CI state.
+_NOT_SOURCES = {"build", "dist", "wheelhouse", "__pycache__", "venv", "node_modules"}
+
+
+def _newest_source_mtime(top: Path = TOP) -> float:
+    newest = 0.0
+    for root, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in _NOT_SOURCES and not d.startswith(".")]
+        for name in files:
+            if not name.endswith((".pyc", ".so")):
+                newest = max(newest, (Path(root) / name).stat().st_mtime)
+    return newest
+
+
+def _sdist_name() -> str:
+    import sys
+
+    sys.path.insert(0, str(TOP / "conf"))
+    from mpibuild import layout
+
+    return f"mpi4py-{layout.version()}.tar.gz"
+
+
+def fresh_sdist(candidates: list[Path]) -> Path | None:
+    """An existing sdist newer than every source file, if any."""
+    newest = _newest_source_mtime()
+    name = _sdist_name()
+    for directory in candidates:
+        sdist = directory / name
+        if sdist.is_file() and sdist.stat().st_mtime >= newest:
+            return sdist
+    return None
+
+
+def get_sdist(session: nox.Session) -> Path:
+    """Reuse a fresh sdist from dist/ (or from an earlier matrix run); else build one into build/matrix/sdist."""
+    outdir = MATRIX / "sdist"
+    sdist = fresh_sdist([TOP / "dist", outdir])
+    if sdist is not None:
+        session.log(f"reusing fresh sdist {sdist}")
+        return sdist
+    session.install("build")
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    session.run("python", "-m", "build", "--sdist", "--outdir", str(outdir), str(TOP))
+    return outdir / _sdist_name()
+
+
+def _unpack_tests(sdist: Path, dest: Path) -> Path:
+    """The sdist's own copy of the tests: a test file missing from the sdist fails here."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if "/test/" in m.name or m.name.endswith("/pyproject.toml")]
+        tar.extractall(dest, members=members, filter="data")
+    (top,) = dest.iterdir()
+    return top
+
+
+def _site_packages(session: nox.Session) -> Path:
+    out = session.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['platlib'])", silent=True)
+    return Path(str(out).strip().splitlines()[-1])
+
+
+def _backend_args(backend: str, mpicc: str, build_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """pip -C settings and environment that point each build system at the session's MPI."""
+    if backend == "setuptools":
+        return [], {"MPI4PY_BUILD_MPICC": mpicc}
+    if build_dir.exists():
+        shutil.rmtree(build_dir)  # a build dir configured from another unpacked sdist cannot be reused
+    settings = [f"-Cbuild-dir={build_dir}"]
+    if backend == "scikit-build-core":
+        return [*settings, f"-Ccmake.define.MPI_C_COMPILER={mpicc}"], {}
+    return settings, {"CC": mpicc}
+
+
+def _check_build_dir(session: nox.Session, backend: str, build_dir: Path, mpicc: str) -> None:
+    """The -Cbuild-dir setting went through the dispatcher to the backend (and FindMPI used our mpicc)."""
+    if backend == "scikit-build-core":
+        cache = build_dir / "CMakeCache.txt"
+        if not cache.is_file() or f"MPI_C_COMPILER:FILEPATH={mpicc}" not in cache.read_text():
+            session.error(f"{backend}: -Cbuild-dir/-Ccmake.define.MPI_C_COMPILER did not reach CMake ({cache})")
+    elif backend == "meson-python" and not (build_dir / "build.ninja").is_file():
+        session.error(f"{backend}: -Cbuild-dir did not reach meson-python ({build_dir})")
+
+
+def _selected_backends(session: nox.Session) -> list[str]:
+    chosen = list(session.posargs) or list(BACKENDS)
+    unknown = [b for b in chosen if b not in BACKENDS]
+    if unknown:
+        session.error(f"unknown backend(s) {unknown} in posargs; choose from {', '.join(BACKENDS)}")
+    return chosen
+
+
+@nox.session
+@nox.parametrize("mpi", MPIS)
+def build_matrix(session: nox.Session, mpi: str) -> None:
+    """Install the sdist with each build backend against MPI from PyPI; test; compare installed files."""
+    backends = _selected_backends(session)
+    timings: list[tuple[str, float]] = []
+    start = time.monotonic()
+    sdist = get_sdist(session)
+    timings.append(("sdist", time.monotonic() - start))
+
+    start = time.monotonic()
+    install_mpi(session, mpi)
+    # pip for the user-style install; isolated builds fetch cmake/ninja when none usable is on PATH.
+    session.install("pip", "pytest", "numpy")
+    timings.append(("venv", time.monotonic() - start))
+    workdir = MATRIX / mpi
+    workdir.mkdir(parents=True, exist_ok=True)
+    tests_top = _unpack_tests(sdist, workdir / "sdist-tests")
+    mpicc = venv_bin(session, "mpicc")
+    site = _site_packages(session)
+
+    results: dict[str, installed.Installed] = {}
+    for backend in backends:
+        start = time.monotonic()
+        session.log(f"==> {mpi} / {backend}: pip install {sdist.name}")
+        build_dir = workdir / f"build-{backend}"
+        settings, env = _backend_args(backend, mpicc, build_dir)
+        env = {"MPI4PY_BUILD_BACKEND": backend, **env}
+        # The WHEEL Generator check below proves the wheel was built now, by this backend (not from a cache).
+        session.run("python", "-m", "pip", "install", "--no-deps", "--force-reinstall",
+                    *settings, str(sdist), env=env)
+        _check_build_dir(session, backend, build_dir, mpicc)
+        built = time.monotonic()
+        result = installed.read_installed(site)
+        problem = installed.check_generator(backend, result)
+        if problem:
+            session.error(problem)
+        results[backend] = result
+        (workdir / f"{backend}.files").write_text("\n".join(result.files) + "\n")
+        session.chdir(tests_top)
+        for n in RANKS:
+            session.log(f"==> {mpi} / {backend}: MPI tests with {n} rank(s)")
+            run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", "test/mpi")
+        session.chdir(TOP)
+        session.run("python", "-m", "pip", "uninstall", "-y", "mpi4py")
+        if (site / "mpi4py").exists():
+            session.error(f"{backend}: files left in {site / 'mpi4py'} after pip uninstall (not in RECORD): "
+                          f"{sorted(str(p.relative_to(site)) for p in (site / 'mpi4py').rglob('*'))}")
+        timings.append((f"{backend} build+install", built - start))
+        timings.append((f"{backend} tests", time.monotonic() - built))
+
+    problems = installed.differences(results)
+    for name, seconds in timings:
+        session.log(f"timing {mpi}: {name:32s} {seconds:7.1f} s")
+    if len(results) < 2:
+        session.warn("only one backend built: nothing to compare")
+    elif problems:
+        session.error(f"{mpi}: the backends installed different packages:\n  " + "\n  ".join(problems))
+    else:
+        files = next(iter(results.values())).files
+        session.log(f"{mpi}: {', '.join(results)} installed the same {len(files)} files and METADATA: {', '.join(files)}")
