@@ -56,7 +56,7 @@ def version(top: Path = TOP) -> str:
     return match.group(1)
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: Path) -> dict[str, Any]:
     try:
         import tomllib
     except ImportError:  # Python < 3.11
@@ -69,7 +69,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
 
 
 def _setuptools_table(top: Path) -> dict[str, Any]:
-    table = _load_toml(top / "pyproject.toml").get("tool", {}).get("setuptools", {})
+    table = load_toml(top / "pyproject.toml").get("tool", {}).get("setuptools", {})
     packages = table.get("packages")
     if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
         raise LayoutError("pyproject.toml: [tool.setuptools] packages must be an explicit list of package names "
