@@ -171,7 +171,7 @@ _OPTIONAL_HOOKS = ("build_editable", "prepare_metadata_for_build_wheel", "prepar
 def __getattr__(name: str) -> Any:
     # Optional hooks exist only if the chosen backend has them, so frontends can fall back.
     if name in _OPTIONAL_HOOKS:
-        hook = getattr(_backend(building=name == "build_editable"), name, None)
+        hook = getattr(_backend(building=True), name, None)
         if hook is not None:
             return hook
     raise AttributeError(name)
