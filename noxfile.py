@@ -20,5 +20,4 @@ nox.options.sessions = ["lint", "tests"]
 nox.needs_version = ">=2024.4.15"
 
 # Importing a module registers its sessions.
-import noxlib.matrix  # noqa: E402,F401
-from noxlib import tests  # noqa: E402,F401
+from noxlib import buildchecks, matrix, tests  # noqa: E402,F401

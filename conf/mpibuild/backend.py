@@ -20,6 +20,8 @@ import sys
 from types import ModuleType
 from typing import Any
 
+from mpibuild.config import configure_requested
+
 CYTHON = "Cython>=3.0"
 BACKENDS: dict[str, tuple[str, list[str]]] = {
     "setuptools": ("setuptools.build_meta", ["setuptools>=77"]),
@@ -67,17 +69,12 @@ MPI_SETTINGS_HELP = {
 }
 
 
-def _truthy(value: str) -> bool:
-    # Same reading of MPI4PY_BUILD_CONFIGURE as the setuptools build.
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
-
-
 def check_settings(name: str, environ: dict[str, str] | None = None) -> list[str]:
     """Fail on settings the chosen backend cannot honour; return warnings for ignored ones."""
     env = os.environ if environ is None else environ
     if name == "setuptools":
         return []
-    if _truthy(env.get("MPI4PY_BUILD_CONFIGURE", "")):
+    if configure_requested(env):  # the same reading of the variable as the setuptools build
         raise BackendError(
             f"error: MPI4PY_BUILD_CONFIGURE={env['MPI4PY_BUILD_CONFIGURE']!r} is a setuptools feature; the {name} build "
             "does not probe MPI symbols: the MPI_VERSION/MPI_SUBVERSION macros of mpi.h decide what is available.\n"

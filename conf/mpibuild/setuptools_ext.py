@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, probe
+from mpibuild import config, gensrc, probe, record, symbols
 
 TOP = Path(__file__).resolve().parents[2]
-
-
-def _truthy(name: str) -> bool:
-    return os.environ.get(name, "").strip() not in ("", "0", "false", "no", "off")
+INCLUDE = TOP / "src" / "mpi4py" / "include"
 
 
 def _log(message: str) -> None:
     print(f"mpi4py: {message}", flush=True)
 
 
-def _fail(message: str) -> None:
-    # A SystemExit with a message: pip shows it verbatim, without a traceback from setuptools.
+def _fail(message: str) -> NoReturn:
+    # A short message and exit status 1: pip shows it without a setuptools traceback.
     sys.stderr.write(f"\nerror: {message}\n\n")
     sys.stderr.flush()
     raise SystemExit(1)
@@ -40,34 +36,27 @@ class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
             conf = config.resolve(warn=lambda m: _log(f"warning: {m}"))
-        except config.ConfigError as exc:
-            _fail(str(exc))
-            return
-        _log("MPI settings:\n" + conf.describe())
-        if not conf.mpicc and not conf.include_dirs and not conf.libraries and os.name != "nt":
-            _fail("no MPI compiler wrapper found (mpicc is not on PATH and no cfg gives include/library "
-                  "settings).\n\n" + config.GET_MPI_HELP)
-
-        start = time.monotonic()
-        try:
+            _log("MPI settings:\n" + conf.describe())
+            start = time.monotonic()
             probe.check_hello(conf)
         except config.ConfigError as exc:
             _fail(str(exc))
         _log(f"MPI hello program compiled and linked ({time.monotonic() - start:.1f} s)")
 
         gendir = Path(self.build_temp).resolve() / "gensrc"
-        present = None
-        if _truthy("MPI4PY_BUILD_CONFIGURE"):
-            from mpibuild import symbols
-
-            table = symbols.load(symbols.default_table())
-            start = time.monotonic()
-            _log(f"MPI4PY_BUILD_CONFIGURE: probing {len(table)} MPI symbols ...")
-            present = probe.probe_symbols(conf, table)
+        table = symbols.load(symbols.default_table())
+        present = missing = None
+        if config.configure_requested():
+            stats = probe.ProbeStats()
+            _log(f"MPI4PY_BUILD_CONFIGURE: probing the MPI symbols of {symbols.default_table().name} ...")
+            present = probe.probe_symbols(conf, table, stats=stats)
             missing = sorted(s.name for s in table if s.kind in symbols.PROBED_KINDS and s.name not in present)
-            _log(f"probed in {time.monotonic() - start:.1f} s: {len(missing)} missing"
-                 + (f" ({', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''})" if missing else ""))
+            shown = f": {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""
+            _log(f"probe timing: {stats.summary()}; {len(missing)} missing{shown}")
         gensrc.generate(gendir, present=present)
+        facts = probe.header_facts(conf, gendir, INCLUDE)
+        _log(f"mpi.h: family {facts.get('abi_family', 'unknown')}, MPI standard {facts.get('std_version', 'unknown')}")
+
         # Objects built against another MPI (or other settings) must not be reused.
         fingerprint = repr((conf, sorted(present) if present is not None else None))
         stamp = gendir / "mpi-settings.txt"
@@ -82,7 +71,7 @@ class BuildExtMPI(build_ext):
             cc.set_executables(linker_so=_replace_driver(cc.linker_so, conf.mpild or conf.mpicc))
         for ext in self.extensions:
             ext.sources = [str(gendir / "MPI.c")]
-            ext.include_dirs = [str(gendir), str(TOP / "src" / "mpi4py" / "include"), *conf.include_dirs]
+            ext.include_dirs = [str(gendir), str(INCLUDE), *conf.include_dirs]
             ext.library_dirs = [*ext.library_dirs, *conf.library_dirs]
             ext.runtime_library_dirs = [*ext.runtime_library_dirs, *conf.runtime_library_dirs]
             ext.libraries = [*ext.libraries, *conf.libraries]
@@ -92,6 +81,10 @@ class BuildExtMPI(build_ext):
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
         _log("compiling mpi4py.MPI")
         super().build_extensions()
+
+        build = record.build_items(conf, "setuptools", facts, "configure" if present is not None else "mpi-version", missing)
+        where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
+        _log(f"build record written to {where}")
 
 
 def setup_arguments() -> dict[str, Any]:

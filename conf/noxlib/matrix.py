@@ -132,7 +132,7 @@ def build_matrix(session: nox.Session, mpi: str) -> None:
     start = time.monotonic()
     install_mpi(session, mpi)
     # pip for the user-style installs (isolated: they fetch their own backend, Cython, cmake, ninja);
-    # the backends here only serve test/build (error messages through pip --no-build-isolation).
+    # the backends here only serve test/backends (error messages through pip --no-build-isolation).
     session.install("pip", "pytest", "numpy", "Cython>=3.0", "scikit-build-core>=0.11", "meson-python>=0.15",
                     "cmake>=3.17", "ninja")
     timings.append(("venv", time.monotonic() - start))
@@ -141,9 +141,9 @@ def build_matrix(session: nox.Session, mpi: str) -> None:
     tests_top = _unpack(sdist, workdir / "sdist-src")
 
     start = time.monotonic()
-    session.log("==> error messages of the CMake/Meson builds without MPI (test/build, from the sdist)")
-    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tests_top / "test" / "build"))
-    timings.append(("test/build (errors)", time.monotonic() - start))
+    session.log("==> error messages of the CMake/Meson builds without MPI (test/backends, from the sdist)")
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tests_top / "test" / "backends"))
+    timings.append(("test/backends (errors)", time.monotonic() - start))
     mpicc = venv_bin(session, "mpicc")
     site = _site_packages(session)
 

@@ -1,10 +1,21 @@
 # cython: language_level=3
 """Message Passing Interface (MPI) bindings."""
 
+cimport cython
+
 include "libmpi.pxi"
 
-# One area per include file; order matters where a file uses names from an earlier one.
+# One area per include file; a file may use names from the ones before it.
 include "MPI/errors.pxi"
 include "MPI/env.pxi"
+include "MPI/datatype.pxi"
+include "MPI/op.pxi"
+include "MPI/status.pxi"
+include "MPI/request.pxi"
+include "MPI/msgbuffer.pxi"
+include "MPI/msgpickle.pxi"
+include "MPI/p2p.pxi"
+include "MPI/coll.pxi"
+include "MPI/group.pxi"
 include "MPI/comm.pxi"
 include "MPI/init.pxi"

@@ -6,28 +6,72 @@ __version__ = "4.2.0"
 
 
 class Rc:
-    """Runtime configuration read by ``mpi4py.MPI`` when it is first imported."""
+    """Runtime configuration read by ``mpi4py.MPI`` when it is first imported.
+
+    ``initialize``/``finalize``: call ``MPI_Init_thread``/``MPI_Finalize`` automatically
+    (``finalize=None``: only if mpi4py initialized MPI); ``threads``/``thread_level``: the
+    thread support to request; ``errors``: ``"exception"`` (MPI errors raise
+    ``MPI.Exception``), ``"default"``, ``"abort"`` or ``"fatal"``; ``irecv_bufsz``: buffer
+    size for ``Comm.irecv()`` without a buffer.
+    """
 
     initialize: bool = True
     threads: bool = True
     thread_level: str = "multiple"
     finalize: bool | None = None
+    fast_reduce: bool = True
+    recv_mprobe: bool = True
+    irecv_bufsz: int = 32768
+    errors: str = "exception"
+
+    _CHOICES = {
+        "thread_level": ("single", "funneled", "serialized", "multiple"),
+        "errors": ("exception", "default", "abort", "fatal"),
+    }
 
     def __init__(self, **kwargs: object) -> None:
         self(**kwargs)
 
     def __call__(self, **kwargs: object) -> None:
         for key, value in kwargs.items():
-            if not hasattr(type(self), key):
-                raise TypeError(f"mpi4py.rc: unexpected argument {key!r}")
+            if key.startswith("_") or not hasattr(type(self), key):
+                names = ", ".join(self._names())
+                raise TypeError(f"mpi4py.rc: unexpected argument {key!r} (accepted: {names})")
+            choices = self._CHOICES.get(key)
+            if choices is not None and str(value).lower() not in choices:
+                raise ValueError(f"mpi4py.rc.{key}: invalid value {value!r} (accepted: {', '.join(choices)})")
             setattr(self, key, value)
 
+    @classmethod
+    def _names(cls) -> list[str]:
+        return [k for k in vars(cls) if not k.startswith("_") and not callable(getattr(cls, k))]
+
     def __repr__(self) -> str:
-        items = ", ".join(f"{k}={getattr(self, k)!r}" for k in vars(type(self)) if not k.startswith("_") and not callable(getattr(self, k)))
+        items = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._names())
         return f"<mpi4py.rc: {items}>"
 
 
 rc = Rc()
+
+
+def get_config() -> dict[str, str]:
+    """How this mpi4py was built, from the build record ``mpi4py/mpi.cfg``.
+
+    Keys of its ``[mpi]`` section (``mpicc``, ``mpild``, ``include_dirs``, ``libraries``, ...: the
+    settings used, in MPI4PY_BUILD_MPICFG syntax) followed by those of its ``[build]`` section
+    (``backend``, ``mpi_abi``, ``mpi_std_version``, ``config_header``, ``mpicc_from``, ...).
+    Empty if the record is missing (e.g. an in-place build by an older tool).
+    """
+    from configparser import ConfigParser
+    from os.path import dirname, join
+
+    parser = ConfigParser(interpolation=None)
+    parser.read(join(dirname(__file__), "mpi.cfg"), encoding="utf-8")
+    config: dict[str, str] = {}
+    for section in ("mpi", "build"):
+        if parser.has_section(section):
+            config.update(parser.items(section))
+    return config
 
 
 def get_include() -> str:

@@ -1,9 +1,48 @@
-# Environment: versions, timers, processor name.
+# Environment: constants, versions, timers, processor name, thread support queries.
+
+cdef extern from *:
+    """
+    #if !defined(_WIN32)
+    #include <dlfcn.h>
+    static const char *PyMPI_LibraryPath(void)
+    {
+      Dl_info info;
+      int (*fn)(char *, int *) = MPI_Get_processor_name;
+      if (dladdr(*(void **)&fn, &info) && info.dli_fname) return info.dli_fname;
+      return "";
+    }
+    #else
+    static const char *PyMPI_LibraryPath(void) { return ""; }
+    #endif
+    """
+    const char *PyMPI_LibraryPath()
+
+VERSION = MPI_VERSION
+SUBVERSION = MPI_SUBVERSION
 
 UNDEFINED = MPI_UNDEFINED
 ANY_SOURCE = MPI_ANY_SOURCE
 ANY_TAG = MPI_ANY_TAG
 PROC_NULL = MPI_PROC_NULL
+ROOT = MPI_ROOT
+TAG_UB = MPI_TAG_UB
+KEYVAL_INVALID = MPI_KEYVAL_INVALID
+BSEND_OVERHEAD = MPI_BSEND_OVERHEAD
+
+IDENT = MPI_IDENT
+CONGRUENT = MPI_CONGRUENT
+SIMILAR = MPI_SIMILAR
+UNEQUAL = MPI_UNEQUAL
+
+THREAD_SINGLE = MPI_THREAD_SINGLE
+THREAD_FUNNELED = MPI_THREAD_FUNNELED
+THREAD_SERIALIZED = MPI_THREAD_SERIALIZED
+THREAD_MULTIPLE = MPI_THREAD_MULTIPLE
+
+MAX_PROCESSOR_NAME = MPI_MAX_PROCESSOR_NAME
+MAX_ERROR_STRING = MPI_MAX_ERROR_STRING
+MAX_LIBRARY_VERSION_STRING = MPI_MAX_LIBRARY_VERSION_STRING
+MAX_OBJECT_NAME = MPI_MAX_OBJECT_NAME
 
 
 def Get_version():
@@ -18,7 +57,7 @@ def Get_library_version():
     cdef char name[MPI_MAX_LIBRARY_VERSION_STRING + 1]
     cdef int nlen = 0
     CHKERR(MPI_Get_library_version(name, &nlen))
-    return name[:nlen].decode()
+    return name[:nlen].decode(errors="replace")
 
 
 def Get_processor_name():
@@ -26,7 +65,7 @@ def Get_processor_name():
     cdef char name[MPI_MAX_PROCESSOR_NAME + 1]
     cdef int nlen = 0
     CHKERR(MPI_Get_processor_name(name, &nlen))
-    return name[:nlen].decode()
+    return name[:nlen].decode(errors="replace")
 
 
 def Wtime():
@@ -40,17 +79,48 @@ def Wtick():
 
 
 def Is_initialized():
+    """Whether ``MPI_Init`` has been called."""
     cdef int flag = 0
     CHKERR(MPI_Initialized(&flag))
-    return bool(flag)
+    return <bint>flag
 
 
 def Is_finalized():
+    """Whether ``MPI_Finalize`` has completed."""
     cdef int flag = 0
     CHKERR(MPI_Finalized(&flag))
-    return bool(flag)
+    return <bint>flag
+
+
+def Query_thread():
+    """Return the level of thread support provided by the MPI library."""
+    cdef int provided = MPI_THREAD_SINGLE
+    CHKERR(MPI_Query_thread(&provided))
+    return provided
+
+
+def Is_thread_main():
+    """Whether the calling thread is the one that initialized MPI."""
+    cdef int flag = 0
+    CHKERR(MPI_Is_thread_main(&flag))
+    return <bint>flag
+
+
+def Pcontrol(int level):
+    """Control the level of profiling."""
+    CHKERR(MPI_Pcontrol(level))
+
+
+def Pcontrol(int level):
+    """Control the level of profiling."""
+    CHKERR(MPI_Pcontrol(level))
 
 
 def _build_info():
     """How this extension was built: MPI family of the headers and config source."""
     return {"abi": PYMPI_MPI_ABI.decode(), "config": PYMPI_CONFIG_SOURCE.decode()}
+
+
+def _mpi_library_path():
+    """File name of the shared library providing MPI routines ('' if unknown)."""
+    return PyMPI_LibraryPath().decode(errors="replace")

@@ -1,0 +1,338 @@
+# Collective communication: buffers (Bcast/Scatter/...) and pickled objects (bcast/scatter/...).
+# Object collectives never leave a peer waiting: a rank that fails to serialize its input still
+# takes part (sending a count of -1 and no data), and every rank that sees -1 raises.
+
+
+cdef inline int comm_size(MPI_Comm comm) except -1:
+    cdef int size = 0
+    CHKERR(MPI_Comm_size(comm, &size))
+    return size
+
+
+cdef inline int comm_rank(MPI_Comm comm) except -1:
+    cdef int rank = MPI_PROC_NULL
+    CHKERR(MPI_Comm_rank(comm, &rank))
+    return rank
+
+
+cdef _Msg msg_null():
+    cdef _Msg m = _Msg.__new__(_Msg)
+    m.dtype = MPI_BYTE
+    return m
+
+
+cdef _Msg msg_in_place():
+    cdef _Msg m = msg_null()
+    m.buf = MPI_IN_PLACE
+    return m
+
+
+# -- buffers ----------------------------------------------------------------------------------
+
+cdef int coll_bcast(MPI_Comm comm, object buf, int root) except -1:
+    cdef _Msg m = msg_build(buf, comm_rank(comm) != root, 0, "buf")
+    with nogil:
+        CHKERR(MPI_Bcast(m.buf, m.count, m.dtype, root, comm))
+    return 0
+
+
+cdef int coll_scatter(MPI_Comm comm, object sendbuf, object recvbuf, int root) except -1:
+    cdef int size = comm_size(comm)
+    cdef bint isroot = comm_rank(comm) == root
+    cdef _Msg s = msg_build(sendbuf, False, size, "sendbuf") if isroot else msg_null()
+    cdef _Msg r = msg_in_place() if (isroot and is_in_place(recvbuf)) else msg_build(recvbuf, True, 0, "recvbuf")
+    with nogil:
+        CHKERR(MPI_Scatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
+    return 0
+
+
+cdef int coll_gather(MPI_Comm comm, object sendbuf, object recvbuf, int root) except -1:
+    cdef int size = comm_size(comm)
+    cdef bint isroot = comm_rank(comm) == root
+    cdef _Msg s = msg_in_place() if (isroot and is_in_place(sendbuf)) else msg_build(sendbuf, False, 0, "sendbuf")
+    cdef _Msg r = msg_build(recvbuf, True, size, "recvbuf") if isroot else msg_null()
+    with nogil:
+        CHKERR(MPI_Gather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
+    return 0
+
+
+cdef int coll_allgather(MPI_Comm comm, object sendbuf, object recvbuf) except -1:
+    cdef int size = comm_size(comm)
+    cdef _Msg s = msg_in_place() if is_in_place(sendbuf) else msg_build(sendbuf, False, 0, "sendbuf")
+    cdef _Msg r = msg_build(recvbuf, True, size, "recvbuf")
+    with nogil:
+        CHKERR(MPI_Allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
+    return 0
+
+
+cdef int coll_alltoall(MPI_Comm comm, object sendbuf, object recvbuf) except -1:
+    cdef int size = comm_size(comm)
+    cdef _Msg s = msg_in_place() if is_in_place(sendbuf) else msg_build(sendbuf, False, size, "sendbuf")
+    cdef _Msg r = msg_build(recvbuf, True, size, "recvbuf")
+    with nogil:
+        CHKERR(MPI_Alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
+    return 0
+
+
+cdef enum:
+    _RED_REDUCE = 0
+    _RED_ALLREDUCE = 1
+    _RED_SCAN = 2
+    _RED_EXSCAN = 3
+
+
+cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op op, int root) except -1:
+    cdef bint needs_recv = kind != _RED_REDUCE or comm_rank(comm) == root
+    cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf") if (needs_recv or recvbuf is not None) else msg_null()
+    cdef _Msg s
+    cdef int count
+    cdef MPI_Datatype dtype
+    if is_in_place(sendbuf):
+        if not needs_recv:
+            raise ValueError("sendbuf: IN_PLACE is only valid at the root of Reduce")
+        s = msg_in_place()
+        count, dtype = r.count, r.dtype
+    else:
+        s = msg_build(sendbuf, False, 0, "sendbuf")
+        count, dtype = s.count, s.dtype
+        if needs_recv and r.count < count:
+            raise ValueError(f"recvbuf: room for {r.count} items but sendbuf has {count}")
+    cdef MPI_Op mop = op.ob_mpi
+    with nogil:
+        if kind == _RED_REDUCE:
+            CHKERR(MPI_Reduce(s.buf, r.buf, count, dtype, mop, root, comm))
+        elif kind == _RED_ALLREDUCE:
+            CHKERR(MPI_Allreduce(s.buf, r.buf, count, dtype, mop, comm))
+        elif kind == _RED_SCAN:
+            CHKERR(MPI_Scan(s.buf, r.buf, count, dtype, mop, comm))
+        else:
+            CHKERR(MPI_Exscan(s.buf, r.buf, count, dtype, mop, comm))
+    return 0
+
+
+# -- pickled objects --------------------------------------------------------------------------
+
+@cython.final
+cdef class _Ints:
+    """A C int array freed with its owner."""
+
+    cdef int *data
+    cdef int n
+
+    def __cinit__(self, int n):
+        self.n = n
+        self.data = <int*>PyMem_Malloc(max(n, 1) * sizeof(int))
+        if self.data == NULL:
+            raise MemoryError
+
+    def __dealloc__(self):
+        PyMem_Free(self.data)
+
+
+cdef tuple _try_dumps(object obj):
+    """(data, count, error): count is -1 and data empty when serialization failed."""
+    try:
+        data = pickle_dumps(obj)
+        return (data, bytes_count(data, "obj"), None)
+    except Exception as exc:
+        return (b"", -1, exc)
+
+
+cdef int _displs(_Ints counts, _Ints displs, str where) except -1:
+    cdef Py_ssize_t total = 0
+    cdef int i
+    for i in range(counts.n):
+        displs.data[i] = <int>total
+        if counts.data[i] > 0:
+            total += counts.data[i]
+    if total > INT_MAX:
+        raise OverflowError(f"{where}: {total} bytes of pickled data exceed the largest MPI int count")
+    return <int>total
+
+
+cdef int _raise_failed(object err, list failed, str where) except -1:
+    if err is not None:
+        raise err
+    if failed:
+        raise RuntimeError(f"{where}: could not serialize the object on rank(s) {failed}")
+    return 0
+
+
+cdef list _unpickle_parts(bytes data, _Ints counts, _Ints displs):
+    cdef list result = []
+    cdef int i
+    view = memoryview(data)
+    for i in range(counts.n):
+        result.append(pickle_loads(view[displs.data[i]:displs.data[i] + counts.data[i]], counts.data[i]))
+    return result
+
+
+cdef object obj_bcast(MPI_Comm comm, object obj, int root):
+    cdef bint isroot = comm_rank(comm) == root
+    cdef int n = 0
+    data, err = None, None
+    if isroot:
+        data, n, err = _try_dumps(obj)
+    with nogil:
+        CHKERR(MPI_Bcast(&n, 1, MPI_INT, root, comm))
+    if n < 0:
+        _raise_failed(err, [root], "bcast")
+    if not isroot:
+        data = PyBytes_FromStringAndSize(NULL, n)
+    cdef char *p = PyBytes_AS_STRING(data)
+    with nogil:
+        CHKERR(MPI_Bcast(p, n, MPI_BYTE, root, comm))
+    return pickle_loads(data, n)
+
+
+cdef list _clear_failed(_Ints counts):
+    """Ranks whose count is -1 (serialization failed); their counts become 0."""
+    cdef list failed = []
+    cdef int i
+    for i in range(counts.n):
+        if counts.data[i] < 0:
+            failed.append(i)
+            counts.data[i] = 0
+    return failed
+
+
+cdef object obj_gather(MPI_Comm comm, object sendobj, int root):
+    cdef int size = comm_size(comm)
+    cdef bint isroot = comm_rank(comm) == root
+    cdef _Ints counts = _Ints(size), displs = _Ints(size)
+    data, n, err = _try_dumps(sendobj)
+    cdef int sn = n
+    with nogil:
+        CHKERR(MPI_Gather(&sn, 1, MPI_INT, counts.data, 1, MPI_INT, root, comm))
+    cdef list failed = _clear_failed(counts) if isroot else []
+    if sn < 0:
+        sn = 0
+    cdef bytes rdata = PyBytes_FromStringAndSize(NULL, _displs(counts, displs, "gather") if isroot else 0)
+    cdef char *sp = PyBytes_AS_STRING(data)
+    cdef char *rp = PyBytes_AS_STRING(rdata)
+    with nogil:
+        CHKERR(MPI_Gatherv(sp, sn, MPI_BYTE, rp, counts.data, displs.data, MPI_BYTE, root, comm))
+    _raise_failed(err, failed, "gather")
+    if not isroot:
+        return None
+    return _unpickle_parts(rdata, counts, displs)
+
+
+cdef object obj_allgather(MPI_Comm comm, object sendobj):
+    cdef int size = comm_size(comm)
+    cdef _Ints counts = _Ints(size), displs = _Ints(size)
+    data, n, err = _try_dumps(sendobj)
+    cdef int sn = n
+    with nogil:
+        CHKERR(MPI_Allgather(&sn, 1, MPI_INT, counts.data, 1, MPI_INT, comm))
+    cdef list failed = _clear_failed(counts)
+    if sn < 0:
+        sn = 0
+    cdef bytes rdata = PyBytes_FromStringAndSize(NULL, _displs(counts, displs, "allgather"))
+    cdef char *sp = PyBytes_AS_STRING(data)
+    cdef char *rp = PyBytes_AS_STRING(rdata)
+    with nogil:
+        CHKERR(MPI_Allgatherv(sp, sn, MPI_BYTE, rp, counts.data, displs.data, MPI_BYTE, comm))
+    _raise_failed(err, failed, "allgather")
+    return _unpickle_parts(rdata, counts, displs)
+
+
+cdef object obj_scatter(MPI_Comm comm, object sendobj, int root):
+    cdef int size = comm_size(comm)
+    cdef bint isroot = comm_rank(comm) == root
+    cdef _Ints counts = _Ints(size), displs = _Ints(size)
+    cdef int i, rn = 0
+    cdef list parts = []
+    err = None
+    if isroot:
+        try:
+            items = list(sendobj)
+            if len(items) != size:
+                raise ValueError(f"scatter: sendobj must have one item per process ({size}), got {len(items)}")
+            parts = [pickle_dumps(item) for item in items]
+            for i in range(size):
+                counts.data[i] = bytes_count(parts[i], "sendobj")
+        except Exception as exc:
+            err, parts = exc, []
+            for i in range(size):
+                counts.data[i] = -1
+    with nogil:
+        CHKERR(MPI_Scatter(counts.data, 1, MPI_INT, &rn, 1, MPI_INT, root, comm))
+    cdef bint failed = rn < 0
+    if isroot:
+        _clear_failed(counts)
+        _displs(counts, displs, "scatter")
+    cdef bytes sdata = b"".join(parts)
+    cdef bytes rdata = PyBytes_FromStringAndSize(NULL, 0 if failed else rn)
+    cdef char *sp = PyBytes_AS_STRING(sdata)
+    cdef char *rp = PyBytes_AS_STRING(rdata)
+    if failed:
+        rn = 0
+    with nogil:
+        CHKERR(MPI_Scatterv(sp, counts.data, displs.data, MPI_BYTE, rp, rn, MPI_BYTE, root, comm))
+    if failed:
+        _raise_failed(err, [root], "scatter")
+    return pickle_loads(rdata, rn)
+
+
+cdef object obj_alltoall(MPI_Comm comm, object sendobj):
+    cdef int size = comm_size(comm)
+    cdef _Ints scounts = _Ints(size), sdispls = _Ints(size)
+    cdef _Ints rcounts = _Ints(size), rdispls = _Ints(size)
+    cdef int i
+    cdef list parts = []
+    err = None
+    try:
+        items = list(sendobj)
+        if len(items) != size:
+            raise ValueError(f"alltoall: sendobj must have one item per process ({size}), got {len(items)}")
+        parts = [pickle_dumps(item) for item in items]
+        for i in range(size):
+            scounts.data[i] = bytes_count(parts[i], "sendobj")
+    except Exception as exc:
+        err, parts = exc, []
+        for i in range(size):
+            scounts.data[i] = -1
+    with nogil:
+        CHKERR(MPI_Alltoall(scounts.data, 1, MPI_INT, rcounts.data, 1, MPI_INT, comm))
+    _clear_failed(scounts)
+    cdef list failed = _clear_failed(rcounts)
+    _displs(scounts, sdispls, "alltoall")
+    cdef bytes sdata = b"".join(parts)
+    cdef bytes rdata = PyBytes_FromStringAndSize(NULL, _displs(rcounts, rdispls, "alltoall"))
+    cdef char *sp = PyBytes_AS_STRING(sdata)
+    cdef char *rp = PyBytes_AS_STRING(rdata)
+    with nogil:
+        CHKERR(MPI_Alltoallv(sp, scounts.data, sdispls.data, MPI_BYTE,
+                             rp, rcounts.data, rdispls.data, MPI_BYTE, comm))
+    _raise_failed(err, failed, "alltoall")
+    return _unpickle_parts(rdata, rcounts, rdispls)
+
+
+cdef object _fold(object func, list items):
+    result = items[0]
+    for item in items[1:]:
+        result = func(result, item)
+    return result
+
+
+cdef object obj_reduce(MPI_Comm comm, object sendobj, object op, int root):
+    func = _op_callable(op, "op")
+    items = obj_gather(comm, sendobj, root)
+    if items is None:
+        return None
+    return _fold(func, items)
+
+
+cdef object obj_allreduce(MPI_Comm comm, object sendobj, object op):
+    func = _op_callable(op, "op")
+    return _fold(func, obj_allgather(comm, sendobj))
+
+
+cdef object obj_scan(MPI_Comm comm, object sendobj, object op, bint exclusive):
+    func = _op_callable(op, "op")
+    cdef int rank = comm_rank(comm)
+    items = obj_allgather(comm, sendobj)
+    if exclusive:
+        return None if rank == 0 else _fold(func, items[:rank])
+    return _fold(func, items[:rank + 1])

@@ -1,0 +1,156 @@
+# Buffer message specifications: buf, [buf, datatype], [buf, count, datatype],
+# [buf, (count, displ), datatype], [buf, count, displ, datatype], with the datatype
+# inferred from the buffer format when not given.
+
+from cpython.buffer cimport (PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release,
+                             PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE)
+
+cdef extern from *:
+    """
+    #include <limits.h>
+    """
+    enum: INT_MAX
+
+
+class BottomType(int):
+    """Type of ``BOTTOM``: the absolute address zero as a buffer."""
+
+    def __repr__(self):
+        return "BOTTOM"
+
+
+class InPlaceType(int):
+    """Type of ``IN_PLACE``: take the input from the output buffer in collectives."""
+
+    def __repr__(self):
+        return "IN_PLACE"
+
+
+BOTTOM = BottomType(<Py_ssize_t>MPI_BOTTOM)
+IN_PLACE = InPlaceType(<Py_ssize_t>MPI_IN_PLACE)
+
+cdef object __IN_PLACE__ = IN_PLACE
+cdef object __BOTTOM__ = BOTTOM
+
+
+@cython.final
+@cython.freelist(16)
+cdef class _Msg:
+    """A buffer held for the duration of a communication."""
+
+    cdef Py_buffer view
+    cdef bint has_view
+    cdef void *buf
+    cdef int count
+    cdef MPI_Datatype dtype
+    cdef object keep
+
+    def __dealloc__(self):
+        if self.has_view:
+            PyBuffer_Release(&self.view)
+
+
+cdef inline Py_ssize_t _type_extent(MPI_Datatype dtype) except -1:
+    cdef MPI_Aint lb = 0, extent = 0
+    CHKERR(MPI_Type_get_extent(dtype, &lb, &extent))
+    return extent
+
+
+cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
+    """Parse a message spec; ``count`` is per block when ``blocks`` > 1 (collectives)."""
+    cdef _Msg m = _Msg.__new__(_Msg)
+    cdef object o_buf = spec, o_count = None, o_displ = None, o_type = None
+    cdef Py_ssize_t n, extent, count, displ = 0, total
+    cdef int flags
+    m.dtype = MPI_BYTE
+    if spec is None:
+        return m
+    if type(spec) is list or type(spec) is tuple:
+        n = len(spec)
+        if n == 1:
+            o_buf = spec[0]
+        elif n == 2:
+            o_buf, o_type = spec
+            if not isinstance(o_type, (Datatype, str)):
+                o_count, o_type = o_type, None
+        elif n == 3:
+            o_buf, o_count, o_type = spec
+            if type(o_count) is tuple or type(o_count) is list:
+                o_count, o_displ = o_count
+        elif n == 4:
+            o_buf, o_count, o_displ, o_type = spec
+        else:
+            raise ValueError(f"{argname}: a message must be buf, [buf, datatype], [buf, count, datatype] "
+                             f"or [buf, count, displ, datatype]; got a {type(spec).__name__} of length {n}")
+    if o_buf is None or o_buf is __BOTTOM__:
+        if o_type is None:
+            raise ValueError(f"{argname}: a None/BOTTOM buffer needs an explicit datatype: [None, count, datatype]")
+        m.buf = MPI_BOTTOM
+    elif not PyObject_CheckBuffer(o_buf):
+        raise TypeError(f"{argname}: expected an object supporting the buffer protocol (NumPy array, array.array, "
+                        f"bytearray, memoryview, ...) or [buf, count, datatype], got {type(o_buf).__name__}")
+    else:
+        flags = PyBUF_ANY_CONTIGUOUS
+        if writable:
+            flags |= PyBUF_WRITABLE
+        if o_type is None:
+            flags |= PyBUF_FORMAT
+        try:
+            PyObject_GetBuffer(o_buf, &m.view, flags)
+        except BufferError as exc:
+            if writable and isinstance(o_buf, bytes):
+                raise BufferError(f"{argname}: a bytes object is read-only; receive into a bytearray, "
+                                  "array.array or NumPy array") from None
+            raise BufferError(f"{argname}: {exc}") from None
+        m.has_view = True
+        m.buf = m.view.buf
+    # datatype and its extent
+    if o_type is None:
+        format_to_type(m.view.format, &m.dtype)
+        extent = m.view.itemsize if m.view.format != NULL else 1
+    else:
+        if isinstance(o_type, str):
+            dt = _typedict.get(o_type)
+            if dt is None:
+                raise TypeError(f"{argname}: unknown datatype code {o_type!r} (known: {', '.join(sorted(_typedict))})")
+            o_type = dt
+        elif not isinstance(o_type, Datatype):
+            raise TypeError(f"{argname}: datatype must be an MPI.Datatype or a type code string, got {type(o_type).__name__}")
+        m.dtype = (<Datatype>o_type).ob_mpi
+        m.keep = o_type
+        extent = _type_extent(m.dtype)
+    if o_displ is not None:
+        displ = o_displ
+        if displ < 0:
+            raise ValueError(f"{argname}: displacement must be >= 0, got {displ}")
+    # count
+    if o_count is None:
+        if not m.has_view:
+            raise ValueError(f"{argname}: a None/BOTTOM buffer needs an explicit count")
+        if extent <= 0:
+            raise ValueError(f"{argname}: cannot infer a count for a datatype with extent {extent}; give [buf, count, datatype]")
+        total = m.view.len - displ * extent
+        if total < 0 or total % extent:
+            raise ValueError(f"{argname}: buffer of {m.view.len} bytes is not a whole number of items of "
+                             f"{extent} bytes (after displacement {displ}); give [buf, count, datatype]")
+        count = total // extent
+        if blocks > 1:
+            if count % blocks:
+                raise ValueError(f"{argname}: {count} items cannot be split evenly among {blocks} processes")
+            count //= blocks
+    else:
+        count = o_count
+        if count < 0:
+            raise ValueError(f"{argname}: count must be >= 0, got {count}")
+        if m.has_view and (displ + count * (blocks if blocks > 1 else 1)) * extent > m.view.len:
+            raise ValueError(f"{argname}: count {count} x {max(blocks, 1)} block(s) of {extent}-byte items "
+                             f"(displacement {displ}) exceeds the buffer size of {m.view.len} bytes")
+    if count > INT_MAX:
+        raise OverflowError(f"{argname}: count {count} exceeds the largest MPI int count {INT_MAX}")
+    m.count = <int>count
+    m.buf = <char*>m.buf + displ * extent
+    return m
+
+
+cdef inline bint is_in_place(object obj) noexcept:
+    return obj is __IN_PLACE__

@@ -1,0 +1,159 @@
+# Reduction operations: the Op class, predefined operations and their Python-level meaning.
+
+
+def _op_max(x, y):
+    return y if y > x else x
+
+
+def _op_min(x, y):
+    return y if y < x else x
+
+
+def _op_sum(x, y):
+    return x + y
+
+
+def _op_prod(x, y):
+    return x * y
+
+
+def _op_land(x, y):
+    return bool(x and y)
+
+
+def _op_band(x, y):
+    return x & y
+
+
+def _op_lor(x, y):
+    return bool(x or y)
+
+
+def _op_bor(x, y):
+    return x | y
+
+
+def _op_lxor(x, y):
+    return bool(x) != bool(y)
+
+
+def _op_bxor(x, y):
+    return x ^ y
+
+
+def _op_maxloc(x, y):
+    (u, i), (v, j) = x, y
+    if u > v:
+        return (u, i)
+    if v > u:
+        return (v, j)
+    return (u, min(i, j))
+
+
+def _op_minloc(x, y):
+    (u, i), (v, j) = x, y
+    if u < v:
+        return (u, i)
+    if v < u:
+        return (v, j)
+    return (u, min(i, j))
+
+
+def _op_replace(x, y):
+    return y
+
+
+def _op_no_op(x, y):
+    return x
+
+
+cdef class Op:
+    """Reduction operation."""
+
+    cdef MPI_Op ob_mpi
+    cdef object ob_func
+    cdef object ob_name
+    cdef bint predefined
+
+    def __cinit__(self, Op op=None):
+        self.ob_mpi = MPI_OP_NULL
+        if op is not None:
+            self.ob_mpi = op.ob_mpi
+            self.ob_func = op.ob_func
+            self.ob_name = op.ob_name
+            self.predefined = op.predefined
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, Op) or op not in (2, 3):
+            return NotImplemented
+        cdef bint same = (<Op>self).ob_mpi == (<Op>other).ob_mpi
+        return same if op == 2 else not same
+
+    def __bool__(self):
+        return self.ob_mpi != MPI_OP_NULL
+
+    def __repr__(self):
+        return f"<mpi4py.MPI.Op: {self.ob_name or 'user-defined'}>"
+
+    def __call__(self, x, y):
+        """Apply the operation to two Python objects (as the object-based reductions do)."""
+        if self.ob_func is None:
+            raise TypeError(f"{self!r} has no Python-level implementation")
+        return self.ob_func(x, y)
+
+    def Is_commutative(self):
+        """Whether the operation is commutative."""
+        cdef int flag = 0
+        CHKERR(MPI_Op_commutative(self.ob_mpi, &flag))
+        return <bint>flag
+
+    is_commutative = property(Is_commutative, doc="is commutative")
+
+    def Is_predefined(self):
+        """Whether the operation is a predefined one."""
+        return self.predefined or self.ob_mpi == MPI_OP_NULL
+
+    is_predefined = property(Is_predefined, doc="is a predefined operation")
+
+    def Free(self):
+        """Free a user-defined operation."""
+        if self.predefined:
+            raise ValueError(f"Op.Free: cannot free the predefined operation {self.ob_name}")
+        CHKERR(MPI_Op_free(&self.ob_mpi))
+
+
+cdef Op _predefined_op(MPI_Op handle, func, name):
+    cdef Op op = Op.__new__(Op)
+    op.ob_mpi = handle
+    op.ob_func = func
+    op.ob_name = name
+    op.predefined = True
+    return op
+
+
+OP_NULL = _predefined_op(MPI_OP_NULL, None, "OP_NULL")
+MAX = _predefined_op(MPI_MAX, _op_max, "MAX")
+MIN = _predefined_op(MPI_MIN, _op_min, "MIN")
+SUM = _predefined_op(MPI_SUM, _op_sum, "SUM")
+PROD = _predefined_op(MPI_PROD, _op_prod, "PROD")
+LAND = _predefined_op(MPI_LAND, _op_land, "LAND")
+BAND = _predefined_op(MPI_BAND, _op_band, "BAND")
+LOR = _predefined_op(MPI_LOR, _op_lor, "LOR")
+BOR = _predefined_op(MPI_BOR, _op_bor, "BOR")
+LXOR = _predefined_op(MPI_LXOR, _op_lxor, "LXOR")
+BXOR = _predefined_op(MPI_BXOR, _op_bxor, "BXOR")
+MAXLOC = _predefined_op(MPI_MAXLOC, _op_maxloc, "MAXLOC")
+MINLOC = _predefined_op(MPI_MINLOC, _op_minloc, "MINLOC")
+REPLACE = _predefined_op(MPI_REPLACE, _op_replace, "REPLACE")
+NO_OP = _predefined_op(MPI_NO_OP, _op_no_op, "NO_OP")
+
+
+cdef object _op_callable(object op, str argname):
+    """A binary Python callable for the object-based reductions."""
+    if isinstance(op, Op):
+        if (<Op>op).ob_func is None:
+            raise TypeError(f"{argname}: {op!r} cannot reduce Python objects")
+        return (<Op>op).ob_func
+    if callable(op):
+        return op
+    raise TypeError(f"{argname}: expected an MPI.Op or a callable taking two arguments, got {type(op).__name__}")

@@ -1,0 +1,145 @@
+# Point-to-point communication: buffers (Send/Recv/...) and pickled objects (send/recv/...).
+# Comm methods in comm.pxi are thin wrappers over these functions.
+
+cdef int irecv_bufsz = 32768
+
+
+# -- buffers ----------------------------------------------------------------------------------
+
+cdef int p2p_send(MPI_Comm comm, object buf, int dest, int tag, bint sync) except -1:
+    cdef _Msg m = msg_build(buf, False, 0, "buf")
+    if sync:
+        with nogil:
+            CHKERR(MPI_Ssend(m.buf, m.count, m.dtype, dest, tag, comm))
+    else:
+        with nogil:
+            CHKERR(MPI_Send(m.buf, m.count, m.dtype, dest, tag, comm))
+    return 0
+
+
+cdef int p2p_recv(MPI_Comm comm, object buf, int source, int tag, Status status) except -1:
+    cdef _Msg m = msg_build(buf, True, 0, "buf")
+    cdef MPI_Status *st = _status_ptr(status)
+    with nogil:
+        CHKERR(MPI_Recv(m.buf, m.count, m.dtype, source, tag, comm, st))
+    return 0
+
+
+cdef Request p2p_isend(MPI_Comm comm, object buf, int dest, int tag, bint sync):
+    cdef _Msg m = msg_build(buf, False, 0, "buf")
+    cdef Request req = Request.__new__(Request)
+    if sync:
+        CHKERR(MPI_Issend(m.buf, m.count, m.dtype, dest, tag, comm, &req.ob_mpi))
+    else:
+        CHKERR(MPI_Isend(m.buf, m.count, m.dtype, dest, tag, comm, &req.ob_mpi))
+    req.ob_buf = m
+    return req
+
+
+cdef Request p2p_irecv(MPI_Comm comm, object buf, int source, int tag):
+    cdef _Msg m = msg_build(buf, True, 0, "buf")
+    cdef Request req = Request.__new__(Request)
+    CHKERR(MPI_Irecv(m.buf, m.count, m.dtype, source, tag, comm, &req.ob_mpi))
+    req.ob_buf = m
+    return req
+
+
+cdef int p2p_sendrecv(MPI_Comm comm, object sendbuf, int dest, int sendtag,
+                      object recvbuf, int source, int recvtag, Status status) except -1:
+    cdef _Msg s = msg_build(sendbuf, False, 0, "sendbuf")
+    cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf")
+    cdef MPI_Status *st = _status_ptr(status)
+    with nogil:
+        CHKERR(MPI_Sendrecv(s.buf, s.count, s.dtype, dest, sendtag,
+                            r.buf, r.count, r.dtype, source, recvtag, comm, st))
+    return 0
+
+
+cdef bint p2p_probe(MPI_Comm comm, int source, int tag, Status status, bint blocking) except -1:
+    cdef int flag = 1
+    cdef MPI_Status *st = _status_ptr(status)
+    if blocking:
+        with nogil:
+            CHKERR(MPI_Probe(source, tag, comm, st))
+    else:
+        CHKERR(MPI_Iprobe(source, tag, comm, &flag, st))
+    return flag != 0
+
+
+# -- pickled objects --------------------------------------------------------------------------
+
+cdef int obj_send(MPI_Comm comm, object obj, int dest, int tag, bint sync) except -1:
+    cdef bytes data = pickle_dumps(obj)
+    cdef int n = bytes_count(data, "obj")
+    cdef char *p = PyBytes_AS_STRING(data)
+    if sync:
+        with nogil:
+            CHKERR(MPI_Ssend(p, n, MPI_BYTE, dest, tag, comm))
+    else:
+        with nogil:
+            CHKERR(MPI_Send(p, n, MPI_BYTE, dest, tag, comm))
+    return 0
+
+
+cdef object obj_mrecv(MPI_Message *message, MPI_Status *st):
+    """Receive a matched message (from ``MPI_Mprobe``/``MPI_Improbe``) and unpickle it."""
+    cdef int n = 0
+    CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+    cdef bytes data = PyBytes_FromStringAndSize(NULL, n)
+    cdef char *p = PyBytes_AS_STRING(data)
+    with nogil:
+        CHKERR(MPI_Mrecv(p, n, MPI_BYTE, message, st))
+    return pickle_loads(data, n)
+
+
+cdef object obj_recv(MPI_Comm comm, int source, int tag, Status status):
+    cdef MPI_Message message = MPI_MESSAGE_NULL
+    cdef MPI_Status st
+    with nogil:
+        CHKERR(MPI_Mprobe(source, tag, comm, &message, &st))
+    obj = obj_mrecv(&message, &st)
+    if status is not None:
+        status.ob_mpi = st
+    return obj
+
+
+cdef Request obj_isend(MPI_Comm comm, object obj, int dest, int tag, bint sync):
+    cdef bytes data = pickle_dumps(obj)
+    cdef int n = bytes_count(data, "obj")
+    cdef Request req = Request.__new__(Request)
+    if sync:
+        CHKERR(MPI_Issend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, tag, comm, &req.ob_mpi))
+    else:
+        CHKERR(MPI_Isend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, tag, comm, &req.ob_mpi))
+    req.ob_buf = data
+    return req
+
+
+cdef Request obj_irecv(MPI_Comm comm, object buf, int source, int tag):
+    if buf is None:
+        buf = bytearray(irecv_bufsz)
+    elif isinstance(buf, int):
+        buf = bytearray(buf)
+    cdef _Msg m = msg_build(buf, True, 0, "buf")
+    cdef Request req = Request.__new__(Request)
+    CHKERR(MPI_Irecv(m.buf, m.count, MPI_BYTE, source, tag, comm, &req.ob_mpi))
+    req.ob_buf = buf
+    req.ob_kind = _REQ_OBJ_RECV
+    return req
+
+
+cdef object obj_sendrecv(MPI_Comm comm, object sendobj, int dest, int sendtag,
+                         int source, int recvtag, Status status):
+    cdef bytes data = pickle_dumps(sendobj)
+    cdef int n = bytes_count(data, "sendobj")
+    cdef MPI_Request req = MPI_REQUEST_NULL
+    CHKERR(MPI_Isend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, sendtag, comm, &req))
+    try:
+        obj = obj_recv(comm, source, recvtag, status)
+    except BaseException:
+        MPI_Cancel(&req)
+        MPI_Wait(&req, MPI_STATUS_IGNORE)
+        raise
+    with nogil:
+        CHKERR(MPI_Wait(&req, MPI_STATUS_IGNORE))
+    return obj

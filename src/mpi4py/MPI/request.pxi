@@ -1,0 +1,299 @@
+# Requests for nonblocking operations; object requests unpickle their message on completion.
+
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
+cdef enum:
+    _REQ_PLAIN = 0
+    _REQ_OBJ_RECV = 1
+
+
+cdef class _ReqArray
+
+
+cdef class Request:
+    """Request handle for a nonblocking operation."""
+
+    cdef MPI_Request ob_mpi
+    cdef object ob_buf
+    cdef int ob_kind
+
+    def __cinit__(self, Request request=None):
+        self.ob_mpi = MPI_REQUEST_NULL
+        if request is not None:
+            self.ob_mpi = request.ob_mpi
+            self.ob_buf = request.ob_buf
+            self.ob_kind = request.ob_kind
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, Request) or op not in (2, 3):
+            return NotImplemented
+        cdef bint same = (<Request>self).ob_mpi == (<Request>other).ob_mpi
+        return same if op == 2 else not same
+
+    def __bool__(self):
+        return self.ob_mpi != MPI_REQUEST_NULL
+
+    # -- buffer-based completion --------------------------------------------------------------
+
+    def Wait(self, Status status=None):
+        """Wait for the operation to complete."""
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Wait(&self.ob_mpi, st))
+        if self.ob_kind == _REQ_PLAIN:
+            self.ob_buf = None
+        return True
+
+    def Test(self, Status status=None):
+        """Test whether the operation has completed."""
+        cdef int flag = 0
+        CHKERR(MPI_Test(&self.ob_mpi, &flag, _status_ptr(status)))
+        if flag and self.ob_kind == _REQ_PLAIN:
+            self.ob_buf = None
+        return <bint>flag
+
+    def Get_status(self, Status status=None):
+        """Non-destructive test for completion."""
+        cdef int flag = 0
+        CHKERR(MPI_Request_get_status(self.ob_mpi, &flag, _status_ptr(status)))
+        return <bint>flag
+
+    def Free(self):
+        """Free the request (the operation still completes)."""
+        CHKERR(MPI_Request_free(&self.ob_mpi))
+
+    def Cancel(self):
+        """Cancel the operation."""
+        CHKERR(MPI_Cancel(&self.ob_mpi))
+
+    @classmethod
+    def Waitall(cls, requests, statuses=None):
+        """Wait for every request in the sequence to complete."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        with nogil:
+            CHKERR(MPI_Waitall(ra.n, ra.reqs, ra.stats))
+        ra.finish(statuses)
+        return True
+
+    @classmethod
+    def Testall(cls, requests, statuses=None):
+        """Test whether every request in the sequence has completed."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int flag = 0
+        CHKERR(MPI_Testall(ra.n, ra.reqs, &flag, ra.stats))
+        ra.finish(statuses if flag else None)
+        return <bint>flag
+
+    @classmethod
+    def Waitany(cls, requests, Status status=None):
+        """Wait for any request to complete; return its index (``UNDEFINED`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        cdef int index = MPI_UNDEFINED
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Waitany(ra.n, ra.reqs, &index, st))
+        ra.finish(None)
+        return index
+
+    @classmethod
+    def Testany(cls, requests, Status status=None):
+        """Test for completion of any request; return ``(index, flag)``."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        cdef int index = MPI_UNDEFINED, flag = 0
+        CHKERR(MPI_Testany(ra.n, ra.reqs, &index, &flag, _status_ptr(status)))
+        ra.finish(None)
+        return (index, <bint>flag)
+
+    @classmethod
+    def Waitsome(cls, requests, statuses=None):
+        """Wait for some requests to complete; return the completed indices (``None`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int outcount = MPI_UNDEFINED
+        with nogil:
+            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some(outcount, statuses)
+
+    @classmethod
+    def Testsome(cls, requests, statuses=None):
+        """Test for completion of some requests; return the completed indices (``None`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int outcount = MPI_UNDEFINED
+        CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some(outcount, statuses)
+
+    # -- object-based completion --------------------------------------------------------------
+
+    def wait(self, Status status=None):
+        """Wait for completion; return the received object (``None`` for sends)."""
+        cdef MPI_Status st
+        with nogil:
+            CHKERR(MPI_Wait(&self.ob_mpi, &st))
+        if status is not None:
+            status.ob_mpi = st
+        return self._complete(&st)
+
+    def test(self, Status status=None):
+        """Test for completion; return ``(flag, object)``."""
+        cdef MPI_Status st
+        cdef int flag = 0
+        CHKERR(MPI_Test(&self.ob_mpi, &flag, &st))
+        if not flag:
+            return (False, None)
+        if status is not None:
+            status.ob_mpi = st
+        return (True, self._complete(&st))
+
+    cdef object _complete(self, MPI_Status *st):
+        buf, self.ob_buf = self.ob_buf, None
+        if self.ob_kind != _REQ_OBJ_RECV:
+            return None
+        self.ob_kind = _REQ_PLAIN
+        cdef int n = 0
+        CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+        return pickle_loads(memoryview(buf)[:n], n)
+
+    @classmethod
+    def waitall(cls, requests, statuses=None):
+        """Wait for every request; return the list of received objects."""
+        cdef _ReqArray ra = _ReqArray(requests, True)
+        with nogil:
+            CHKERR(MPI_Waitall(ra.n, ra.reqs, ra.stats))
+        return ra.objects(statuses)
+
+    @classmethod
+    def testall(cls, requests, statuses=None):
+        """Test every request; return ``(flag, objects)`` (objects is ``None`` unless all completed)."""
+        cdef _ReqArray ra = _ReqArray(requests, True)
+        cdef int flag = 0
+        CHKERR(MPI_Testall(ra.n, ra.reqs, &flag, ra.stats))
+        if not flag:
+            return (False, None)
+        return (True, ra.objects(statuses))
+
+    @classmethod
+    def waitany(cls, requests, Status status=None):
+        """Wait for any request; return ``(index, object)``."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        cdef int index = MPI_UNDEFINED
+        cdef MPI_Status st
+        with nogil:
+            CHKERR(MPI_Waitany(ra.n, ra.reqs, &index, &st))
+        return ra.one(index, &st, status)
+
+    @classmethod
+    def testany(cls, requests, Status status=None):
+        """Test any request; return ``(index, flag, object)``."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        cdef int index = MPI_UNDEFINED, flag = 0
+        cdef MPI_Status st
+        CHKERR(MPI_Testany(ra.n, ra.reqs, &index, &flag, &st))
+        if not flag:
+            ra.finish(None)
+            return (index, False, None)
+        index, obj = ra.one(index, &st, status)
+        return (index, True, obj)
+
+
+REQUEST_NULL = Request()
+
+
+@cython.final
+cdef class _ReqArray:
+    """C arrays of request handles (and statuses) for the Wait*/Test* family."""
+
+    cdef list requests
+    cdef int n
+    cdef MPI_Request *reqs
+    cdef MPI_Status *stats
+    cdef int *indices
+
+    def __cinit__(self, requests, bint want_statuses):
+        cdef Py_ssize_t i, count
+        self.requests = list(requests)
+        count = len(self.requests)
+        if count > INT_MAX:
+            raise OverflowError("requests: too many requests")
+        self.n = <int>count
+        self.reqs = <MPI_Request*>PyMem_Malloc(max(count, 1) * sizeof(MPI_Request))
+        self.indices = <int*>PyMem_Malloc(max(count, 1) * sizeof(int))
+        if self.reqs == NULL or self.indices == NULL:
+            raise MemoryError
+        if want_statuses:
+            self.stats = <MPI_Status*>PyMem_Malloc(max(count, 1) * sizeof(MPI_Status))
+            if self.stats == NULL:
+                raise MemoryError
+        else:
+            self.stats = MPI_STATUSES_IGNORE
+        for i in range(count):
+            req = self.requests[i]
+            if not isinstance(req, Request):
+                raise TypeError(f"requests[{i}]: expected an MPI.Request, got {type(req).__name__}")
+            self.reqs[i] = (<Request>req).ob_mpi
+
+    def __dealloc__(self):
+        PyMem_Free(self.reqs)
+        PyMem_Free(self.indices)
+        if self.stats != MPI_STATUSES_IGNORE:
+            PyMem_Free(self.stats)
+
+    cdef int finish(self, statuses) except -1:
+        """Write back the (possibly nulled) handles, drop finished buffers, fill ``statuses``."""
+        cdef Py_ssize_t i
+        cdef Request req
+        for i in range(self.n):
+            req = <Request>self.requests[i]
+            req.ob_mpi = self.reqs[i]
+            if req.ob_mpi == MPI_REQUEST_NULL and req.ob_kind == _REQ_PLAIN:
+                req.ob_buf = None
+        if statuses is not None and self.stats != MPI_STATUSES_IGNORE:
+            self.fill(statuses)
+        return 0
+
+    cdef int fill(self, statuses) except -1:
+        cdef Py_ssize_t i
+        cdef Status s
+        for i in range(self.n):
+            if i < len(statuses):
+                s = statuses[i]
+            else:
+                s = Status.__new__(Status)
+                statuses.append(s)
+            s.ob_mpi = self.stats[i]
+        return 0
+
+    cdef list objects(self, statuses):
+        cdef Py_ssize_t i
+        cdef Request req
+        cdef list result = []
+        for i in range(self.n):
+            req = <Request>self.requests[i]
+            req.ob_mpi = self.reqs[i]
+            result.append(req._complete(&self.stats[i]))
+        if statuses is not None:
+            self.fill(statuses)
+        return result
+
+    cdef tuple one(self, int index, MPI_Status *st, Status status):
+        cdef Request req
+        self.finish(None)
+        if index == MPI_UNDEFINED:
+            return (index, None)
+        if status is not None:
+            status.ob_mpi = st[0]
+        req = <Request>self.requests[index]
+        return (index, req._complete(st))
+
+    cdef object some(self, int outcount, statuses):
+        cdef Py_ssize_t i
+        cdef list done
+        self.finish(None)
+        if outcount == MPI_UNDEFINED:
+            return None
+        done = [self.indices[i] for i in range(outcount)]
+        if statuses is not None and self.stats != MPI_STATUSES_IGNORE:
+            del statuses[:]
+            for i in range(outcount):
+                s = Status.__new__(Status)
+                (<Status>s).ob_mpi = self.stats[i]
+                statuses.append(s)
+        return done

@@ -1,0 +1,88 @@
+# Status of a receive or of a completed request.
+
+cdef class Status:
+    """Status object."""
+
+    cdef MPI_Status ob_mpi
+
+    def __cinit__(self, Status status=None):
+        self.ob_mpi.MPI_SOURCE = MPI_ANY_SOURCE
+        self.ob_mpi.MPI_TAG = MPI_ANY_TAG
+        self.ob_mpi.MPI_ERROR = MPI_SUCCESS
+        if status is not None:
+            self.ob_mpi = status.ob_mpi
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, Status) or op not in (2, 3):
+            return NotImplemented
+        cdef Status a = <Status>self, b = <Status>other
+        cdef bint same = (a.ob_mpi.MPI_SOURCE == b.ob_mpi.MPI_SOURCE and a.ob_mpi.MPI_TAG == b.ob_mpi.MPI_TAG
+                          and a.ob_mpi.MPI_ERROR == b.ob_mpi.MPI_ERROR and a.Get_count() == b.Get_count())
+        return same if op == 2 else not same
+
+    def __repr__(self):
+        return f"<mpi4py.MPI.Status: source={self.ob_mpi.MPI_SOURCE} tag={self.ob_mpi.MPI_TAG} error={self.ob_mpi.MPI_ERROR}>"
+
+    def Get_source(self):
+        """Message source."""
+        return self.ob_mpi.MPI_SOURCE
+
+    def Set_source(self, int source):
+        """Set the message source."""
+        self.ob_mpi.MPI_SOURCE = source
+
+    def Get_tag(self):
+        """Message tag."""
+        return self.ob_mpi.MPI_TAG
+
+    def Set_tag(self, int tag):
+        """Set the message tag."""
+        self.ob_mpi.MPI_TAG = tag
+
+    def Get_error(self):
+        """Message error."""
+        return self.ob_mpi.MPI_ERROR
+
+    def Set_error(self, int error):
+        """Set the message error."""
+        self.ob_mpi.MPI_ERROR = error
+
+    def Get_count(self, Datatype datatype=BYTE):
+        """Number of received entries of ``datatype`` (``UNDEFINED`` if not a whole number)."""
+        cdef int count = MPI_UNDEFINED
+        CHKERR(MPI_Get_count(&self.ob_mpi, datatype.ob_mpi, &count))
+        return count
+
+    def Get_elements(self, Datatype datatype):
+        """Number of received basic elements of ``datatype``."""
+        cdef int count = MPI_UNDEFINED
+        CHKERR(MPI_Get_elements(&self.ob_mpi, datatype.ob_mpi, &count))
+        return count
+
+    def Set_elements(self, Datatype datatype, int count):
+        """Set the number of elements in the status."""
+        CHKERR(MPI_Status_set_elements(&self.ob_mpi, datatype.ob_mpi, count))
+
+    def Is_cancelled(self):
+        """Whether the request was cancelled."""
+        cdef int flag = 0
+        CHKERR(MPI_Test_cancelled(&self.ob_mpi, &flag))
+        return <bint>flag
+
+    def Set_cancelled(self, bint flag):
+        """Set the cancelled state."""
+        CHKERR(MPI_Status_set_cancelled(&self.ob_mpi, flag))
+
+    source = property(Get_source, Set_source, doc="source")
+    tag = property(Get_tag, Set_tag, doc="tag")
+    error = property(Get_error, Set_error, doc="error")
+    cancelled = property(Is_cancelled, doc="cancelled state")
+
+    @property
+    def count(self):
+        """Byte count."""
+        return self.Get_count(BYTE)
+
+
+cdef inline MPI_Status *_status_ptr(Status status) noexcept:
+    return MPI_STATUS_IGNORE if status is None else &status.ob_mpi
