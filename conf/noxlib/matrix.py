@@ -11,6 +11,7 @@ which must be identical for the three backends. Subsets:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tarfile
@@ -111,6 +112,19 @@ def _check_build_dir(session: nox.Session, backend: str, build_dir: Path, mpicc:
         session.error(f"{backend}: -Cbuild-dir did not reach meson-python ({build_dir})")
 
 
+def _check_record(session: nox.Session, backend: str, mpi: str, site: Path) -> None:
+    """The installed build record (mpi4py/mpi.cfg) names this backend and the MPI family built against."""
+    code = ("import json, mpi4py; print(json.dumps({'file': mpi4py.__file__, 'version': mpi4py.__version__, "
+            "**mpi4py.get_config()}))")
+    out = session.run("python", "-c", code, silent=True, env={"PYTHONSAFEPATH": "1"})
+    got = json.loads(str(out).strip().splitlines()[-1])
+    expected = {"backend": backend, "mpi_abi": mpi.rstrip("0123456789"), "version": _sdist_name()[len("mpi4py-"):-len(".tar.gz")]}
+    wrong = {k: got.get(k) for k, v in expected.items() if got.get(k) != v}
+    if wrong or not Path(got["file"]).is_relative_to(site):
+        session.error(f"{backend}: installed mpi4py {got['file']} reports {wrong}, expected {expected}")
+    session.log(f"{backend}: mpi4py.get_config() = {got}")
+
+
 def _selected_backends(session: nox.Session) -> list[str]:
     chosen = list(session.posargs) or list(BACKENDS)
     unknown = [b for b in chosen if b not in BACKENDS]
@@ -164,6 +178,7 @@ def build_matrix(session: nox.Session, mpi: str) -> None:
         if problem:
             session.error(problem)
         results[backend] = result
+        _check_record(session, backend, mpi, site)
         (workdir / f"{backend}.files").write_text("\n".join(result.files) + "\n")
         session.chdir(tests_top)
         for n in RANKS:
