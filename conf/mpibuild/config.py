@@ -263,9 +263,9 @@ def _apply_cfg(conf: MPIConfig, items: dict[str, str], base: Path, where: str, e
         if key in PATH_KEYS:
             value: object = parse_paths(text, environ, base)
         elif key in NAME_KEYS:
-            value = parse_names(key, text, origin)
+            value = parse_names(key, expand(text, environ), origin)
         elif key == "define_macros":
-            value = parse_define_macros(text, origin)
+            value = parse_define_macros(expand(text, environ), origin)
         else:
             value = parse_args(text, origin, environ)
         setattr(conf, key, value)

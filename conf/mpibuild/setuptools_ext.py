@@ -36,11 +36,11 @@ class BuildExtMPI(build_ext):
     def build_extensions(self) -> None:
         try:
             conf = config.resolve(warn=lambda m: _log(f"warning: {m}"))
-            _log("MPI settings:\n" + conf.describe())
             start = time.monotonic()
-            probe.check_hello(conf)
+            probe.check_hello(conf)  # its error message shows the settings
         except config.ConfigError as exc:
             _fail(str(exc))
+        _log("MPI settings:\n" + conf.describe())
         _log(f"MPI hello program compiled and linked ({time.monotonic() - start:.1f} s)")
 
         gendir = Path(self.build_temp).resolve() / "gensrc"
@@ -50,6 +50,9 @@ class BuildExtMPI(build_ext):
             stats = probe.ProbeStats()
             _log(f"MPI4PY_BUILD_CONFIGURE: probing the MPI symbols of {symbols.default_table().name} ...")
             present = probe.probe_symbols(conf, table, stats=stats)
+            if not present:  # the hello program built, so this is a probe problem, not a missing MPI
+                _fail("MPI4PY_BUILD_CONFIGURE: no MPI symbol passed its probe although a hello program built; "
+                      "check extra_compile_args/define_macros, or build without MPI4PY_BUILD_CONFIGURE.")
             missing = sorted(s.name for s in table if s.kind in symbols.PROBED_KINDS and s.name not in present)
             shown = f": {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""
             _log(f"probe timing: {stats.summary()}; {len(missing)} missing{shown}")

@@ -16,4 +16,5 @@ def build_checks(session: nox.Session) -> None:
     install_mpi(session, "mpich")
     session.install("pip", "pytest", "Cython>=3.0", "setuptools>=64", "wheel")
     session.chdir(TOP)
-    session.run("python", "-m", "pytest", "-rP", "-p", "no:cacheprovider", "test/build", *session.posargs, env=mpiexec_env())
+    args = ["-rP", "--durations=0", "-p", "no:cacheprovider", "test/build", *session.posargs]
+    session.run("python", "-m", "pytest", *args, env=mpiexec_env())

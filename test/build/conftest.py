@@ -65,9 +65,14 @@ def pip(*args: str, env: dict[str, str], timeout: int = 600) -> Result:
     return Result(done.returncode, done.stdout)
 
 
-def pip_install(tree: Path, target: Path, env: dict[str, str]) -> Result:
-    """``pip install --target`` straight from the source tree: build + install in one go."""
-    return pip("install", "-v", "--no-deps", "--no-build-isolation", "--no-index", "--target", str(target), str(tree), env=env)
+def pip_install(tree: Path, target: Path, env: dict[str, str], isolated: bool = False) -> Result:
+    """``pip install --target`` straight from the source tree: build + install in one go.
+
+    ``isolated``: let pip fetch the build requirements our backend asks for (from PyPI), exactly as
+    a user's plain ``pip install .`` does; otherwise use this venv's Cython/setuptools.
+    """
+    how = [] if isolated else ["--no-build-isolation", "--no-index"]
+    return pip("install", "-v", "--no-deps", *how, "--target", str(target), str(tree), env=env)
 
 
 def mpiexec(n: int, target: Path, *args: str, cwd: Path | None = None, timeout: int = 300) -> Result:

@@ -37,8 +37,9 @@ def logging_wrapper(path: Path, log: Path) -> Path:
 
 
 def test_mpicc_false_fails_naming_mpicc(tree: Path, tmp_path: Path) -> None:
+    """Literally the user's ``MPICC=/bin/false pip install .`` (isolated build, requirements from PyPI)."""
     site = tmp_path / "site-packages"
-    result = pip_install(tree, site, build_env(MPICC="/bin/false"))
+    result = pip_install(tree, site, build_env(MPICC="/bin/false"), isolated=True)
     assert result.returncode != 0, result.show()
     assert "error: cannot build a minimal MPI program" in result.output, result.show()
     assert "Fix: set MPICC to a working MPI C compiler wrapper" in result.output

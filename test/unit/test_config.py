@@ -258,6 +258,12 @@ def test_cfg_bad_values_name_the_key(env: dict[str, str], tmp_path: Path, key: s
     assert f"{key} in {cfg}:mpi" in str(exc.value) and message in str(exc.value)
 
 
+def test_expansion_in_names_and_macros(env: dict[str, str], tmp_path: Path) -> None:
+    cfg = write_cfg(tmp_path, "[mpi]\nlibraries = $LIB\ndefine_macros = VENDOR=${V}\n")
+    conf = resolve({**env, "MPICFG": str(cfg), "LIB": "msmpi", "V": "42"})
+    assert conf.libraries == ["msmpi"] and conf.define_macros == [("VENDOR", "42")]
+
+
 def test_path_list_on_several_lines(env: dict[str, str], tmp_path: Path) -> None:
     cfg = write_cfg(tmp_path, "[mpi]\nlibrary_dirs =\n    /a/lib\n    /b/lib\n")
     assert resolve({**env, "MPICFG": str(cfg)}).library_dirs == ["/a/lib", "/b/lib"]

@@ -111,11 +111,6 @@ def Pcontrol(int level):
     CHKERR(MPI_Pcontrol(level))
 
 
-def Pcontrol(int level):
-    """Control the level of profiling."""
-    CHKERR(MPI_Pcontrol(level))
-
-
 def _build_info():
     """How this extension was built: MPI family of the headers and config source."""
     return {"abi": PYMPI_MPI_ABI.decode(), "config": PYMPI_CONFIG_SOURCE.decode()}
