@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, probe, record, symbols
+from mpibuild import config, gensrc, layout, probe, record, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -74,11 +74,12 @@ class BuildExtMPI(build_ext):
             cc.set_executables(linker_so=_replace_driver(cc.linker_so, conf.mpild or conf.mpicc))
         for ext in self.extensions:
             ext.sources = [str(gendir / "MPI.c")]
-            ext.include_dirs = [str(gendir), str(INCLUDE), *conf.include_dirs]
+            # Include dirs and defines shared with CMake/Meson come from layout.py (one place).
+            ext.include_dirs = [str(gendir), *(str(TOP / d) for d in layout.EXT_INCLUDE_DIRS), *conf.include_dirs]
             ext.library_dirs = [*ext.library_dirs, *conf.library_dirs]
             ext.runtime_library_dirs = [*ext.runtime_library_dirs, *conf.runtime_library_dirs]
             ext.libraries = [*ext.libraries, *conf.libraries]
-            ext.define_macros = [*ext.define_macros, *conf.define_macros]
+            ext.define_macros = [*layout.EXT_DEFINES, *ext.define_macros, *conf.define_macros]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
             ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
