@@ -9,6 +9,8 @@ the compiler command preprocesses ``pympi.h`` with the headers ``gensrc.py`` wro
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="origin", default="", help="where the wrapper setting came from")
     args = parser.parse_args(argv)
     mpicc = [w for w in args.mpicc if w]
+    if mpicc and os.sep not in mpicc[0]:  # CC=mpicc: record the wrapper found on PATH, as setuptools does
+        mpicc[0] = shutil.which(mpicc[0]) or mpicc[0]
     include_dirs = [d for d in args.include_dir if d]
     write(args.outdir, args.backend, args.gendir, [w for w in args.cc if w], mpicc, include_dirs, args.origin)
     return 0

@@ -7,6 +7,8 @@ which must be identical for the three backends. Subsets:
 
     nox -s "build_matrix(mpi='mpich')"                   # one MPI
     nox -s build_matrix -- scikit-build-core meson-python  # some backends (>= 2 to compare)
+
+With MPICH it also checks editable installs (setuptools, meson-python; meson-python rebuilds on import).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from noxlib.common import MPIS, TOP, install_mpi, run_mpi, venv_bin
 
 BACKENDS = ("setuptools", "scikit-build-core", "meson-python")
 RANKS = (1, 2)
+EDITABLE_MPI = "mpich"  # editable installs (setuptools, meson-python) are checked against this MPI only
 MATRIX = TOP / "build" / "matrix"
 # Not part of the sdist's inputs: build outputs, caches, VCS and CI state.
 _NOT_SOURCES = {"build", "dist", "wheelhouse", "__pycache__", "venv", "node_modules"}
@@ -125,6 +128,39 @@ def _check_record(session: nox.Session, backend: str, mpi: str, site: Path) -> N
     session.log(f"{backend}: mpi4py.get_config() = {got}")
 
 
+EDITABLE_BACKENDS = ("setuptools", "meson-python")
+EDITABLE_SMOKE = """\
+import sys, mpi4py
+from mpi4py import MPI
+tree, backend = sys.argv[1], sys.argv[2]
+assert mpi4py.__file__.startswith(tree), (mpi4py.__file__, tree)
+assert mpi4py.get_config()["backend"] == backend, mpi4py.get_config()
+comm = MPI.COMM_WORLD
+assert comm.allreduce(comm.Get_rank() + 1) == comm.Get_size() * (comm.Get_size() + 1) // 2
+"""
+# Appended to an area file: an editable meson-python install must rebuild on the next import.
+EDITABLE_CHANGE = "\n\ndef _editable_marker():\n    return 42\n"
+
+
+def _check_editable(session: nox.Session, backend: str, sdist_tree: Path, workdir: Path, mpicc: str) -> None:
+    """``pip install -e`` (no build isolation) of a copy of the sdist tree: import, MPI, build record."""
+    tree = workdir / f"editable-{backend}"
+    if tree.exists():
+        shutil.rmtree(tree)
+    shutil.copytree(sdist_tree, tree)
+    env = {"MPI4PY_BUILD_BACKEND": backend, **({"CC": mpicc} if backend == "meson-python" else {"MPI4PY_BUILD_MPICC": mpicc})}
+    session.log(f"==> {backend}: editable install of {tree}")
+    session.run("python", "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-e", str(tree), env=env)
+    session.chdir(workdir)
+    run_mpi(session, 2, "python", "-c", EDITABLE_SMOKE, str(tree), backend)
+    if backend == "meson-python":
+        with (tree / "src" / "mpi4py" / "MPI" / "env.pxi").open("a") as f:
+            f.write(EDITABLE_CHANGE)
+        session.run("python", "-c", "from mpi4py import MPI; assert MPI._editable_marker() == 42", env=env)
+    session.chdir(TOP)
+    session.run("python", "-m", "pip", "uninstall", "-y", "mpi4py")
+
+
 def _selected_backends(session: nox.Session) -> list[str]:
     chosen = list(session.posargs) or list(BACKENDS)
     unknown = [b for b in chosen if b not in BACKENDS]
@@ -146,9 +182,9 @@ def build_matrix(session: nox.Session, mpi: str) -> None:
     start = time.monotonic()
     install_mpi(session, mpi)
     # pip for the user-style installs (isolated: they fetch their own backend, Cython, cmake, ninja);
-    # the backends here only serve test/backends (error messages through pip --no-build-isolation).
-    session.install("pip", "pytest", "numpy", "Cython>=3.0", "scikit-build-core>=0.11", "meson-python>=0.15",
-                    "cmake>=3.17", "ninja")
+    # the backends here serve test/backends and the editable installs (pip --no-build-isolation).
+    session.install("pip", "pytest", "numpy", "Cython>=3.0", "setuptools>=77", "scikit-build-core>=0.11",
+                    "meson-python>=0.15", "cmake>=3.17", "ninja")
     timings.append(("venv", time.monotonic() - start))
     workdir = MATRIX / mpi
     workdir.mkdir(parents=True, exist_ok=True)
@@ -191,6 +227,12 @@ def build_matrix(session: nox.Session, mpi: str) -> None:
                           f"{sorted(str(p.relative_to(site)) for p in (site / 'mpi4py').rglob('*'))}")
         timings.append((f"{backend} build+install", built - start))
         timings.append((f"{backend} tests", time.monotonic() - built))
+
+    if mpi == EDITABLE_MPI:
+        for backend in [b for b in backends if b in EDITABLE_BACKENDS]:
+            start = time.monotonic()
+            _check_editable(session, backend, tests_top, workdir, mpicc)
+            timings.append((f"{backend} editable", time.monotonic() - start))
 
     problems = installed.differences(results)
     for name, seconds in timings:
