@@ -90,6 +90,28 @@ class BuildExtMPI(build_ext):
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
 
+    # In-place and editable builds (pip install -e) copy the extension next to the sources;
+    # the build record written beside it in build_lib must follow, or get_config() is empty.
+    def _record_mapping(self) -> dict[str, str]:
+        build_py = self.get_finalized_command("build_py")
+        mapping = {}
+        for ext in self.extensions:
+            inplace_file, regular_file = self._get_inplace_equivalent(build_py, ext)
+            mapping[str(Path(regular_file).parent / record.FILENAME)] = str(Path(inplace_file).parent / record.FILENAME)
+        return mapping
+
+    def copy_extensions_to_source(self) -> None:
+        super().copy_extensions_to_source()
+        for regular, inplace in self._record_mapping().items():
+            if Path(regular).is_file():
+                self.copy_file(regular, inplace, level=self.verbose)
+
+    def get_output_mapping(self) -> dict[str, str]:
+        mapping = super().get_output_mapping()
+        if mapping:  # only in-place builds have a mapping
+            mapping.update(self._record_mapping())
+        return mapping
+
 
 def setup_arguments() -> dict[str, Any]:
     return {
