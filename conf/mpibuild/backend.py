@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -79,6 +80,12 @@ def check_settings(name: str, environ: dict[str, str] | None = None) -> list[str
             f"error: MPI4PY_BUILD_CONFIGURE={env['MPI4PY_BUILD_CONFIGURE']!r} is a setuptools feature; the {name} build "
             "does not probe MPI symbols: the MPI_VERSION/MPI_SUBVERSION macros of mpi.h decide what is available.\n"
             "Unset MPI4PY_BUILD_CONFIGURE, or build with MPI4PY_BUILD_BACKEND=setuptools to run the probes."
+        )
+    pysabi = env.get("MPI4PY_BUILD_PYSABI", "").strip()
+    if pysabi.lower() not in ("", "0", "no", "off", "false"):
+        raise BackendError(
+            f"error: MPI4PY_BUILD_PYSABI={pysabi!r} (limited-API abi3 wheel) is a setuptools feature; the {name} "
+            "build makes a version-specific wheel.\nUnset MPI4PY_BUILD_PYSABI, or build with MPI4PY_BUILD_BACKEND=setuptools."
         )
     ignored = [var for var in SETUPTOOLS_ONLY if env.get(var, "").strip()]
     if not ignored:
@@ -159,7 +166,13 @@ def build_wheel(wheel_directory: str, config_settings: dict[str, Any] | None = N
 
 
 def build_sdist(sdist_directory: str, config_settings: dict[str, Any] | None = None) -> str:
-    return _backend().build_sdist(sdist_directory, config_settings)
+    name = _backend().build_sdist(sdist_directory, config_settings)
+    from mpibuild import reproducible
+
+    epoch = reproducible.source_date_epoch()
+    if epoch is not None and name.endswith(".tar.gz"):
+        reproducible.normalize_sdist(Path(sdist_directory) / name, epoch)
+    return name
 
 
 _OPTIONAL_HOOKS = ("build_editable", "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable")

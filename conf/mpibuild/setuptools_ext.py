@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, layout, probe, record, symbols
+from mpibuild import config, gensrc, layout, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -81,7 +81,8 @@ class BuildExtMPI(build_ext):
             ext.libraries = [*ext.libraries, *conf.libraries]
             ext.define_macros = [*layout.EXT_DEFINES, *ext.define_macros, *conf.define_macros]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
-            ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args]
+            ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args,
+                                      *reproducible.compile_args(cc.compiler_type, TOP)]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
         _log("compiling mpi4py.MPI")
         super().build_extensions()
@@ -114,7 +115,13 @@ class BuildExtMPI(build_ext):
 
 
 def setup_arguments() -> dict[str, Any]:
-    return {
-        "ext_modules": [Extension("mpi4py.MPI", sources=["src/mpi4py/MPI.pyx"])],
-        "cmdclass": {"build_ext": BuildExtMPI},
-    }
+    from mpibuild import pysabi
+
+    minimum = pysabi.requested()  # MPI4PY_BUILD_PYSABI: limited API, one cpXY-abi3 wheel
+    ext = Extension("mpi4py.MPI", sources=["src/mpi4py/MPI.pyx"], py_limited_api=minimum is not None,
+                    define_macros=pysabi.macros(minimum) if minimum else [])
+    args: dict[str, Any] = {"ext_modules": [ext], "cmdclass": {"build_ext": BuildExtMPI}}
+    if minimum:
+        _log(f"{pysabi.VARIABLE}: limited API build, wheel tag {pysabi.tag(minimum)}-abi3")
+        args["options"] = {"bdist_wheel": {"py_limited_api": pysabi.tag(minimum)}}
+    return args

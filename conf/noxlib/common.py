@@ -47,7 +47,7 @@ def venv_bin(session: nox.Session, name: str) -> str:
 
 def build_wheel(session: nox.Session, outdir: Path, env: dict[str, str] | None = None) -> Path:
     """Build our wheel against the session's MPI (no isolation: Cython/setuptools come from the venv)."""
-    session.install("pip", "Cython>=3.0", "setuptools>=64", "wheel")
+    session.install("pip", "Cython>=3.0", "setuptools>=77", "wheel")
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob("mpi4py-*.whl"):
         old.unlink()

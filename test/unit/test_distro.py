@@ -1,0 +1,83 @@
+"""Helpers of the deb/rpm sessions (conf/noxlib/distro.py) and the packaging files' version lines."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from noxlib import distro
+
+TOP = Path(__file__).resolve().parents[2]
+
+
+def test_packaging_versions_follow_the_project() -> None:
+    version = distro.project_version()
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", version)
+    assert distro.debian_changelog_version() == version
+    assert distro.spec_version() == version
+
+
+def test_changelog_version_forms(tmp_path: Path) -> None:
+    changelog = tmp_path / "changelog"
+    changelog.write_text("mpi4py (1:4.3.0~rc1-2) unstable; urgency=medium\n\n  * x\n")
+    assert distro.debian_changelog_version(changelog) == "4.3.0~rc1"
+    changelog.write_text("mpi4py 4.3.0 unstable\n")
+    with pytest.raises(ValueError, match="is not 'mpi4py \\(VERSION-REVISION\\)"):
+        distro.debian_changelog_version(changelog)
+
+
+def test_spec_version_needs_exactly_one_line(tmp_path: Path) -> None:
+    spec = tmp_path / "x.spec"
+    spec.write_text("Name: x\nVersion:        4.3.0\nRelease: 1\n")
+    assert distro.spec_version(spec) == "4.3.0"
+    spec.write_text("Name: x\n")
+    with pytest.raises(ValueError, match="exactly one 'Version:' line, found 0"):
+        distro.spec_version(spec)
+
+
+def test_project_version_missing(tmp_path: Path) -> None:
+    init = tmp_path / "src" / "mpi4py" / "__init__.py"
+    init.parent.mkdir(parents=True)
+    init.write_text("version = '1'\n")
+    with pytest.raises(ValueError, match="no line like __version__"):
+        distro.project_version(tmp_path)
+
+
+def test_unmet_build_depends() -> None:
+    message = ("dpkg-checkbuilddeps: error: Unmet build dependencies: python3-pytest <!nocheck> "
+               "python3-numpy (>= 1:1.20) libfoo-dev | libbar-dev python3:any mpi-default-dev [amd64]\n")
+    assert distro.parse_unmet_build_depends(message) == ["python3-pytest", "python3-numpy", "libfoo-dev", "python3", "mpi-default-dev"]
+    with pytest.raises(ValueError, match="not a dpkg-checkbuilddeps message"):
+        distro.parse_unmet_build_depends("dpkg-checkbuilddeps: error: cannot read debian/control")
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="not a Debian machine (dpkg-query)")
+def test_missing_apt_packages() -> None:
+    # dpkg itself is always installed on Debian; the other name cannot exist (uppercase is invalid).
+    assert distro.missing_apt_packages(["dpkg", "NO-SUCH-PACKAGE", "dpkg"]) == ["NO-SUCH-PACKAGE"]
+
+
+def test_license_line_is_one_the_distro_builds_handle() -> None:
+    # Debian 12 and older Fedora ship setuptools < 77: packaging/debian/rules and the spec's %prep
+    # rewrite an SPDX string into the table form, matching this exact line shape.
+    assert distro.LICENSE_LINE.search((TOP / "pyproject.toml").read_text())
+    rules = (TOP / "packaging" / "debian" / "rules").read_text()
+    spec = (TOP / "packaging" / "fedora" / "python-mpi4py.spec").read_text()
+    assert 'license = { text = "\\1" }' in rules
+    assert 'license = { text = "\\1" }' in spec
+
+
+def test_debian_files_are_complete() -> None:
+    debian = TOP / "packaging" / "debian"
+    for name in ("control", "rules", "changelog", "copyright", "source/format", "tests/control", "tests/smoke", "tests/mpi-tests"):
+        assert (debian / name).is_file(), name
+    for name in ("rules", "tests/smoke", "tests/mpi-tests"):
+        assert (debian / name).stat().st_mode & 0o111, f"{name} must be executable"
+    control = (debian / "control").read_text()
+    assert re.search(r"^Package: python3-mpi4py$", control, flags=re.MULTILINE)
+    assert re.search(r"^Depends: mpi-default-bin,", control, flags=re.MULTILINE)
+    assert "mpi-default-dev" in control
+    tests = (debian / "tests" / "control").read_text()
+    assert tests.count("Tests:") == 2 and "Depends: python3-mpi4py" in tests
