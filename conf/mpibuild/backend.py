@@ -27,7 +27,7 @@ CYTHON = "Cython>=3.0"
 BACKENDS: dict[str, tuple[str, list[str]]] = {
     "setuptools": ("setuptools.build_meta", ["setuptools>=77"]),
     "scikit-build-core": ("scikit_build_core.build", ["scikit-build-core>=0.11"]),
-    "meson-python": ("mesonpy", ["meson-python>=0.15"]),
+    "meson-python": ("mesonpy", ["meson-python>=0.17"]),
 }
 ALIASES = {
     "": "setuptools",

@@ -18,6 +18,9 @@ WHEEL_GENERATORS = {
 # dist-info files that record how a wheel was built or installed, not what it contains.
 DIST_INFO_KEPT = ("METADATA",)
 DIST_INFO_KEPT_DIRS = ("licenses",)
+# METADATA headers about the build tool, not the package: setuptools always writes
+# "Dynamic: license-file" (it expands license globs at build time); the others write none.
+METADATA_IGNORED = ("Dynamic",)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def read_installed(site_packages: Path, name: str = "mpi4py") -> Installed:
     wheel = email.parser.Parser().parsestr((dist_info / "WHEEL").read_text(encoding="utf-8"))
     return Installed(
         files=record_files((dist_info / "RECORD").read_text(encoding="utf-8")),
-        metadata=tuple(sorted((k, str(v)) for k, v in message.items())),
+        metadata=tuple(sorted((k, str(v)) for k, v in message.items() if k not in METADATA_IGNORED)),
         description=str(message.get_payload()).strip(),
         generator=str(wheel.get("Generator", "")),
     )

@@ -184,7 +184,7 @@ def build_matrix(session: nox.Session, mpi: str) -> None:
     # pip for the user-style installs (isolated: they fetch their own backend, Cython, cmake, ninja);
     # the backends here serve test/backends and the editable installs (pip --no-build-isolation).
     session.install("pip", "pytest", "numpy", "Cython>=3.0", "setuptools>=77", "scikit-build-core>=0.11",
-                    "meson-python>=0.15", "cmake>=3.17", "ninja")
+                    "meson-python>=0.17", "cmake>=3.17", "ninja")
     timings.append(("venv", time.monotonic() - start))
     workdir = MATRIX / mpi
     workdir.mkdir(parents=True, exist_ok=True)

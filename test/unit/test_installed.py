@@ -71,6 +71,13 @@ def test_header_order_does_not_matter(tmp_path: Path) -> None:
     assert installed.differences({"setuptools": a, "meson-python": b}) == []
 
 
+def test_dynamic_header_is_a_build_tool_detail(tmp_path: Path) -> None:
+    with_dynamic = METADATA.replace("Keywords", "Dynamic: license-file\nKeywords")
+    a = installed.read_installed(_install(tmp_path / "a", "setuptools", FILES, with_dynamic))
+    b = installed.read_installed(_install(tmp_path / "b", "meson", FILES))
+    assert installed.differences({"setuptools": a, "meson-python": b}) == []
+
+
 @pytest.mark.parametrize(("backend", "generator", "ok"), [
     ("setuptools", "setuptools (80.9.0)", True), ("meson-python", "meson", True),
     ("scikit-build-core", "scikit-build-core 0.11.1", True), ("meson-python", "setuptools (80.9.0)", False)])
