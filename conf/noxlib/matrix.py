@@ -39,7 +39,7 @@ def _newest_source_mtime(top: Path = TOP) -> float:
         dirs[:] = [d for d in dirs if d not in _NOT_SOURCES and not d.startswith(".")]
         for name in files:
             if not name.endswith((".pyc", ".so")):
-                newest = max(newest, (Path(root) / name).stat().st_mtime)
+                newest = max(newest, (Path(root) / name).lstat().st_mtime)  # lstat: dangling links too
     return newest
 
 
