@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from setuptools import Extension
 from setuptools.command.build_ext import build_ext
 
-from mpibuild import config, gensrc, mpiabi, optflags, preflight, probe, record, reproducible, symbols
+from mpibuild import config, gensrc, layout, mpiabi, optflags, preflight, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = TOP / "src" / "mpi4py" / "include"
@@ -79,11 +79,12 @@ class BuildExtMPI(build_ext):
             cc.set_executables(linker_so=_replace_driver(cc.linker_so, conf.mpild or conf.mpicc))
         for ext in self.extensions:
             ext.sources = [str(gendir / "MPI.c")]
-            ext.include_dirs = [str(gendir), str(INCLUDE), *conf.include_dirs]
+            # Include dirs and defines shared with CMake/Meson come from layout.py (one place).
+            ext.include_dirs = [str(gendir), *(str(TOP / d) for d in layout.EXT_INCLUDE_DIRS), *conf.include_dirs]
             ext.library_dirs = [*ext.library_dirs, *conf.library_dirs]
             ext.runtime_library_dirs = [*ext.runtime_library_dirs, *conf.runtime_library_dirs]
             ext.libraries = [*ext.libraries, *conf.libraries]
-            ext.define_macros = [*ext.define_macros, *conf.define_macros]
+            ext.define_macros = [*layout.EXT_DEFINES, *ext.define_macros, *conf.define_macros]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
             ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args,
                                       *reproducible.compile_args(cc.compiler_type, TOP),
@@ -97,6 +98,28 @@ class BuildExtMPI(build_ext):
             build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
+
+    # In-place and editable builds (pip install -e) copy the extension next to the sources;
+    # the build record written beside it in build_lib must follow, or get_config() is empty.
+    def _record_mapping(self) -> dict[str, str]:
+        build_py = self.get_finalized_command("build_py")
+        mapping = {}
+        for ext in self.extensions:
+            inplace_file, regular_file = self._get_inplace_equivalent(build_py, ext)
+            mapping[str(Path(regular_file).parent / record.FILENAME)] = str(Path(inplace_file).parent / record.FILENAME)
+        return mapping
+
+    def copy_extensions_to_source(self) -> None:
+        super().copy_extensions_to_source()
+        for regular, inplace in self._record_mapping().items():
+            if Path(regular).is_file():
+                self.copy_file(regular, inplace, level=self.verbose)
+
+    def get_output_mapping(self) -> dict[str, str]:
+        mapping = super().get_output_mapping()
+        if mapping:  # only in-place builds have a mapping
+            mapping.update(self._record_mapping())
+        return mapping
 
 
 def setup_arguments() -> dict[str, Any]:

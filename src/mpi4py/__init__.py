@@ -71,7 +71,15 @@ def get_config() -> dict[str, str]:
         from . import _mpiabi
 
         record = _mpiabi.config_path(dirname(__file__))
-    parser.read(record, encoding="utf-8")
+    if not parser.read(record, encoding="utf-8"):
+        # An editable meson-python install keeps mpi.cfg in its build directory, not next to
+        # __file__ (the source tree): its import hook serves it as a package resource.
+        try:
+            from importlib.resources import files
+
+            parser.read_string(files(__name__).joinpath("mpi.cfg").read_text(encoding="utf-8"))
+        except (ImportError, OSError):
+            pass
     config: dict[str, str] = {}
     for section in ("mpi", "build"):
         if parser.has_section(section):
