@@ -70,6 +70,17 @@ def test_irecv_explicit_buffer_and_test_loop(comm: MPI.Intracomm) -> None:
     assert obj == list(range(1000))
 
 
+def test_irecv_into_numpy_buffer(comm: MPI.Intracomm) -> None:
+    import numpy
+
+    dest, source = peers(comm)
+    rreq = comm.irecv(numpy.zeros(4096, dtype="d"), source=source, tag=9)
+    sreq = comm.isend({"n": comm.Get_rank()}, dest, 9)
+    got = rreq.wait()
+    sreq.wait()
+    assert got == {"n": source}
+
+
 def test_irecv_too_small_buffer_raises_truncate(comm: MPI.Intracomm) -> None:
     # Between different ranks (Open MPI 5 does not report truncation of self-messages).
     rank, size = comm.Get_rank(), comm.Get_size()
