@@ -14,7 +14,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from conftest import clean_env, mpiexec, spawning
 from missing import needs
 

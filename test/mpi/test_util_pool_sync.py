@@ -99,7 +99,7 @@ def test_mutex_protects_read_modify_write(comm: MPI.Intracomm) -> None:
 @needs("Win")
 def test_condition_and_semaphore(comm: MPI.Intracomm) -> None:
     MPI.Win  # noqa: B018
-    rank, size = comm.Get_rank(), comm.Get_size()
+    rank = comm.Get_rank()
     semaphore = sync.Semaphore(1, comm=comm)
     try:
         with semaphore:

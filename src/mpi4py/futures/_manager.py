@@ -118,9 +118,9 @@ class Manager(threading.Thread):
             _, error = link.comm.recv(None, rank, TAG)
             failure = failure or error
         if failure is not None:
-            exc, text = failure
-            exc.__cause__ = RemoteTraceback(text)
-            self._break(RuntimeError(f"initializer failed in a worker: {exc!r}"), exc)
+            error, text = failure
+            error.__cause__ = RemoteTraceback(text)
+            self._break(RuntimeError(f"initializer failed in a worker: {error!r}"), error)
             return False
         return True
 

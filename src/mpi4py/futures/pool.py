@@ -194,7 +194,7 @@ class MPIPoolExecutor(Executor):
             self._start()
         return future
 
-    def map(self, fn: Callable[..., T], *iterables: Iterable[Any], timeout: float | None = None,  # type: ignore[override]
+    def map(self, fn: Callable[..., T], *iterables: Iterable[Any], timeout: float | None = None,
             chunksize: int = 1, unordered: bool = False) -> Iterator[T]:
         """Like ``Executor.map``; ``chunksize`` calls per task; ``unordered`` yields results as they complete."""
         return self.starmap(fn, zip(*iterables), timeout=timeout, chunksize=chunksize, unordered=unordered)
@@ -224,9 +224,8 @@ class MPIPoolExecutor(Executor):
             self._manager.join()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> bool | None:
+                 tb: TracebackType | None) -> None:
         self.shutdown(wait=True)
-        return False
 
 
 def _results(futures: list[Future[list[T]]], end: float | None, unordered: bool) -> Iterator[T]:
@@ -297,7 +296,7 @@ class MPICommExecutor:
         return None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> bool | None:
+                 tb: TracebackType | None) -> None:
         try:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
@@ -307,7 +306,6 @@ class MPICommExecutor:
                 if comm is not None:
                     comm.Free()
             self._workers_comm = self._private = None
-        return False
 
 
 def _release_comm(link: Link) -> None:

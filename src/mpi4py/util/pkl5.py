@@ -15,7 +15,7 @@ import os
 import pickle as _pickle
 import struct
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from .. import MPI
 
@@ -197,7 +197,9 @@ class Message:
     @classmethod
     def probe(cls, comm: MPI.Comm, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG,
               status: MPI.Status | None = None) -> Message:
-        return _mprobe(comm, source, tag, status, block=True)  # type: ignore[return-value]
+        message = _mprobe(comm, source, tag, status, block=True)
+        assert message is not None
+        return message
 
     @classmethod
     def iprobe(cls, comm: MPI.Comm, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG,
@@ -211,13 +213,11 @@ def _mprobe(comm: MPI.Comm, source: int, tag: int, status: MPI.Status | None, bl
         st.Set_source(MPI.PROC_NULL)
         st.Set_tag(MPI.ANY_TAG)
         return Message(comm, None, MPI.PROC_NULL, MPI.ANY_TAG, 0)
+    message: MPI.Message | None = None
     if _have_mprobe():
-        if block:
-            message = comm.Mprobe(source, tag, st)
-        else:
-            message = comm.Improbe(source, tag, st)
-            if message is None:
-                return None
+        message = comm.Mprobe(source, tag, st) if block else comm.Improbe(source, tag, st)
+        if message is None:
+            return None
     else:
         if block:
             comm.Probe(source, tag, st)
@@ -334,13 +334,13 @@ class Comm(MPI.Comm):
     def issend(self, obj: Any, dest: int, tag: int = 0) -> Request:  # type: ignore[override]
         return _isend(self, self.Issend, obj, dest, tag)
 
-    def recv(self, buf: None = None, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG,
+    def recv(self, buf: Any = None, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG,
              status: MPI.Status | None = None) -> Any:
         if buf is not None:
             raise ValueError("pkl5 recv: buf must be None (the receive storage is allocated from the message size)")
         return Message.probe(self, source, tag, status).recv(status)
 
-    def irecv(self, buf: None = None, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG) -> Request:  # type: ignore[override]
+    def irecv(self, buf: Any = None, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG) -> Request:  # type: ignore[override]
         """Deferred receive: ``test()`` matches the message when it has arrived, ``wait()`` blocks for it."""
         if buf is not None:
             raise ValueError("pkl5 irecv: buf must be None (the receive storage is allocated from the message size)")
@@ -353,7 +353,7 @@ class Comm(MPI.Comm):
 
         return Request([], deferred=complete)
 
-    def sendrecv(self, sendobj: Any, dest: int, sendtag: int = 0, recvbuf: None = None, source: int = MPI.ANY_SOURCE,
+    def sendrecv(self, sendobj: Any, dest: int, sendtag: int = 0, recvbuf: Any = None, source: int = MPI.ANY_SOURCE,
                  recvtag: int = MPI.ANY_TAG, status: MPI.Status | None = None) -> Any:
         request = self.isend(sendobj, dest, sendtag)
         try:
@@ -371,7 +371,7 @@ class Comm(MPI.Comm):
             raise NotImplementedError("pkl5 improbe needs MPI.Comm.Improbe, which this mpi4py.MPI build lacks")
         return Message.iprobe(self, source, tag, status)
 
-    def probe(self, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG, status: MPI.Status | None = None) -> bool:
+    def probe(self, source: int = MPI.ANY_SOURCE, tag: int = MPI.ANY_TAG, status: MPI.Status | None = None) -> Literal[True]:
         self.Probe(source, tag, status)
         return True
 
@@ -387,11 +387,12 @@ class Intracomm(Comm, MPI.Intracomm):
     duplicate of the communicator, made at the first such call (collective) and freed by ``Free``.
     """
 
-    def _private(self) -> MPI.Intracomm:
+    def _private(self) -> Comm:
         comm = self.__dict__.get("_pkl5_private")
         if comm is None:
             comm = self.__dict__["_pkl5_private"] = Comm(MPI.Intracomm(self).Dup())
-        return comm  # type: ignore[no-any-return]
+        assert isinstance(comm, Comm)
+        return comm
 
     def Free(self) -> None:
         private = self.__dict__.pop("_pkl5_private", None)
@@ -439,7 +440,8 @@ class Intracomm(Comm, MPI.Intracomm):
         return items[root]
 
     def allgather(self, sendobj: Any) -> list[Any]:
-        return self.bcast(self.gather(sendobj, 0), 0)  # type: ignore[no-any-return]
+        gathered: list[Any] = self.bcast(self.gather(sendobj, 0), 0)
+        return gathered
 
     def alltoall(self, sendobj: Sequence[Any]) -> list[Any]:
         comm, rank, size = self._private(), self.Get_rank(), self.Get_size()
@@ -453,7 +455,7 @@ class Intracomm(Comm, MPI.Intracomm):
 
 
 if hasattr(MPI, "Intercomm"):
-    class Intercomm(Comm, MPI.Intercomm):  # type: ignore[misc]
+    class Intercomm(Comm, MPI.Intercomm):
         """Intercommunicator with pkl5 point-to-point methods."""
 else:  # pragma: no cover - depends on the MPI module build
     class Intercomm(Comm):  # type: ignore[no-redef]

@@ -37,7 +37,7 @@ class AsyncResult(Generic[T]):
 
     def _value(self, fut: cf.Future[Any]) -> T:
         value = fut.result()
-        return self._convert(value) if self._convert is not None else value  # type: ignore[no-any-return]
+        return self._convert(value) if self._convert is not None else value
 
     def get(self, timeout: float | None = None) -> T:
         """The result (re-raises the call's exception); ``multiprocessing.TimeoutError`` after ``timeout``."""
