@@ -87,10 +87,21 @@ def test_mutex_protects_read_modify_write(comm: MPI.Intracomm) -> None:
                 shared.next(value + 1 - shared.next(0))
         comm.Barrier()
         assert shared.next(0) == 5 * comm.Get_size()
-        assert mutex.acquire(blocking=False) in (True, False)
-    finally:
-        if mutex._held:
+        rank, last = comm.Get_rank(), comm.Get_size() - 1
+        if rank == 0:
+            assert mutex.acquire(blocking=False) is True
+        comm.Barrier()
+        assert mutex.locked()
+        if rank == last and last > 0:
+            assert mutex.acquire(blocking=False) is False
+        comm.Barrier()
+        if rank == 0:
             mutex.release()
+        comm.Barrier()
+        assert not mutex.locked()
+        with pytest.raises(RuntimeError, match="not held"):
+            mutex.release()
+    finally:
         comm.Barrier()
         shared.free()
         mutex.free()
