@@ -197,3 +197,45 @@ def test_collect_and_compose() -> None:
     assert pending.cancelled()
     with pytest.raises(CancelledError):
         outer.result(timeout=1)
+
+
+def array_sum(values: object) -> tuple[float, int]:
+    import numpy as np
+
+    array = np.asarray(values)
+    return float(array.sum()), array.nbytes
+
+
+def test_use_pkl5_moves_large_buffers(comm: MPI.Intracomm, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from mpi4py.util import pkl5
+
+    out_of_band: list[int] = []
+    original = pkl5.pickle.dumps
+
+    def spy(obj: object) -> tuple[bytes, list[memoryview]]:
+        data, buffers = original(obj)
+        out_of_band.extend(b.nbytes for b in buffers)
+        return data, buffers
+
+    monkeypatch.setattr(pkl5.pickle, "dumps", spy)
+    with MPICommExecutor(comm, use_pkl5=True) as executor:
+        if executor is None:
+            return
+        arrays = [np.full(300_000, float(i)) for i in range(4)]
+        results = list(executor.map(array_sum, arrays))
+        assert results == [(300_000.0 * i, 2_400_000) for i in range(4)]
+    if comm.Get_size() > 1:  # the tasks left the root as pkl5 messages with the arrays out of band
+        assert out_of_band.count(2_400_000) == 4
+
+
+def test_use_pkl5_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mpi4py.futures.pool import _use_pkl5
+
+    monkeypatch.setenv("MPI4PY_FUTURES_USE_PKL5", "yes")
+    assert _use_pkl5(None) is True
+    assert _use_pkl5(False) is False
+    monkeypatch.setenv("MPI4PY_FUTURES_USE_PKL5", "maybe")
+    with pytest.raises(ValueError, match="MPI4PY_FUTURES_USE_PKL5"):
+        _use_pkl5(None)

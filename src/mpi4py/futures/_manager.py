@@ -117,6 +117,10 @@ class Manager(threading.Thread):
         for rank in link.workers:
             _, error = link.comm.recv(None, rank, TAG)
             failure = failure or error
+        if self.settings.get("use_pkl5"):
+            from ..util import pkl5
+
+            link.comm = pkl5.Comm(link.comm)  # every later message of this pool, both ways
         if failure is not None:
             error, text = failure
             error.__cause__ = RemoteTraceback(text)

@@ -128,16 +128,21 @@ def serve(comm: MPI.Comm, root: int, comm_workers: MPI.Intracomm, backoff: float
     global _comm_workers
     delay = backoff_from_env(backoff)
     previous, _comm_workers = _comm_workers, comm_workers
+    active = comm  # the pkl5 wrapper while a pool opened with use_pkl5 is being served
     try:
         while True:
-            message = poll_recv(comm, root, delay)
+            message = poll_recv(active, root, delay)
             kind = message[0]
             if kind == "task":
-                _run(comm, root, message[1], message[2])
+                _run(active, root, message[1], message[2])
             elif kind == "open":
                 _open(comm, root, message[1], message[2])
+                if message[1].get("use_pkl5"):
+                    from ..util import pkl5
+
+                    active = pkl5.Comm(comm)
             elif kind == "close":
-                continue
+                active = comm
             elif kind == "exit":
                 return
             else:

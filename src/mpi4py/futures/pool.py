@@ -80,6 +80,18 @@ def _default_max_workers() -> int:
     return 1
 
 
+def _use_pkl5(value: object) -> bool:
+    """``use_pkl5`` option, else MPI4PY_FUTURES_USE_PKL5 (true/false/1/0/yes/no/on/off)."""
+    if value is not None:
+        return bool(value)
+    text = os.environ.get("MPI4PY_FUTURES_USE_PKL5", "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"MPI4PY_FUTURES_USE_PKL5={text!r}: expected true/false, 1/0, yes/no or on/off")
+
+
 def _starmap_chunk(fn: Callable[..., T], chunk: list[tuple[Any, ...]]) -> list[T]:
     return [fn(*args) for args in chunk]
 
@@ -93,8 +105,9 @@ class MPIPoolExecutor(Executor):
     else ``max_workers`` processes started with ``MPI_Comm_spawn`` running
     ``python -m mpi4py.futures.server``. Keyword options: ``python_exe``, ``python_args``,
     ``mpi_info`` (dict of spawn info keys), ``globals``/``main`` (import the caller's ``__main__``
-    in the workers, default True), ``path`` (extra ``sys.path`` entries), ``wdir``, ``env`` and
-    ``backoff`` (polling interval in seconds).
+    in the workers, default True), ``path`` (extra ``sys.path`` entries), ``wdir``, ``env``,
+    ``backoff`` (polling interval in seconds) and ``use_pkl5`` (send tasks and results with
+    ``mpi4py.util.pkl5``: large buffers out of band; default MPI4PY_FUTURES_USE_PKL5).
     """
 
     _OPTIONS = ("python_exe", "python_args", "mpi_info", "globals", "main", "path", "wdir", "env", "backoff", "use_pkl5")
@@ -117,6 +130,7 @@ class MPIPoolExecutor(Executor):
             "path": list(kwargs.get("path") or []),
             "wdir": kwargs.get("wdir"),
             "env": dict(kwargs.get("env") or {}),
+            "use_pkl5": _use_pkl5(kwargs.get("use_pkl5")),
         }
         self._manager = Manager(self._connect, settings, initializer, tuple(initargs), self._backoff)
         self._lock = threading.Lock()
