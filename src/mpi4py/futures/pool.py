@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import sys
@@ -45,6 +46,11 @@ def _shutdown_all() -> None:
     """Shut down every executor still open (end of a ``python -m mpi4py.futures`` program)."""
     for executor in list(_executors):
         executor.shutdown(wait=True)
+
+
+# Registered after mpi4py.MPI's own exit handler (imported above), so it runs first: executors left
+# open release their workers before MPI is finalized.
+atexit.register(_shutdown_all)
 
 
 # -- helpers --------------------------------------------------------------------------------------
