@@ -52,14 +52,20 @@ def test_thread_pool_interface() -> None:
         ThreadPool(0)
 
 
-def test_sequential_runs_in_rank_order(comm: MPI.Intracomm) -> None:
+def test_sequential_runs_in_rank_order(comm: MPI.Intracomm, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each rank appends to one shared file inside the block: the file shows the rank order.
+
+    (MPI.Wtime is not comparable across processes: Open MPI's clocks are not global.)
+    """
     rank, size = comm.Get_rank(), comm.Get_size()
-    stamps = []
+    path = comm.bcast(str(tmp_path_factory.mktemp("sequential") / "order.txt") if rank == 0 else None, root=0)
     with sync.Sequential(comm, tag=77):
-        stamps.append(MPI.Wtime())
-    times = comm.allgather(stamps[0])
-    assert times == sorted(times)
-    assert len(times) == size and rank < size
+        time.sleep(0.01 * (size - rank))  # later ranks would get there first without the ordering
+        with open(path, "a") as handle:
+            handle.write(f"{rank}\n")
+    comm.Barrier()
+    with open(path) as handle:
+        assert [int(line) for line in handle] == list(range(size))
 
 
 @needs("Win")
