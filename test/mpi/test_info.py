@@ -98,3 +98,19 @@ def test_predefined() -> None:
     # INFO_ENV is readable as a mapping whatever keys the launcher provided.
     assert len(MPI.INFO_ENV.keys()) == len(MPI.INFO_ENV)
     assert repr(MPI.INFO_NULL) == "<mpi4py.MPI.Info: INFO_NULL>"
+
+
+def test_create_env() -> None:
+    if MPI.Get_version() < (4, 0) and "Open MPI v5" not in MPI.Get_library_version():
+        with pytest.raises(NotImplementedError, match="MPI_Info_create_env"):
+            MPI.Info.Create_env()
+        return
+    for args in (None, ["prog", "--flag"]):
+        env = MPI.Info.Create_env(args)
+        try:
+            assert env and isinstance(env, MPI.Info)
+            assert len(env.keys()) == env.Get_nkeys()
+        finally:
+            env.Free()
+    with pytest.raises(TypeError, match="Create_env"):
+        MPI.Info.Create_env([1])

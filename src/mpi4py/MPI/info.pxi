@@ -1,5 +1,7 @@
 # Info objects: (key, value) string hints, usable as a mutable mapping.
 
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
 
 cdef bytes _info_key(object key, str where):
     if not isinstance(key, str):
@@ -76,9 +78,21 @@ cdef class Info:
 
     @classmethod
     def Create_env(cls, args=None):
-        """Create an info object with the execution environment of the process (MPI-4)."""
+        """Create an info object with the execution environment of the process (MPI-4);
+        ``args`` (a sequence of str) are the command-line arguments to describe."""
+        cdef list argv = [] if args is None else [_info_value(a, "Info.Create_env: args") for a in args]
+        cdef Py_ssize_t i, n = len(argv)
+        cdef char **cargv = <char**>PyMem_Malloc((n + 1) * sizeof(char*))
+        if cargv == NULL:
+            raise MemoryError("Info.Create_env: cannot allocate the argument vector")
         cdef Info info = cls.__new__(cls)
-        CHKERR(MPI_Info_create_env(0, NULL, &info.ob_mpi))
+        try:
+            for i in range(n):
+                cargv[i] = <char*>(<bytes>argv[i])
+            cargv[n] = NULL
+            CHKERR(MPI_Info_create_env(<int>n, cargv if n else NULL, &info.ob_mpi))
+        finally:
+            PyMem_Free(cargv)
         return info
 
     def Free(self):
