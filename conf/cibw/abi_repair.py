@@ -5,7 +5,7 @@
 Usable as cibuildwheel's ``repair-wheel-command`` (with ``MPI4PY_BUILD_MPIABI=mpich`` and
 ``MPI4PY_CIBW_MPI=mpich4`` in the build environment): WHEEL is the variant cibuildwheel built; the
 other POSIX variants are built from the same sources with ``build_variants.py`` (build MPIs and
-per-variant source copies under ``--workdir``, reused between calls), then everything is merged
+per-variant source copies under ``--workdir``, reused between calls; two at once by default), then everything is merged
 (``merge_wheels.py``) and repaired without bundling MPI (``repair.py``) into DEST_DIR.
 The ``nox -s wheel_abi`` session runs this very script on the host.
 """
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="build MPIs and variant builds (default: a folder in the temp dir)")
     parser.add_argument("--src", type=Path, default=TOP, help="the source tree the wheel was built from (default: this one)")
     parser.add_argument("--isolation", action="store_true", help="let pip install the build requirements of the other variants")
+    parser.add_argument("--jobs", type=int, default=None, help="variants compiled at once (default: $MPI4PY_BUILD_JOBS, else 2)")
     parser.add_argument("wheel", type=Path)
     args = parser.parse_args(argv)
     try:
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     for variant in others:
         build_variants.sync_tree(args.src.resolve(), workdir / f"src-{variant}")
-    wheels = [args.wheel, *(build_variants.build_one(workdir, v, args.isolation) for v in others)]
+    wheels = [args.wheel, *build_variants.build_many(workdir, others, args.isolation, args.jobs or build_variants.default_jobs())]
     with tempfile.TemporaryDirectory(prefix="mpi4py-abi-merge-") as tmp:
         try:
             merged = merge_wheels.merge(wheels, Path(tmp))

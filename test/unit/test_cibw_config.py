@@ -151,3 +151,16 @@ def test_normalize_sdist_makes_archives_identical(tmp_path: Path) -> None:
         assert tar.extractfile("pkg/b.txt").read() == b"pkg/b.txt"  # type: ignore[union-attr]
     with pytest.raises(SystemExit, match="SOURCE_DATE_EPOCH='soon' is not an integer"):
         reproducible.source_date_epoch({"SOURCE_DATE_EPOCH": "soon"})
+
+
+def test_variant_build_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import build_variants
+
+    monkeypatch.delenv("MPI4PY_BUILD_JOBS", raising=False)
+    assert 1 <= build_variants.default_jobs() <= 2
+    monkeypatch.setenv("MPI4PY_BUILD_JOBS", "3")
+    assert build_variants.default_jobs() == 3
+    for bad in ("0", "two"):
+        monkeypatch.setenv("MPI4PY_BUILD_JOBS", bad)
+        with pytest.raises(SystemExit, match=rf"MPI4PY_BUILD_JOBS='{bad}' is not a positive integer"):
+            build_variants.default_jobs()
