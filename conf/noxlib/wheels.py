@@ -11,7 +11,13 @@
   apt-get when missing and running as root, as CI does);
 - macOS/Windows: cibuildwheel on the host.
 
-Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py).
+Linux/macOS wheels are merged wheels for every MPI (``[tool.cibuildwheel]``: the ``mpich`` variant is
+built, the repair step ``abi_repair.py`` adds ``openmpi`` and ``mpiabi``); the host fallback runs the
+same ``before-all``/``repair-wheel-command``/``test-command`` read from ``pyproject.toml``.
+Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py) and,
+on Linux, smoke-tested (conf/smoke.py via test_wheel.py) with PyPI Open MPI 5.x, MPICH 4.x and MPICH
+5.x with ``MPI4PY_MPIABI=mpiabi`` (MPICH 5.x ran in the build's test-command). ``build/wheels/manifest.json``
+records the sdist digest the wheels came from (``nox -s wheel_abi`` reuses them).
 With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
 is tested on every other CPython >= X.Y found on PATH.
 Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``).
