@@ -2,8 +2,9 @@
 
 0. Reuse: when ``nox -s wheels`` already built the merged wheel from these very sources (its
    ``build/wheels/manifest.json`` names the sha256 of an sdist identical to a fresh, reproducible
-   sdist of this tree), that ``wheelhouse/`` wheel is tested and only the mpich variant is built
-   (step 5 needs a plain from-source build). ``MPI4PY_ABI_REBUILD=1`` forces steps 1-2.
+   sdist of this tree), that ``wheelhouse/`` wheel is tested, and the unmerged mpich variant it kept
+   (``build/wheels/variants/mpich``) serves step 5 (built here only if missing).
+   ``MPI4PY_ABI_REBUILD=1`` forces steps 1-2.
 1. ``conf/cibw/build_variants.py``: a wheel per ABI (mpich: MPICH 4.x, openmpi: Open MPI 4.1,
    mpiabi: MPICH 5.x standard ABI), each in its own source copy so reruns recompile only changes;
 2. ``conf/cibw/abi_repair.py`` (cibuildwheel's repair step for the variants) on the mpich variant:
@@ -91,8 +92,8 @@ def only(folder: Path, pattern: str = "mpi4py-*.whl") -> Path:
     return found[0]
 
 
-def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> Path | None:
-    """The merged manylinux wheel of ``nox -s wheels`` if it was built from this very tree, else None (and why)."""
+def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> tuple[Path, Path | None] | None:
+    """(merged manylinux wheel, its kept mpich variant or None) of ``nox -s wheels`` if built from this very tree, else None."""
     if os.environ.get("MPI4PY_ABI_REBUILD", "").strip() not in ("", "0"):
         session.log("wheel_abi: MPI4PY_ABI_REBUILD set: building the variants here")
         return None
@@ -112,7 +113,12 @@ def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> Path
         wheel = WHEELHOUSE / name
         if "manylinux" in name and wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == wheel_digest:
             session.log(f"wheel_abi: reusing {wheel.relative_to(TOP)} from nox -s wheels (same sources, sdist sha256={digest})")
-            return wheel
+            for rel, variant_digest in manifest.get("variants", {}).items():
+                variant = WHEELS_MANIFEST.parent / rel
+                if rel.startswith("variants/mpich/") and variant.is_file() and \
+                        hashlib.sha256(variant.read_bytes()).hexdigest() == variant_digest:
+                    return wheel, variant
+            return wheel, None
     session.log("wheel_abi: the wheel of nox -s wheels is gone or changed: building the variants here")
     return None
 
@@ -127,11 +133,16 @@ def wheel_abi(session: nox.Session) -> None:
     reused = wheel_from_wheels_session(session, env)
     timings["reuse check"] = time.monotonic() - start
     if reused is not None:
-        start = time.monotonic()
-        session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), "--variants", "mpich", str(TOP), env=env)
-        mpich_variant = only(WORK / "wheels" / "mpich")
-        timings["build the mpich variant (wrong-MPI test)"] = time.monotonic() - start
-        run_tests(session, reused, mpich_variant, env, timings)
+        wheel, mpich_variant = reused
+        if mpich_variant is None:
+            start = time.monotonic()
+            session.log("wheel_abi: nox -s wheels kept no mpich variant: building it for the wrong-MPI test")
+            session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), "--variants", "mpich", str(TOP), env=env)
+            mpich_variant = only(WORK / "wheels" / "mpich")
+            timings["build the mpich variant (wrong-MPI test)"] = time.monotonic() - start
+        else:
+            session.log(f"wheel_abi: wrong-MPI test with the mpich variant kept by nox -s wheels: {mpich_variant.relative_to(TOP)}")
+        run_tests(session, wheel, mpich_variant, env, timings)
         return
     start = time.monotonic()
     session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), str(TOP), env=env)

@@ -55,6 +55,8 @@ LOCAL_IMAGE_PYTHON = "cp311"
 APT_NEEDS = ("podman", "runc", "debootstrap")
 CHECK_TOOLS = ("pyelftools", "twine")
 MANIFEST = WORK / "manifest.json"
+VARIANTS = WORK / "variants"  # abi_repair.py --keep-variants: the unmerged variant wheels (nox -s wheel_abi uses the mpich one)
+CONTAINER_VARIANTS = "/mpi4py-variants"
 # The merged wheel is tested in the build (cibuildwheel's test-command: PyPI mpich 5.x, MPICH variant);
 # then on the host with each of these (venv name: requirement, expected library, expected ABI variant, env).
 SMOKE_CASES: dict[str, tuple[str, str, str, dict[str, str]]] = {
@@ -211,7 +213,8 @@ def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> lis
     for key, value in settings["environment"].items():
         host_env[key] = expand(str(value), host_env)
     prefix = WORK / f"host-mpi-{host_env.get('MPI4PY_CIBW_MPI', 'default')}"  # not /opt: the host's prefix, kept between runs
-    host_env.update({"MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg")})
+    host_env.update({"MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg"),
+                     "MPI4PY_ABI_KEEP": str(VARIANTS)})
     shown = {k: host_env[k] for k in settings["environment"]}
     session.log(f"wheels: host environment {json.dumps(shown)}")
     log_step(session, "host: before-all (install the build MPI)")
@@ -319,10 +322,13 @@ def cibuildwheel_env(session: nox.Session, engine: str, env: dict[str, str]) -> 
             cibw_env["CIBW_MANYLINUX_X86_64_IMAGE"] = image
             cibw_env.setdefault("CIBW_BUILD", os.environ.get("CIBW_BUILD") or f"{LOCAL_IMAGE_PYTHON}-manylinux_x86_64")
             cibw_env.setdefault("CIBW_ARCHS_LINUX", "x86_64")
-        # --network=host: the container reaches PyPI (build isolation, test-requires) like the host does.
-        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ.get("CIBW_CONTAINER_ENGINE") or "podman; create_args: --network=host"
-    elif engine == "docker":
-        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ.get("CIBW_CONTAINER_ENGINE") or "docker; create_args: --network=host"
+    if engine in ("podman", "docker") and not os.environ.get("CIBW_CONTAINER_ENGINE"):
+        # --network=host: the container reaches PyPI (build isolation, test-requires) like the host does;
+        # --volume: abi_repair.py keeps the variant wheels in a host folder (MPI4PY_ABI_KEEP, passed through).
+        cibw_env["CIBW_CONTAINER_ENGINE"] = f"{engine}; create_args: --network=host --volume={VARIANTS}:{CONTAINER_VARIANTS}"
+        cibw_env["MPI4PY_ABI_KEEP"] = CONTAINER_VARIANTS
+    elif engine in ("podman", "docker"):
+        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ["CIBW_CONTAINER_ENGINE"]
     return cibw_env
 
 
@@ -340,6 +346,8 @@ def wheels(session: nox.Session) -> None:
     WHEELHOUSE.mkdir(exist_ok=True)
     for old in WHEELHOUSE.glob("mpi4py-*.whl"):
         old.unlink()
+    shutil.rmtree(VARIANTS, ignore_errors=True)
+    VARIANTS.mkdir(parents=True)
 
     log_step(session, "sdist")
     start = time.monotonic()
@@ -387,7 +395,8 @@ def wheels(session: nox.Session) -> None:
     (WORK / "timings.json").write_text(json.dumps({"engine": engine or "host", **timings}, indent=2) + "\n")
     # What nox -s wheel_abi reuses: these wheels were built from the sdist with this digest (the sdist is reproducible).
     manifest = {"sdist": sdist.name, "sdist_sha256": sha256(sdist), "source_date_epoch": env["SOURCE_DATE_EPOCH"],
-                "wheels": {w.name: sha256(w) for w in wheels_built}}
+                "wheels": {w.name: sha256(w) for w in wheels_built},
+                "variants": {str(w.relative_to(WORK)): sha256(w) for w in sorted(VARIANTS.glob("*/mpi4py-*.whl"))}}
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
