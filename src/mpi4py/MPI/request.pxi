@@ -150,7 +150,7 @@ cdef class Request:
         self.ob_kind = _REQ_PLAIN
         cdef int n = 0
         CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-        return pickle_loads(memoryview(buf)[:n], n)
+        return pickle_loads(memoryview(buf).cast("B")[:n], n)
 
     @classmethod
     def waitall(cls, requests, statuses=None):

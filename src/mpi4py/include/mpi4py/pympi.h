@@ -32,6 +32,7 @@ static int PyMPI_Unavailable(const char *name)
 static const char *PyMPI_UnavailableName(void) { return pympi_unavailable_name; }
 
 #include "pympi_config.h"
+#include "pympi_vendor.h"
 #include "pympi_missing.h"
 
 #endif /* PYMPI_H */

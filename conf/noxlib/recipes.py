@@ -1,0 +1,147 @@
+"""Sessions: recipes (version/sha256 sync), conda (recipe render + offline build), brew (formula harness).
+
+All three use one sdist, ``dist/mpi4py-<version>.tar.gz``, built once and rebuilt only when a source
+file is newer than it.  CI order: ``recipes`` (writes the sha256 of that sdist), then ``conda``, ``brew``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+from pathlib import Path
+
+import nox
+from release.sync import project_version  # conf/ is on sys.path (noxfile.py)
+
+from noxlib.common import DIST, MPIEXEC_ENV, TOP
+
+RELEASE = TOP / "conf" / "release"
+FORMULA = TOP / "packaging" / "homebrew" / "mpi4py.rb"
+HARNESS = TOP / "packaging" / "homebrew" / "harness.rb"
+BUILD = TOP / "build"
+# Inputs of the sdist (MANIFEST.in) whose change makes dist/ stale; the recipes that hold the sdist's
+# sha256 are pruned from it and must not count.
+SDIST_INPUTS = ("src", "conf", "test", "packaging", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "mpi.cfg", "noxfile.py")
+NOT_IN_SDIST = ("packaging/conda-recipe", "packaging/homebrew", "__pycache__")
+# Debian's Open MPI plays Homebrew's open-mpi; ruby runs the formula.
+BREW_APT = {"ruby": "/usr/bin/ruby", "libopenmpi-dev": "/usr/bin/mpicc.openmpi", "openmpi-bin": "/usr/bin/mpiexec.openmpi"}
+CONDA_TOOLS = ("py-rattler-build==0.73.*", "py-rattler==0.28.*")
+
+
+def _newest_input() -> tuple[float, Path | None]:
+    newest, which = 0.0, None
+    for name in SDIST_INPUTS:
+        base = TOP / name
+        paths = [base] if base.is_file() else (p for p in base.rglob("*") if p.is_file())
+        for path in paths:
+            rel = path.relative_to(TOP).as_posix()
+            if any(part in rel for part in NOT_IN_SDIST):
+                continue
+            mtime = path.stat().st_mtime
+            if mtime > newest:
+                newest, which = mtime, path
+    return newest, which
+
+
+def ensure_sdist(session: nox.Session) -> Path:
+    """dist/mpi4py-<version>.tar.gz, rebuilt only if missing or older than a source file."""
+    version = project_version(TOP)
+    sdist = DIST / f"mpi4py-{version}.tar.gz"
+    newest, which = _newest_input()
+    if sdist.is_file() and sdist.stat().st_mtime >= newest:
+        session.log(f"reusing {sdist.relative_to(TOP)} (newer than every source file)")
+        return sdist
+    reason = "missing" if not sdist.is_file() else f"older than {which.relative_to(TOP) if which else '?'}"
+    session.log(f"building {sdist.relative_to(TOP)} ({reason})")
+    start = time.monotonic()
+    session.install("build")
+    session.run("python", "-m", "build", "--sdist", "--outdir", str(DIST), str(TOP))
+    if not sdist.is_file():
+        session.error(f"python -m build wrote no {sdist}; is __version__ in src/mpi4py/__init__.py the built version?")
+    session.log(f"sdist built in {time.monotonic() - start:.1f} s: {sdist.stat().st_size / 1024:.0f} KiB")
+    return sdist
+
+
+@nox.session
+def recipes(session: nox.Session) -> None:
+    """Sync version/URL/sha256 of every recipe from __version__ and the sdist; run the sync test.
+
+    Targets: the conda recipe, the Homebrew formula, the Fedora spec and debian/changelog.
+    """
+    sdist = ensure_sdist(session)
+    session.install("pytest")
+    session.run("python", str(RELEASE / "sync.py"), "--sdist", str(sdist))
+    session.run("python", str(RELEASE / "sync.py"), "--check", "--require-all", "--sdist", str(sdist), *session.posargs)
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", str(TOP / "test" / "unit" / "test_recipes_sync.py"),
+                env={"MPI4PY_SDIST": str(sdist)})
+
+
+@nox.session
+def conda(session: nox.Session) -> None:
+    """Render+check the conda recipe for 3 platforms; build, assemble, install and test linux-64 mpich/openmpi.
+
+    No conda-forge needed: see packaging/conda-recipe/README.md for what this does and does not verify.
+    """
+    session.install(*CONDA_TOOLS, "pytest")
+    start = time.monotonic()
+    session.run("python", str(RELEASE / "conda_render.py"))
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", str(TOP / "test" / "recipes"))
+    session.log(f"render checks: {time.monotonic() - start:.1f} s")
+    sdist = ensure_sdist(session)
+    mpis = session.posargs or ["mpich", "openmpi"]
+    for mpi in mpis:
+        start = time.monotonic()
+        session.run("python", str(RELEASE / "conda_offline.py"), "--mpi", mpi, "--sdist", str(sdist),
+                    "--workdir", str(BUILD / "conda"))
+        session.log(f"conda offline {mpi}: {time.monotonic() - start:.1f} s")
+
+
+def _ensure_apt(session: nox.Session, packages: dict[str, str]) -> None:
+    missing = [pkg for pkg, path in packages.items() if not Path(path).exists()]
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        session.error(f"missing {', '.join(missing)}: install them (Debian/Ubuntu: sudo apt-get install -y {' '.join(missing)})")
+    session.run("apt-get", "install", "-y", "--no-install-recommends", *missing, external=True)
+
+
+def _write_exec(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+
+def _brew_opt(session: nox.Session, opt: Path) -> None:
+    """The dependencies' opt prefixes the formula sees: python@3.13 (this venv, with setuptools in it as
+    if python-setuptools were linked), cython (libexec site-packages), open-mpi (Debian's)."""
+    shutil.rmtree(opt, ignore_errors=True)
+    venv_python = Path(session.virtualenv.location) / "bin" / "python"
+    _write_exec(opt / "python@3.13" / "bin" / "python3.13", f'#!/bin/sh\nexec "{venv_python}" "$@"\n')
+    (opt / "python-setuptools").mkdir(parents=True)
+    major_minor = session.run("python", "-c", "import sys; print('%d.%d' % sys.version_info[:2])", silent=True).strip()
+    cython_site = opt / "cython" / "libexec" / "lib" / f"python{major_minor}" / "site-packages"
+    session.run("python", "-m", "pip", "install", "--quiet", "--target", str(cython_site), "Cython>=3.0")
+    (opt / "open-mpi" / "bin").mkdir(parents=True)
+    for tool in ("mpicc", "mpiexec"):
+        (opt / "open-mpi" / "bin" / tool).symlink_to(f"/usr/bin/{tool}.openmpi")
+
+
+@nox.session
+def brew(session: nox.Session) -> None:
+    """ruby -c the Homebrew formula; run its install and test blocks with harness.rb and Debian's Open MPI."""
+    _ensure_apt(session, BREW_APT)
+    session.run("ruby", "-c", str(FORMULA), external=True)
+    session.run("ruby", "-c", str(HARNESS), external=True)
+    session.install("pip", "setuptools>=64")
+    session.run("python", "-c", "import Cython", success_codes=[1], silent=True)  # Cython must come from the cython keg
+    sdist = ensure_sdist(session)
+    work = BUILD / "brew"
+    opt = work / "opt"
+    _brew_opt(session, opt)
+    test_env = [f"--test-env={k}={v}" for k, v in MPIEXEC_ENV.items()]  # root + oversubscription for Open MPI
+    start = time.monotonic()
+    session.run("ruby", str(HARNESS), "--formula", str(FORMULA), "--source", str(sdist), "--opt", str(opt),
+                "--prefix", str(work / "prefix"), *test_env, external=True)
+    session.log(f"brew harness (install + test): {time.monotonic() - start:.1f} s")

@@ -1,0 +1,588 @@
+# Parallel I/O: the File class (open/close, views, explicit-offset, individual and shared file
+# pointer reads and writes in blocking, nonblocking, collective and split-collective forms).
+
+import os as _os
+
+
+cdef bytes _file_name(object filename, str where):
+    try:
+        return _os.fsencode(filename)
+    except TypeError:
+        raise TypeError(f"{where}: filename must be str, bytes or os.PathLike, got {type(filename).__name__}") from None
+
+
+cdef inline _Msg _io_msg(object buf, bint reading, str where):
+    return msg_build(buf, reading, 0, where)
+
+
+cdef class File:
+    """File handle for parallel I/O."""
+
+    cdef MPI_File ob_mpi
+    cdef bint predefined
+    cdef _Msg ob_split  # buffer of a pending split-collective operation
+
+    def __cinit__(self, File file=None):
+        self.ob_mpi = MPI_FILE_NULL
+        if file is not None:
+            self.ob_mpi = file.ob_mpi
+            self.predefined = file.predefined
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, File) or op not in (2, 3):
+            return NotImplemented
+        cdef bint same = (<File>self).ob_mpi == (<File>other).ob_mpi
+        return same if op == 2 else not same
+
+    def __bool__(self):
+        return self.ob_mpi != MPI_FILE_NULL
+
+    def __repr__(self):
+        return "<mpi4py.MPI.File: FILE_NULL>" if self.ob_mpi == MPI_FILE_NULL else "<mpi4py.MPI.File>"
+
+    # -- management -----------------------------------------------------------------------------
+
+    @classmethod
+    def Open(cls, Intracomm comm not None, filename, int amode=MPI_MODE_RDONLY, Info info not None=INFO_NULL):
+        """Open ``filename`` collectively over ``comm`` with access mode ``amode`` (``MODE_*`` flags)."""
+        cdef bytes name = _file_name(filename, "File.Open")
+        cdef char *cname = name
+        cdef File fh = cls.__new__(cls)
+        with nogil:
+            CHKERR(MPI_File_open(comm.ob_mpi, cname, amode, info.ob_mpi, &fh.ob_mpi))
+        _new_handle_errors(1, &fh.ob_mpi)
+        return fh
+
+    def Close(self):
+        """Close the file (collective)."""
+        with nogil:
+            CHKERR(MPI_File_close(&self.ob_mpi))
+        self.ob_split = None
+
+    @classmethod
+    def Delete(cls, filename, Info info not None=INFO_NULL):
+        """Delete ``filename``."""
+        cdef bytes name = _file_name(filename, "File.Delete")
+        cdef char *cname = name
+        with nogil:
+            CHKERR(MPI_File_delete(cname, info.ob_mpi))
+
+    def Set_size(self, MPI_Offset size):
+        """Resize the file to ``size`` bytes (collective)."""
+        with nogil:
+            CHKERR(MPI_File_set_size(self.ob_mpi, size))
+
+    def Preallocate(self, MPI_Offset size):
+        """Reserve storage for the first ``size`` bytes of the file (collective)."""
+        with nogil:
+            CHKERR(MPI_File_preallocate(self.ob_mpi, size))
+
+    def Get_size(self):
+        """Current size of the file in bytes."""
+        cdef MPI_Offset size = 0
+        with nogil:
+            CHKERR(MPI_File_get_size(self.ob_mpi, &size))
+        return size
+
+    size = property(Get_size, doc="file size in bytes")
+
+    def Get_amode(self):
+        """Access mode the file was opened with."""
+        cdef int amode = 0
+        CHKERR(MPI_File_get_amode(self.ob_mpi, &amode))
+        return amode
+
+    amode = property(Get_amode, doc="access mode")
+
+    def Get_group(self):
+        """Group of the processes that opened the file."""
+        cdef Group group = Group.__new__(Group)
+        CHKERR(MPI_File_get_group(self.ob_mpi, &group.ob_mpi))
+        return group
+
+    group = property(Get_group, doc="file group")
+
+    @property
+    def group_size(self):
+        """Number of processes in the file group."""
+        group = self.Get_group()
+        try:
+            return group.Get_size()
+        finally:
+            group.Free()
+
+    @property
+    def group_rank(self):
+        """Rank of this process in the file group."""
+        group = self.Get_group()
+        try:
+            return group.Get_rank()
+        finally:
+            group.Free()
+
+    def Set_info(self, Info info not None):
+        """Set new hints for the file (collective)."""
+        CHKERR(MPI_File_set_info(self.ob_mpi, info.ob_mpi))
+
+    def Get_info(self):
+        """Hints actually used for the file (a new Info object)."""
+        cdef Info info = Info.__new__(Info)
+        CHKERR(MPI_File_get_info(self.ob_mpi, &info.ob_mpi))
+        return info
+
+    info = property(Get_info, Set_info, doc="file hints")
+
+    def Set_atomicity(self, bint flag):
+        """Set atomic (``True``) or nonatomic access semantics (collective)."""
+        with nogil:
+            CHKERR(MPI_File_set_atomicity(self.ob_mpi, flag))
+
+    def Get_atomicity(self):
+        """Whether atomic mode is on."""
+        cdef int flag = 0
+        CHKERR(MPI_File_get_atomicity(self.ob_mpi, &flag))
+        return <bint>flag
+
+    atomicity = property(Get_atomicity, Set_atomicity, doc="atomic mode")
+
+    def Sync(self):
+        """Transfer written data to the storage device (collective)."""
+        with nogil:
+            CHKERR(MPI_File_sync(self.ob_mpi))
+
+    def Get_type_extent(self, Datatype datatype not None):
+        """Extent of ``datatype`` in the file (depends on the data representation of the view)."""
+        cdef MPI_Aint extent = 0
+        CHKERR(MPI_File_get_type_extent(self.ob_mpi, datatype.ob_mpi, &extent))
+        return extent
+
+    # -- views ----------------------------------------------------------------------------------
+
+    def Set_view(self, MPI_Offset disp=0, Datatype etype not None=BYTE, Datatype filetype=None,
+                 datarep="native", Info info not None=INFO_NULL):
+        """Set the file view: displacement, elementary type, file type and data representation."""
+        if filetype is None:
+            filetype = etype
+        cdef bytes rep = str(datarep).encode()
+        cdef char *crep = rep
+        with nogil:
+            CHKERR(MPI_File_set_view(self.ob_mpi, disp, etype.ob_mpi, filetype.ob_mpi, crep, info.ob_mpi))
+
+    def Get_view(self):
+        """The file view as ``(disp, etype, filetype, datarep)``."""
+        cdef MPI_Offset disp = 0
+        cdef Datatype etype = Datatype.__new__(Datatype)
+        cdef Datatype ftype = Datatype.__new__(Datatype)
+        cdef char rep[MPI_MAX_DATAREP_STRING + 1]
+        rep[0] = 0
+        CHKERR(MPI_File_get_view(self.ob_mpi, &disp, &etype.ob_mpi, &ftype.ob_mpi, rep))
+        return (disp, _view_type(etype), _view_type(ftype), rep.decode())
+
+    # -- explicit offsets -----------------------------------------------------------------------
+
+    def Read_at(self, MPI_Offset offset, buf, Status status=None):
+        """Read into ``buf`` at ``offset`` (in etype units of the view)."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_at: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+
+    def Read_at_all(self, MPI_Offset offset, buf, Status status=None):
+        """Collective ``Read_at``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_at_all: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+
+    def Write_at(self, MPI_Offset offset, buf, Status status=None):
+        """Write ``buf`` at ``offset`` (in etype units of the view)."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_at: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+
+    def Write_at_all(self, MPI_Offset offset, buf, Status status=None):
+        """Collective ``Write_at``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_at_all: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+
+    def Iread_at(self, MPI_Offset offset, buf):
+        """Nonblocking ``Read_at``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Iread_at: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iread_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iread_at_all(self, MPI_Offset offset, buf):
+        """Nonblocking collective ``Read_at_all``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Iread_at_all: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iread_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iwrite_at(self, MPI_Offset offset, buf):
+        """Nonblocking ``Write_at``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_at: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iwrite_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iwrite_at_all(self, MPI_Offset offset, buf):
+        """Nonblocking collective ``Write_at_all``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_at_all: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iwrite_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    # -- individual file pointer ----------------------------------------------------------------
+
+    def Read(self, buf, Status status=None):
+        """Read into ``buf`` at the individual file pointer."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Read_all(self, buf, Status status=None):
+        """Collective ``Read``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_all: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_all(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Write(self, buf, Status status=None):
+        """Write ``buf`` at the individual file pointer."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Write_all(self, buf, Status status=None):
+        """Collective ``Write``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_all: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_all(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Iread(self, buf):
+        """Nonblocking ``Read``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Iread: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iread(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iread_all(self, buf):
+        """Nonblocking collective ``Read_all``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Iread_all: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iread_all(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iwrite(self, buf):
+        """Nonblocking ``Write``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Iwrite: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iwrite(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iwrite_all(self, buf):
+        """Nonblocking collective ``Write_all``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_all: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iwrite_all(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Seek(self, MPI_Offset offset, int whence=MPI_SEEK_SET):
+        """Move the individual file pointer (``SEEK_SET``, ``SEEK_CUR`` or ``SEEK_END``)."""
+        with nogil:
+            CHKERR(MPI_File_seek(self.ob_mpi, offset, whence))
+
+    def Get_position(self):
+        """Individual file pointer, in etype units of the view."""
+        cdef MPI_Offset offset = 0
+        CHKERR(MPI_File_get_position(self.ob_mpi, &offset))
+        return offset
+
+    def Get_byte_offset(self, MPI_Offset offset):
+        """Absolute byte position of the view-relative ``offset``."""
+        cdef MPI_Offset disp = 0
+        CHKERR(MPI_File_get_byte_offset(self.ob_mpi, offset, &disp))
+        return disp
+
+    # -- shared file pointer --------------------------------------------------------------------
+
+    def Read_shared(self, buf, Status status=None):
+        """Read into ``buf`` at the shared file pointer."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_shared: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_shared(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Write_shared(self, buf, Status status=None):
+        """Write ``buf`` at the shared file pointer."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_shared: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_shared(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Iread_shared(self, buf):
+        """Nonblocking ``Read_shared``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Iread_shared: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iread_shared(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Iwrite_shared(self, buf):
+        """Nonblocking ``Write_shared``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_shared: buf")
+        cdef Request req = _new_request(m)
+        with nogil:
+            CHKERR(MPI_File_iwrite_shared(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
+        return req
+
+    def Read_ordered(self, buf, Status status=None):
+        """Collective read at the shared file pointer, in rank order."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_ordered: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_ordered(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Write_ordered(self, buf, Status status=None):
+        """Collective write at the shared file pointer, in rank order."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_ordered: buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_ordered(self.ob_mpi, m.buf, m.count, m.dtype, st))
+
+    def Seek_shared(self, MPI_Offset offset, int whence=MPI_SEEK_SET):
+        """Move the shared file pointer (collective)."""
+        with nogil:
+            CHKERR(MPI_File_seek_shared(self.ob_mpi, offset, whence))
+
+    def Get_position_shared(self):
+        """Shared file pointer, in etype units of the view."""
+        cdef MPI_Offset offset = 0
+        CHKERR(MPI_File_get_position_shared(self.ob_mpi, &offset))
+        return offset
+
+    # -- split collectives ----------------------------------------------------------------------
+
+    cdef int _split_begin(self, _Msg m, str where) except -1:
+        if self.ob_split is not None:
+            raise RuntimeError(f"{where}: a split-collective operation is already pending on this file; "
+                               "call its ..._end method first")
+        self.ob_split = m
+        return 0
+
+    cdef void *_split_end(self, buf, str where) except? NULL:
+        if self.ob_split is None:
+            raise RuntimeError(f"{where}: no split-collective operation is pending; call the ..._begin method first")
+        cdef _Msg m = self.ob_split
+        if buf is not None and msg_build(buf, False, 0, f"{where}: buf").buf != m.buf:
+            raise ValueError(f"{where}: buf is not the buffer passed to the matching ..._begin call")
+        return m.buf
+
+    def Read_at_all_begin(self, MPI_Offset offset, buf):
+        """Start a split collective ``Read_at_all``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_at_all_begin: buf")
+        self._split_begin(m, "File.Read_at_all_begin")
+        with nogil:
+            CHKERR(MPI_File_read_at_all_begin(self.ob_mpi, offset, m.buf, m.count, m.dtype))
+
+    def Read_at_all_end(self, buf, Status status=None):
+        """Complete a split collective ``Read_at_all``."""
+        cdef void *p = self._split_end(buf, "File.Read_at_all_end")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_at_all_end(self.ob_mpi, p, st))
+        self.ob_split = None
+
+    def Write_at_all_begin(self, MPI_Offset offset, buf):
+        """Start a split collective ``Write_at_all``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_at_all_begin: buf")
+        self._split_begin(m, "File.Write_at_all_begin")
+        with nogil:
+            CHKERR(MPI_File_write_at_all_begin(self.ob_mpi, offset, m.buf, m.count, m.dtype))
+
+    def Write_at_all_end(self, buf, Status status=None):
+        """Complete a split collective ``Write_at_all``."""
+        cdef void *p = self._split_end(buf, "File.Write_at_all_end")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_at_all_end(self.ob_mpi, p, st))
+        self.ob_split = None
+
+    def Read_all_begin(self, buf):
+        """Start a split collective ``Read_all``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_all_begin: buf")
+        self._split_begin(m, "File.Read_all_begin")
+        with nogil:
+            CHKERR(MPI_File_read_all_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+
+    def Read_all_end(self, buf, Status status=None):
+        """Complete a split collective ``Read_all``."""
+        cdef void *p = self._split_end(buf, "File.Read_all_end")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_all_end(self.ob_mpi, p, st))
+        self.ob_split = None
+
+    def Write_all_begin(self, buf):
+        """Start a split collective ``Write_all``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_all_begin: buf")
+        self._split_begin(m, "File.Write_all_begin")
+        with nogil:
+            CHKERR(MPI_File_write_all_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+
+    def Write_all_end(self, buf, Status status=None):
+        """Complete a split collective ``Write_all``."""
+        cdef void *p = self._split_end(buf, "File.Write_all_end")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_all_end(self.ob_mpi, p, st))
+        self.ob_split = None
+
+    def Read_ordered_begin(self, buf):
+        """Start a split collective ``Read_ordered``."""
+        cdef _Msg m = _io_msg(buf, True, "File.Read_ordered_begin: buf")
+        self._split_begin(m, "File.Read_ordered_begin")
+        with nogil:
+            CHKERR(MPI_File_read_ordered_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+
+    def Read_ordered_end(self, buf, Status status=None):
+        """Complete a split collective ``Read_ordered``."""
+        cdef void *p = self._split_end(buf, "File.Read_ordered_end")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_read_ordered_end(self.ob_mpi, p, st))
+        self.ob_split = None
+
+    def Write_ordered_begin(self, buf):
+        """Start a split collective ``Write_ordered``."""
+        cdef _Msg m = _io_msg(buf, False, "File.Write_ordered_begin: buf")
+        self._split_begin(m, "File.Write_ordered_begin")
+        with nogil:
+            CHKERR(MPI_File_write_ordered_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+
+    def Write_ordered_end(self, buf, Status status=None):
+        """Complete a split collective ``Write_ordered``."""
+        cdef void *p = self._split_end(buf, "File.Write_ordered_end")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_File_write_ordered_end(self.ob_mpi, p, st))
+        self.ob_split = None
+
+
+cdef object _view_type(Datatype dtype):
+    """A predefined datatype returned by Get_view is the module's object; others stay new objects."""
+    for value in _typedict.values():
+        if (<Datatype>value).ob_mpi == dtype.ob_mpi:
+            return value
+    if dtype.ob_mpi == MPI_BYTE:
+        return BYTE
+    return dtype
+
+
+# -- data representations ---------------------------------------------------------------------
+
+cdef dict _datareps = {}
+
+
+cdef int _datarep_convert(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
+                          MPI_Offset position, void *extra, bint reading) noexcept with gil:
+    cdef Datatype dt = Datatype.__new__(Datatype)
+    cdef MPI_Aint lb = 0, extent = 0, fext = 0
+    try:
+        read_fn, write_fn, extent_fn = <object>extra
+        dt.ob_mpi = datatype
+        CHKERR(MPI_Type_get_extent(datatype, &lb, &extent))
+        fext = extent_fn(dt)
+        ubuf = _as_memory(userbuf, (position + count) * extent)
+        fbuf = _as_memory(filebuf, count * fext)
+        if reading:
+            read_fn(fbuf, dt, count, ubuf, position)
+        else:
+            write_fn(ubuf, dt, count, fbuf, position)
+        return MPI_SUCCESS
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        return MPI_ERR_CONVERSION
+
+
+cdef int _datarep_read(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
+                       MPI_Offset position, void *extra) noexcept nogil:
+    return _datarep_convert(userbuf, datatype, count, filebuf, position, extra, True)
+
+
+cdef int _datarep_write(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
+                        MPI_Offset position, void *extra) noexcept nogil:
+    return _datarep_convert(userbuf, datatype, count, filebuf, position, extra, False)
+
+
+cdef int _datarep_extent(MPI_Datatype datatype, MPI_Aint *file_extent, void *extra) noexcept with gil:
+    cdef Datatype dt = Datatype.__new__(Datatype)
+    try:
+        dt.ob_mpi = datatype
+        file_extent[0] = (<object>extra)[2](dt)
+        return MPI_SUCCESS
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        return MPI_ERR_CONVERSION
+
+
+def Register_datarep(datarep, read_fn, write_fn, extent_fn):
+    """Register a data representation named ``datarep``.
+
+    ``read_fn(filebuf, datatype, count, userbuf, position)`` and
+    ``write_fn(userbuf, datatype, count, filebuf, position)`` convert ``count`` items (buffers are
+    memoryviews of bytes; ``position`` counts items of ``datatype`` into ``userbuf``);
+    ``extent_fn(datatype)`` returns the extent of ``datatype`` in the file.  A conversion function
+    may be ``None`` when the file representation is identical to the native one.
+    """
+    if not callable(extent_fn):
+        raise TypeError("Register_datarep: extent_fn must be callable")
+    for argname, fn in (("read_fn", read_fn), ("write_fn", write_fn)):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"Register_datarep: {argname} must be callable or None")
+    cdef bytes name = str(datarep).encode()
+    cdef tuple state = (read_fn, write_fn, extent_fn)
+    cdef MPI_Datarep_conversion_function *rd = NULL
+    cdef MPI_Datarep_conversion_function *wr = NULL
+    if read_fn is not None:
+        rd = _datarep_read
+    if write_fn is not None:
+        wr = _datarep_write
+    CHKERR(MPI_Register_datarep(name, rd, wr, _datarep_extent, <void*>state))
+    _datareps[datarep] = state  # MPI keeps the pointer for the rest of the run
+
+
+FILE_NULL = File()
+(<File>FILE_NULL).predefined = True
+
+MODE_RDONLY = MPI_MODE_RDONLY
+MODE_WRONLY = MPI_MODE_WRONLY
+MODE_RDWR = MPI_MODE_RDWR
+MODE_CREATE = MPI_MODE_CREATE
+MODE_EXCL = MPI_MODE_EXCL
+MODE_DELETE_ON_CLOSE = MPI_MODE_DELETE_ON_CLOSE
+MODE_UNIQUE_OPEN = MPI_MODE_UNIQUE_OPEN
+MODE_SEQUENTIAL = MPI_MODE_SEQUENTIAL
+MODE_APPEND = MPI_MODE_APPEND
+SEEK_SET = MPI_SEEK_SET
+SEEK_CUR = MPI_SEEK_CUR
+SEEK_END = MPI_SEEK_END
+DISPLACEMENT_CURRENT = MPI_DISPLACEMENT_CURRENT
+MAX_DATAREP_STRING = MPI_MAX_DATAREP_STRING

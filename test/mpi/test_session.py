@@ -1,0 +1,81 @@
+"""MPI-4 sessions: process sets, groups from process sets, communicators from groups.
+
+Open MPI before 5 has no sessions: there every routine must raise NotImplementedError naming it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mpi4py import MPI
+
+
+def library_has_sessions() -> bool:
+    version = MPI.Get_library_version()
+    match = re.search(r"Open MPI v(\d+)", version)
+    if match:
+        return int(match.group(1)) >= 5
+    return MPI.Get_version() >= (4, 0)
+
+
+needs_sessions = pytest.mark.skipif(not library_has_sessions(), reason="the MPI library predates MPI-4 sessions")
+
+
+@pytest.mark.skipif(library_has_sessions(), reason="only libraries without sessions get the stubs")
+def test_stubs_without_sessions() -> None:
+    with pytest.raises(NotImplementedError, match="MPI_Session_init"):
+        MPI.Session.Init()
+
+
+@needs_sessions
+def test_psets_and_info(comm: MPI.Intracomm) -> None:
+    session = MPI.Session.Init()
+    try:
+        assert session and session != MPI.SESSION_NULL
+        npsets = session.Get_num_psets()
+        names = [session.Get_nth_pset(i) for i in range(npsets)]
+        world = session.Get_pset_info("mpi://WORLD")
+        world_size = world.Get("mpi_size")
+        world.Free()
+        info = session.Get_info()
+        assert isinstance(info, MPI.Info)
+        info.Free()
+    finally:
+        session.Finalize()
+    assert not session
+    assert npsets >= 2 and "mpi://WORLD" in names and "mpi://SELF" in names
+    assert world_size == str(comm.Get_size())
+
+
+@needs_sessions
+def test_group_and_comm_from_pset(comm: MPI.Intracomm) -> None:
+    hints = MPI.Info.Create({"thread_level": "MPI_THREAD_SINGLE"})
+    with MPI.Session.Init(hints) as session:
+        hints.Free()
+        group = session.Create_group("mpi://WORLD")
+        facts = (group.Get_rank(), group.Get_size())
+        scomm = MPI._comm_create_from_group(group, "org.mpi4py.test.session")
+        group.Free()
+        total = scomm.allreduce(scomm.Get_rank() + 1)
+        ranks = (scomm.Get_rank(), scomm.Get_size())
+        scomm.Free()
+        self_group = session.Create_group("mpi://SELF")
+        self_size = self_group.Get_size()
+        self_group.Free()
+    assert not session
+    assert facts == (comm.Get_rank(), comm.Get_size())
+    assert ranks == facts and total == comm.Get_size() * (comm.Get_size() + 1) // 2
+    assert self_size == 1
+
+
+@needs_sessions
+def test_errors() -> None:
+    with pytest.raises(NotImplementedError, match="errhandler"):
+        MPI.Session.Init(errhandler=object())
+    with MPI.Session.Init() as session:
+        with pytest.raises(MPI.Exception):
+            session.Create_group("mpi://no-such-pset")
+        with pytest.raises(TypeError):
+            session.Get_num_psets(info=None)
