@@ -11,7 +11,8 @@ and the wheel is built with ``MPI4PY_BUILD_MPIABI=<variant>`` and a cfg using a 
 
 The oldest release of each ABI is the build target so the binary runs on every newer one.  Each
 variant builds in its own copy of the sources (``DIR/src-<variant>``, kept in sync), so a rebuild
-recompiles only what changed.  Without ``--isolation`` the running Python must have Cython and setuptools.
+recompiles only what changed; up to ``--jobs`` (default 2) variants compile at once.
+Without ``--isolation`` the running Python must have Cython and setuptools.
 Prints the wheel paths, one per line, as ``variant=path``.
 """
 
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -86,8 +88,12 @@ def build_mpi(workdir: Path, variant: str) -> Path:
     return abi_cfg(prefix, cfg) if variant == "mpiabi" else cfg
 
 
-def build_one(workdir: Path, variant: str, isolation: bool) -> Path:
-    """Build ``variant`` from its source copy ``workdir/src-<variant>`` (see ``sync_tree``)."""
+def build_one(workdir: Path, variant: str, isolation: bool, quiet: bool = False) -> Path:
+    """Build ``variant`` from its source copy ``workdir/src-<variant>`` (see ``sync_tree``).
+
+    ``quiet``: the build output goes to ``workdir/build-<variant>.log`` (shown only if the build fails),
+    so that builds running side by side do not interleave their output.
+    """
     cfg = build_mpi(workdir, variant)
     tree = workdir / f"src-{variant}"
     out = workdir / "wheels" / variant
@@ -102,10 +108,39 @@ def build_one(workdir: Path, variant: str, isolation: bool) -> Path:
     cmd.append(str(tree))
     log(f"{variant}: $ MPI4PY_BUILD_MPIABI={variant} MPI4PY_BUILD_MPICFG={cfg} " + " ".join(cmd[1:]))
     start = time.monotonic()
-    subprocess.run(cmd, env=env, check=True)
+    if quiet:
+        log_file = workdir / f"build-{variant}.log"
+        with log_file.open("w") as stream:
+            result = subprocess.run(cmd, env=env, stdout=stream, stderr=subprocess.STDOUT)
+        if result.returncode != 0:
+            print(log_file.read_text()[-20000:], flush=True)
+            raise SystemExit(f"build_variants: {variant}: the build failed (exit status {result.returncode}); full log: {log_file}")
+    else:
+        subprocess.run(cmd, env=env, check=True)
     (wheel,) = out.glob("mpi4py-*.whl")
     log(f"{variant}: {wheel.name} in {time.monotonic() - start:.0f} s")
     return wheel
+
+
+def build_many(workdir: Path, variants: list[str], isolation: bool, jobs: int) -> list[Path]:
+    """Build ``variants`` (install their build MPIs first, one at a time), up to ``jobs`` compiling at once."""
+    for variant in variants:
+        build_mpi(workdir, variant)
+    if jobs <= 1 or len(variants) == 1:
+        return [build_one(workdir, v, isolation) for v in variants]
+    log(f"building {', '.join(variants)} with up to {jobs} at once (output in {workdir}/build-<variant>.log)")
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda v: build_one(workdir, v, isolation, quiet=True), variants))
+
+
+def default_jobs() -> int:
+    """``MPI4PY_BUILD_JOBS`` if set, else 2 (at most the CPU count): each variant is one big C file to compile."""
+    value = os.environ.get("MPI4PY_BUILD_JOBS", "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise SystemExit(f"build_variants: MPI4PY_BUILD_JOBS={value!r} is not a positive integer (e.g. MPI4PY_BUILD_JOBS=1)")
+        return int(value)
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", required=True, type=Path, help="build MPIs and variant wheels go here")
     parser.add_argument("--variants", default=",".join(POSIX_VARIANTS), help=f"comma-separated subset of {', '.join(POSIX_VARIANTS)}")
     parser.add_argument("--isolation", action="store_true", help="let pip install the build requirements (default: use this Python's)")
+    parser.add_argument("--jobs", type=int, default=None, help="variants compiled at once (default: $MPI4PY_BUILD_JOBS, else 2)")
     parser.add_argument("src", type=Path, help="source tree (or unpacked sdist)")
     args = parser.parse_args(argv)
     if sys.platform == "win32":
@@ -125,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     for variant in variants:  # one snapshot of the sources for every variant, before any build starts
         sync_tree(src, workdir / f"src-{variant}")
-    results = [(v, build_one(workdir, v, args.isolation)) for v in variants]
+    results = list(zip(variants, build_many(workdir, variants, args.isolation, args.jobs or default_jobs())))
     for variant, wheel in results:
         print(f"{variant}={wheel}", flush=True)
     return 0

@@ -1,13 +1,15 @@
 """Post-build test of a repaired wheel, run in a clean venv where the wheel and an MPI from PyPI are installed.
 
-``python conf/cibw/test_wheel.py [--no-check] [--expect-library TEXT] WHEEL``
+``python conf/cibw/test_wheel.py [--no-check] [--expect-library TEXT] [--expect-abi VARIANT] WHEEL``
 
 cibuildwheel's ``test-command`` and the host fallback of ``nox -s wheels`` both run this:
 
 1. ``check_wheel.py`` on WHEEL (no vendored libmpi, run paths, NEEDED, metadata, junk);
 2. ``conf/smoke.py`` with the interpreter running this script, expecting mpi4py from this
    environment's site-packages with the wheel's version: import, ``python -m mpi4py --mpi-library``,
-   ``mpiexec -n 2 python -m mpi4py.bench helloworld`` and ``ringtest``.
+   ``mpiexec -n 2 python -m mpi4py.bench helloworld`` and ``ringtest``;
+3. with ``--expect-abi``: ``python -m mpi4py --mpi-abi`` names that variant (merged wheels pick the
+   ABI variant at import: mpich, openmpi, mpiabi; ``MPI4PY_MPIABI`` in the environment forces one).
 
 Without ``conf/smoke.py`` (or ``mpi4py.bench``), step 2 is an inline check of the same things
 (a ring of 2 ranks instead of the bench) and says so.
@@ -88,10 +90,22 @@ def inline_smoke(package_dir: Path, version: str, env: dict[str, str], mpiexec: 
         run([mpiexec, "-n", "2", sys.executable, "-c", RING], env)
 
 
+def check_abi(env: dict[str, str], expected: str) -> None:
+    cmd = [sys.executable, "-m", "mpi4py", "--mpi-abi"]
+    log("$ " + " ".join(cmd))
+    got = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, timeout=120).stdout.strip()
+    if got != expected:
+        forced = env.get("MPI4PY_MPIABI", "")
+        raise SystemExit(f"test_wheel: mpi4py runs on the {got!r} ABI variant, expected {expected!r}"
+                         + (f" (MPI4PY_MPIABI={forced})" if forced else ""))
+    log(f"ABI variant: {got}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-check", action="store_true", help="skip check_wheel.py")
     parser.add_argument("--expect-library", default="", help="text expected in MPI.Get_library_version() (e.g. MPICH)")
+    parser.add_argument("--expect-abi", default="", help="variant `python -m mpi4py --mpi-abi` must print (merged wheels)")
     parser.add_argument("wheel", type=Path)
     args = parser.parse_args(argv)
     if not args.no_check:
@@ -119,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             run(cmd, env, timeout=900)
         else:
             inline_smoke(package_dir, version, env, mpiexec, args.expect_library)
+        if args.expect_abi:
+            check_abi(env, args.expect_abi)
     log(f"OK: {args.wheel.name} tested with {mpiexec}")
     return 0
 

