@@ -225,6 +225,12 @@ def emit_missing_h(symbols: list[Symbol]) -> str:
         elif s.kind == "func":
             out.append(f'#undef {s.name}\n#define {s.name}(...) PyMPI_Unavailable("{s.name}")')
         out.append("#endif")
+    # The names compiled as fallbacks, for MPI._missing_symbols() (tests and diagnostics).
+    out.append("static const char *const pympi_missing_names[] = {")
+    for s in symbols:
+        if s.kind in PROBED_KINDS:
+            out.append(f'#ifndef {s.macro}\n  "{s.name}",\n#endif')
+    out.append("  0\n};")
     out.extend(emit_guards(symbols))
     out.append("#endif /* PYMPI_MISSING_H */")
     return "\n".join(out) + "\n"

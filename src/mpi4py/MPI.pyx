@@ -4,6 +4,7 @@
 cimport cython
 
 include "libmpi.pxi"
+include "MPI/buildinfo.pxi"  # which libmpi.sym symbols this build compiled as fallbacks
 
 # One area per include file; a file may use names from the ones before it.
 include "MPI/errors.pxi"

@@ -72,7 +72,24 @@ def mpiexec() -> str:
     return str(path)
 
 
-spawning = pytest.mark.skipif(
-    MPI.COMM_WORLD.Get_size() != 1,
-    reason="starts its own MPI jobs: runs only in the single-process run",
-)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "ranks(min=1, max=None): run only in jobs whose size is in [min, max]")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests written for some job sizes are not collected in the others (deselected, not skipped):
+    the nox sessions run every size, so each test runs with every size it is written for."""
+    size = MPI.COMM_WORLD.Get_size()
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("ranks")
+        low, high = (marker.kwargs.get("min", 1), marker.kwargs.get("max")) if marker else (1, None)
+        (keep if low <= size and (high is None or size <= high) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+# Starts its own MPI jobs: only from the single-process run (the 2- and 3-rank runs would start it N times).
+spawning = pytest.mark.ranks(max=1)

@@ -101,7 +101,8 @@ def test_predefined() -> None:
 
 
 def test_create_env() -> None:
-    if MPI.Get_version() < (4, 0) and "Open MPI v5" not in MPI.Get_library_version():
+    # A build from pre-MPI-4 headers (e.g. the Open MPI 4.1 variant of the merged wheel) has a stub.
+    if "MPI_Info_create_env" in MPI._missing_symbols():
         with pytest.raises(NotImplementedError, match="MPI_Info_create_env"):
             MPI.Info.Create_env()
         return
