@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing is not imported at run time: `import mpi4py` stays cheap
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
 __version__ = "4.2.0"
 
 
@@ -125,9 +130,9 @@ class _MPIImportHook:
         if spec is not None and type(spec.loader) is ExtensionFileLoader:
 
             class ExplainingLoader(ExtensionFileLoader):
-                def create_module(self, spec: object) -> object:
+                def create_module(self, spec: ModuleSpec) -> ModuleType:
                     try:
-                        return super().create_module(spec)  # type: ignore[arg-type]
+                        return super().create_module(spec)
                     except ImportError as exc:
                         from . import _mpiabi
 

@@ -131,7 +131,7 @@ class System:
         try:
             import _ctypes
 
-            _ctypes.dlclose(lib._handle)  # type: ignore[attr-defined]
+            _ctypes.dlclose(lib._handle)
         except (AttributeError, OSError):
             pass
 
