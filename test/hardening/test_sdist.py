@@ -14,8 +14,10 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 # Tracked files deliberately left out of the sdist: CI and repository plumbing, design notes, and the
 # conda recipe / Homebrew formula (they carry the sdist's own sha256, so they cannot be inside it), and
-# the published benchmark results (tables and plots of one machine, not needed to build or test).
-NOT_SHIPPED = (".ci/", ".github/", ".gitignore", "docs/", "packaging/conda-recipe/", "packaging/homebrew/", "bench/results/")
+# the published benchmark results (tables and plots of one machine, not needed to build or test), and
+# parked work in progress (wip/).
+NOT_SHIPPED = (".ci/", ".github/", ".gitignore", "docs/", "packaging/conda-recipe/", "packaging/homebrew/", "bench/results/",
+               "wip/")
 # Files the sdist may add: metadata written by the build.
 GENERATED = ("PKG-INFO", "setup.cfg", "src/mpi4py.egg-info/")
 # What the backends read: setuptools (setup.py), scikit-build-core (CMakeLists.txt), meson-python
