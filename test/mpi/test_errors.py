@@ -65,4 +65,6 @@ def test_truncation_raises(comm: MPI.Intracomm) -> None:
         comm.Recv([memory, 4, MPI.BYTE], 0, 11)
     comm.Send(b"ok", 0, 12)
     assert info.value.Get_error_class() == MPI.ERR_TRUNCATE
-    assert memory[:4] == b"1234"
+    # What lands in the first 4 bytes on truncation is the library's choice (MPICH 4.0 writes nothing);
+    # nothing may land past the receive count.
+    assert memory[4:] == bytearray(60)
