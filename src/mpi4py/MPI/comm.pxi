@@ -2,6 +2,17 @@
 # The work is done by the functions in p2p.pxi and coll.pxi; these methods only adapt arguments.
 
 
+cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
+    """The MPI handle of an ``info`` argument: ``None`` or an object with ``py2f()`` (``MPI.Info``)."""
+    if info is None or not info:
+        return MPI_INFO_NULL
+    try:
+        fhandle = info.py2f()
+    except AttributeError:
+        raise TypeError(f"info: expected an MPI.Info or None, got {type(info).__name__}") from None
+    return MPI_Info_f2c(fhandle)
+
+
 cdef class Comm:
     """Communication context."""
 
@@ -90,11 +101,97 @@ cdef class Comm:
         return self.Dup()
 
     def Dup(self, info=None):
-        """Duplicate the communicator."""
+        """Duplicate the communicator (with ``info`` hints when given)."""
+        if info is not None:
+            return self.Dup_with_info(info)
         cdef Comm comm = type(self).__new__(type(self))
         with nogil:
             CHKERR(MPI_Comm_dup(self.ob_mpi, &comm.ob_mpi))
         return comm
+
+    def Dup_with_info(self, info):
+        """Duplicate the communicator with ``info`` hints."""
+        cdef Comm comm = type(self).__new__(type(self))
+        cdef MPI_Info cinfo = arg_info(info)
+        with nogil:
+            CHKERR(MPI_Comm_dup_with_info(self.ob_mpi, cinfo, &comm.ob_mpi))
+        return comm
+
+    def Idup(self, info=None):
+        """Nonblocking duplicate; return ``(newcomm, request)``."""
+        cdef Comm comm = type(self).__new__(type(self))
+        cdef Request req = Request.__new__(Request)
+        if info is None:
+            CHKERR(MPI_Comm_idup(self.ob_mpi, &comm.ob_mpi, &req.ob_mpi))
+        else:
+            CHKERR(MPI_Comm_idup_with_info(self.ob_mpi, arg_info(info), &comm.ob_mpi, &req.ob_mpi))
+        return (comm, req)
+
+    def Create(self, Group group):
+        """New communicator from the processes of ``group`` (collective over this one)."""
+        cdef Comm comm = type(self).__new__(type(self))
+        with nogil:
+            CHKERR(MPI_Comm_create(self.ob_mpi, group.ob_mpi, &comm.ob_mpi))
+        return comm
+
+    def Split_type(self, int split_type, int key=0, info=None):
+        """Split by type (e.g. ``COMM_TYPE_SHARED``: processes sharing memory)."""
+        cdef Comm comm = type(self).__new__(type(self))
+        cdef MPI_Info cinfo = arg_info(info)
+        with nogil:
+            CHKERR(MPI_Comm_split_type(self.ob_mpi, split_type, key, cinfo, &comm.ob_mpi))
+        return comm
+
+    def Get_topology(self):
+        """Topology type: ``CART``, ``GRAPH``, ``DIST_GRAPH`` or ``UNDEFINED``."""
+        cdef int topo = MPI_UNDEFINED
+        CHKERR(MPI_Topo_test(self.ob_mpi, &topo))
+        return topo
+
+    topology = property(Get_topology, doc="topology type")
+
+    def Get_errhandler(self):
+        """Error handler of the communicator."""
+        cdef Errhandler eh = Errhandler.__new__(Errhandler)
+        CHKERR(MPI_Comm_get_errhandler(self.ob_mpi, &eh.ob_mpi))
+        return eh
+
+    def Set_errhandler(self, Errhandler errhandler):
+        """Set the error handler of the communicator."""
+        CHKERR(MPI_Comm_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+
+    def Call_errhandler(self, int errorcode):
+        """Invoke the error handler of the communicator with ``errorcode``."""
+        CHKERR(MPI_Comm_call_errhandler(self.ob_mpi, errorcode))
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Comm_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Communicator from a Fortran handle."""
+        cdef Comm comm = cls.__new__(cls)
+        comm.ob_mpi = MPI_Comm_f2c(arg)
+        return comm
+
+    # -- matched probes -------------------------------------------------------------------------
+
+    def Mprobe(self, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Blocking matched probe: the matched ``Message``."""
+        return Message.Probe(self, source, tag, status)
+
+    def Improbe(self, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Nonblocking matched probe: a ``Message`` or ``None``."""
+        return Message.Iprobe(self, source, tag, status)
+
+    def mprobe(self, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Blocking matched probe for a Python object message."""
+        return Message.probe(self, source, tag, status)
+
+    def improbe(self, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Nonblocking matched probe for a Python object message."""
+        return Message.iprobe(self, source, tag, status)
 
     def Split(self, int color=0, int key=0):
         """Split into subcommunicators by ``color``, ordered by ``key``."""
@@ -270,6 +367,94 @@ cdef class Intracomm(Comm):
         if self.ob_mpi != MPI_COMM_NULL and self.Is_inter():
             raise TypeError("Intracomm: expected an intracommunicator")
 
+    def Create_group(self, Group group, int tag=0):
+        """New communicator from ``group`` (collective over the group only)."""
+        cdef Intracomm comm = Intracomm.__new__(Intracomm)
+        with nogil:
+            CHKERR(MPI_Comm_create_group(self.ob_mpi, group.ob_mpi, tag, &comm.ob_mpi))
+        return comm
+
+    @classmethod
+    def Create_from_group(cls, Group group, stringtag="org.mpi4py", info=None, errhandler=None):
+        """New communicator from ``group`` without a parent communicator (MPI-4)."""
+        cdef Intracomm comm = Intracomm.__new__(Intracomm)
+        cdef bytes tag = str(stringtag).encode()
+        cdef MPI_Errhandler eh = MPI_ERRORS_RETURN if errhandler is None else (<Errhandler>errhandler).ob_mpi
+        cdef MPI_Info cinfo = arg_info(info)
+        cdef char *ctag = tag
+        with nogil:
+            CHKERR(MPI_Comm_create_from_group(group.ob_mpi, ctag, cinfo, eh, &comm.ob_mpi))
+        return comm
+
+    def Create_intercomm(self, int local_leader, Intracomm peer_comm, int remote_leader, int tag=0):
+        """Intercommunicator between this group and a remote one reached through ``peer_comm``."""
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        with nogil:
+            CHKERR(MPI_Intercomm_create(self.ob_mpi, local_leader, peer_comm.ob_mpi, remote_leader, tag, &comm.ob_mpi))
+        return comm
+
+    def Create_cart(self, dims, periods=None, bint reorder=False):
+        """Communicator with a Cartesian topology."""
+        cdef _IntArray d = _IntArray(dims, "dims")
+        if periods is None:
+            periods = [False] * d.n
+        cdef _IntArray p = _IntArray([1 if x else 0 for x in periods], "periods")
+        if p.n != d.n:
+            raise ValueError(f"periods: expected {d.n} values (one per dimension), got {p.n}")
+        cdef Cartcomm comm = Cartcomm.__new__(Cartcomm)
+        with nogil:
+            CHKERR(MPI_Cart_create(self.ob_mpi, d.n, d.data, p.data, reorder, &comm.ob_mpi))
+        return comm
+
+    def Create_graph(self, index, edges, bint reorder=False):
+        """Communicator with a graph topology (``index``: cumulative degrees)."""
+        cdef _IntArray i = _IntArray(index, "index"), e = _IntArray(edges, "edges")
+        cdef Graphcomm comm = Graphcomm.__new__(Graphcomm)
+        with nogil:
+            CHKERR(MPI_Graph_create(self.ob_mpi, i.n, i.data, e.data, reorder, &comm.ob_mpi))
+        return comm
+
+    def Create_dist_graph_adjacent(self, sources, destinations, sourceweights=None, destweights=None,
+                                   info=None, bint reorder=False):
+        """Distributed graph from each process's own incoming and outgoing neighbors."""
+        cdef _IntArray s = _IntArray(sources, "sources"), d = _IntArray(destinations, "destinations")
+        cdef _IntArray sw = _IntArray(sourceweights or (), "sourceweights")
+        cdef _IntArray dw = _IntArray(destweights or (), "destweights")
+        if sourceweights is not None and sw.n != s.n:
+            raise ValueError(f"sourceweights: expected {s.n} weights, got {sw.n}")
+        if destweights is not None and dw.n != d.n:
+            raise ValueError(f"destweights: expected {d.n} weights, got {dw.n}")
+        cdef Distgraphcomm comm = Distgraphcomm.__new__(Distgraphcomm)
+        CHKERR(MPI_Dist_graph_create_adjacent(self.ob_mpi, s.n, s.data, _weights(sw, sourceweights), d.n, d.data,
+                                              _weights(dw, destweights), arg_info(info), reorder, &comm.ob_mpi))
+        return comm
+
+    def Create_dist_graph(self, sources, degrees, destinations, weights=None, info=None, bint reorder=False):
+        """Distributed graph from any edges known to each process."""
+        cdef _IntArray s = _IntArray(sources, "sources"), g = _IntArray(degrees, "degrees")
+        cdef _IntArray d = _IntArray(destinations, "destinations"), w = _IntArray(weights or (), "weights")
+        if g.n != s.n:
+            raise ValueError(f"degrees: expected {s.n} values (one per source), got {g.n}")
+        cdef Distgraphcomm comm = Distgraphcomm.__new__(Distgraphcomm)
+        CHKERR(MPI_Dist_graph_create(self.ob_mpi, s.n, s.data, g.data, d.data, _weights(w, weights),
+                                     arg_info(info), reorder, &comm.ob_mpi))
+        return comm
+
+    def Cart_map(self, dims, periods=None):
+        """Suggested rank of this process in a Cartesian topology."""
+        cdef _IntArray d = _IntArray(dims, "dims")
+        cdef _IntArray p = _IntArray([1 if x else 0 for x in (periods or [False] * d.n)], "periods")
+        cdef int rank = MPI_UNDEFINED
+        CHKERR(MPI_Cart_map(self.ob_mpi, d.n, d.data, p.data, &rank))
+        return rank
+
+    def Graph_map(self, index, edges):
+        """Suggested rank of this process in a graph topology."""
+        cdef _IntArray i = _IntArray(index, "index"), e = _IntArray(edges, "edges")
+        cdef int rank = MPI_UNDEFINED
+        CHKERR(MPI_Graph_map(self.ob_mpi, i.n, i.data, e.data, &rank))
+        return rank
+
     def Scan(self, sendbuf, recvbuf, Op op=SUM):
         """Inclusive prefix reduction."""
         coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0)
@@ -287,6 +472,403 @@ cdef class Intracomm(Comm):
         return obj_scan(self.ob_mpi, sendobj, op, True)
 
 
+
+cdef class Intercomm(Comm):
+    """Intercommunicator."""
+
+    def Get_remote_group(self):
+        """Group of the remote processes."""
+        cdef Group group = Group.__new__(Group)
+        CHKERR(MPI_Comm_remote_group(self.ob_mpi, &group.ob_mpi))
+        return group
+
+    def Get_remote_size(self):
+        """Number of remote processes."""
+        cdef int size = 0
+        CHKERR(MPI_Comm_remote_size(self.ob_mpi, &size))
+        return size
+
+    remote_group = property(Get_remote_group, doc="remote group")
+    remote_size = property(Get_remote_size, doc="number of remote processes")
+
+    def Merge(self, bint high=False):
+        """Merge both sides into an intracommunicator (``high`` side ordered last)."""
+        cdef Intracomm comm = Intracomm.__new__(Intracomm)
+        with nogil:
+            CHKERR(MPI_Intercomm_merge(self.ob_mpi, high, &comm.ob_mpi))
+        return comm
+
+
+cdef class Topocomm(Intracomm):
+    """Intracommunicator with a process topology."""
+
+    def Get_dist_neighbors_count(self):
+        """``(indegree, outdegree, weighted)`` (any topology)."""
+        cdef int indeg = 0, outdeg = 0, weighted = 0
+        cdef int topo = self.Get_topology()
+        if topo == MPI_CART:
+            indeg = outdeg = 2 * self.Get_dim()
+        elif topo == MPI_GRAPH:
+            indeg = outdeg = self.Get_neighbors_count(self.Get_rank())
+        else:
+            CHKERR(MPI_Dist_graph_neighbors_count(self.ob_mpi, &indeg, &outdeg, &weighted))
+        return (indeg, outdeg, <bint>weighted)
+
+    @property
+    def degrees(self):
+        """``(indegree, outdegree)``."""
+        indeg, outdeg, _ = self.Get_dist_neighbors_count()
+        return (indeg, outdeg)
+
+    @property
+    def indegree(self):
+        """Number of incoming neighbors."""
+        return self.degrees[0]
+
+    @property
+    def outdegree(self):
+        """Number of outgoing neighbors."""
+        return self.degrees[1]
+
+    @property
+    def inoutedges(self):
+        """``(inedges, outedges)``: neighbor ranks in neighborhood-collective order."""
+        cdef int topo = self.Get_topology()
+        if topo == MPI_CART:
+            ranks = []
+            for d in range(self.Get_dim()):
+                ranks.extend(self.Shift(d, 1))
+            return (ranks, ranks)
+        if topo == MPI_GRAPH:
+            ranks = self.Get_neighbors(self.Get_rank())
+            return (ranks, ranks)
+        sources, destinations, _ = self.Get_dist_neighbors()
+        return (sources, destinations)
+
+    @property
+    def inedges(self):
+        """Incoming neighbors."""
+        return self.inoutedges[0]
+
+    @property
+    def outedges(self):
+        """Outgoing neighbors."""
+        return self.inoutedges[1]
+
+    # neighborhood collectives (buffers)
+
+    def Neighbor_allgather(self, sendbuf, recvbuf):
+        """Gather one block from every incoming neighbor."""
+        coll_neighbor(self, 0, sendbuf, recvbuf, None)
+
+    def Neighbor_alltoall(self, sendbuf, recvbuf):
+        """Exchange one block with every neighbor."""
+        coll_neighbor(self, 1, sendbuf, recvbuf, None)
+
+    def Ineighbor_allgather(self, sendbuf, recvbuf):
+        """Nonblocking ``Neighbor_allgather``."""
+        cdef Request req = Request.__new__(Request)
+        coll_neighbor(self, 0, sendbuf, recvbuf, req)
+        return req
+
+    def Ineighbor_alltoall(self, sendbuf, recvbuf):
+        """Nonblocking ``Neighbor_alltoall``."""
+        cdef Request req = Request.__new__(Request)
+        coll_neighbor(self, 1, sendbuf, recvbuf, req)
+        return req
+
+    # neighborhood collectives (objects)
+
+    def neighbor_allgather(self, sendobj):
+        """Gather a Python object from every incoming neighbor."""
+        inedges, outedges = self.inoutedges
+        return _obj_neighbor(self, [sendobj] * len(outedges), inedges, outedges)
+
+    def neighbor_alltoall(self, sendobj):
+        """Send ``sendobj[i]`` to outgoing neighbor ``i``; receive one object per incoming neighbor."""
+        inedges, outedges = self.inoutedges
+        items = list(sendobj)
+        if len(items) != len(outedges):
+            raise ValueError(f"neighbor_alltoall: sendobj must have one item per outgoing neighbor ({len(outedges)}), "
+                             f"got {len(items)}")
+        return _obj_neighbor(self, items, inedges, outedges)
+
+
+cdef object _obj_neighbor(Comm comm, list items, list inedges, list outedges):
+    cdef int tag = 0x6e62
+    reqs = [comm.isend(items[i], outedges[i], tag) for i in range(len(outedges)) if outedges[i] != MPI_PROC_NULL]
+    result = [None if src == MPI_PROC_NULL else comm.recv(None, src, tag) for src in inedges]
+    Request.waitall(reqs)
+    return result
+
+
+cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Request req) except -1:
+    indeg, outdeg = (<Topocomm>comm).degrees
+    cdef _Msg s = msg_build(sendbuf, False, outdeg if kind == 1 else 0, "sendbuf")
+    cdef _Msg r = msg_build(recvbuf, True, indeg, "recvbuf")
+    if kind == 0 and req is None:
+        with nogil:
+            CHKERR(MPI_Neighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi))
+    elif kind == 0:
+        CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi, &req.ob_mpi))
+    elif req is None:
+        with nogil:
+            CHKERR(MPI_Neighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi))
+    else:
+        CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi, &req.ob_mpi))
+    if req is not None:
+        req.ob_buf = (s, r)
+    return 0
+
+
+cdef class Cartcomm(Topocomm):
+    """Communicator with a Cartesian topology."""
+
+    def Get_dim(self):
+        """Number of dimensions."""
+        cdef int ndims = 0
+        CHKERR(MPI_Cartdim_get(self.ob_mpi, &ndims))
+        return ndims
+
+    ndim = property(Get_dim, doc="number of dimensions")
+
+    def Get_topo(self):
+        """``(dims, periods, coords)``."""
+        cdef int ndims = self.Get_dim()
+        cdef _IntArray dims = _IntArray(range(ndims), "dims")
+        cdef _IntArray periods = _IntArray(range(ndims), "periods")
+        cdef _IntArray coords = _IntArray(range(ndims), "coords")
+        CHKERR(MPI_Cart_get(self.ob_mpi, ndims, dims.data, periods.data, coords.data))
+        return (dims.tolist(), [bool(p) for p in periods.tolist()], coords.tolist())
+
+    topo = property(Get_topo, doc="topology information")
+    dims = property(lambda self: self.Get_topo()[0], doc="dimensions")
+    periods = property(lambda self: self.Get_topo()[1], doc="periodicity")
+    coords = property(lambda self: self.Get_topo()[2], doc="coordinates of this process")
+
+    def Get_cart_rank(self, coords):
+        """Rank of the process at ``coords``."""
+        cdef _IntArray c = _IntArray(coords, "coords")
+        cdef int rank = MPI_PROC_NULL
+        CHKERR(MPI_Cart_rank(self.ob_mpi, c.data, &rank))
+        return rank
+
+    def Get_coords(self, int rank):
+        """Coordinates of ``rank``."""
+        cdef _IntArray c = _IntArray(range(self.Get_dim()), "coords")
+        CHKERR(MPI_Cart_coords(self.ob_mpi, rank, c.n, c.data))
+        return c.tolist()
+
+    def Shift(self, int direction, int disp):
+        """``(source, dest)`` ranks for a shift of ``disp`` along ``direction``."""
+        cdef int source = MPI_PROC_NULL, dest = MPI_PROC_NULL
+        CHKERR(MPI_Cart_shift(self.ob_mpi, direction, disp, &source, &dest))
+        return (source, dest)
+
+    def Sub(self, remain_dims):
+        """Cartesian subcommunicators keeping the dimensions where ``remain_dims`` is true."""
+        cdef _IntArray r = _IntArray([1 if x else 0 for x in remain_dims], "remain_dims")
+        cdef Cartcomm comm = Cartcomm.__new__(Cartcomm)
+        with nogil:
+            CHKERR(MPI_Cart_sub(self.ob_mpi, r.data, &comm.ob_mpi))
+        return comm
+
+
+def Compute_dims(int nnodes, dims):
+    """Balanced Cartesian dimensions for ``nnodes`` processes (``dims``: an int ndims or a list, 0 = free)."""
+    if isinstance(dims, int):
+        dims = [0] * dims
+    cdef _IntArray d = _IntArray(dims, "dims")
+    CHKERR(MPI_Dims_create(nnodes, d.n, d.data))
+    return d.tolist()
+
+
+cdef class Graphcomm(Topocomm):
+    """Communicator with a general graph topology."""
+
+    def Get_dims(self):
+        """``(nnodes, nedges)``."""
+        cdef int nnodes = 0, nedges = 0
+        CHKERR(MPI_Graphdims_get(self.ob_mpi, &nnodes, &nedges))
+        return (nnodes, nedges)
+
+    dims = property(Get_dims, doc="number of nodes and edges")
+    nnodes = property(lambda self: self.Get_dims()[0], doc="number of nodes")
+    nedges = property(lambda self: self.Get_dims()[1], doc="number of edges")
+
+    def Get_topo(self):
+        """``(index, edges)``."""
+        nnodes, nedges = self.Get_dims()
+        cdef _IntArray index = _IntArray(range(nnodes), "index")
+        cdef _IntArray edges = _IntArray(range(nedges), "edges")
+        CHKERR(MPI_Graph_get(self.ob_mpi, index.n, edges.n, index.data, edges.data))
+        return (index.tolist(), edges.tolist())
+
+    topo = property(Get_topo, doc="topology information")
+    index = property(lambda self: self.Get_topo()[0], doc="index")
+    edges = property(lambda self: self.Get_topo()[1], doc="edges")
+
+    def Get_neighbors_count(self, int rank):
+        """Number of neighbors of ``rank``."""
+        cdef int n = 0
+        CHKERR(MPI_Graph_neighbors_count(self.ob_mpi, rank, &n))
+        return n
+
+    def Get_neighbors(self, int rank):
+        """Neighbors of ``rank``."""
+        cdef _IntArray nb = _IntArray(range(self.Get_neighbors_count(rank)), "neighbors")
+        CHKERR(MPI_Graph_neighbors(self.ob_mpi, rank, nb.n, nb.data))
+        return nb.tolist()
+
+    nneighbors = property(lambda self: self.Get_neighbors_count(self.Get_rank()), doc="number of neighbors")
+    neighbors = property(lambda self: self.Get_neighbors(self.Get_rank()), doc="neighbors")
+
+
+cdef class Distgraphcomm(Topocomm):
+    """Communicator with a distributed graph topology."""
+
+    def Get_dist_neighbors(self):
+        """``(sources, destinations, (sourceweights, destweights) or None)``."""
+        indeg, outdeg, weighted = self.Get_dist_neighbors_count()
+        cdef _IntArray src = _IntArray(range(indeg), "sources")
+        cdef _IntArray dst = _IntArray(range(outdeg), "destinations")
+        cdef _IntArray sw = _IntArray(range(indeg), "sourceweights")
+        cdef _IntArray dw = _IntArray(range(outdeg), "destweights")
+        CHKERR(MPI_Dist_graph_neighbors(self.ob_mpi, src.n, src.data, sw.data if weighted else MPI_UNWEIGHTED,
+                                        dst.n, dst.data, dw.data if weighted else MPI_UNWEIGHTED))
+        return (src.tolist(), dst.tolist(), (sw.tolist(), dw.tolist()) if weighted else None)
+
+
+cdef int *_weights(_IntArray arr, object weights) noexcept:
+    if weights is None:
+        return MPI_UNWEIGHTED
+    if arr.n == 0:
+        return MPI_WEIGHTS_EMPTY
+    return arr.data
+
+
+
+cdef class Message:
+    """Matched message (from a matched probe), received exactly once."""
+
+    cdef MPI_Message ob_mpi
+    cdef object ob_buf
+
+    def __cinit__(self, Message message=None):
+        self.ob_mpi = MPI_MESSAGE_NULL
+        if message is not None:
+            self.ob_mpi = message.ob_mpi
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, Message) or op not in (2, 3):
+            return NotImplemented
+        cdef bint same = (<Message>self).ob_mpi == (<Message>other).ob_mpi
+        return same if op == 2 else not same
+
+    def __bool__(self):
+        return self.ob_mpi != MPI_MESSAGE_NULL
+
+    @classmethod
+    def Probe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Blocking matched probe."""
+        cdef Message msg = Message.__new__(Message)
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Mprobe(source, tag, comm.ob_mpi, &msg.ob_mpi, st))
+        return msg
+
+    @classmethod
+    def Iprobe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Nonblocking matched probe: a ``Message`` or ``None``."""
+        cdef Message msg = Message.__new__(Message)
+        cdef int flag = 0
+        CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, _status_ptr(status)))
+        return msg if flag else None
+
+    def Recv(self, buf, Status status=None):
+        """Blocking receive of the matched message."""
+        cdef _Msg m = msg_build(buf, True, 0, "buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Mrecv(m.buf, m.count, m.dtype, &self.ob_mpi, st))
+
+    def Irecv(self, buf):
+        """Nonblocking receive of the matched message."""
+        cdef _Msg m = msg_build(buf, True, 0, "buf")
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Imrecv(m.buf, m.count, m.dtype, &self.ob_mpi, &req.ob_mpi))
+        req.ob_buf = m
+        return req
+
+    @classmethod
+    def probe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Blocking matched probe for a Python object."""
+        cdef Message msg = Message.__new__(Message)
+        cdef MPI_Status st
+        with nogil:
+            CHKERR(MPI_Mprobe(source, tag, comm.ob_mpi, &msg.ob_mpi, &st))
+        msg._size(&st, status)
+        return msg
+
+    @classmethod
+    def iprobe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Nonblocking matched probe for a Python object: a ``Message`` or ``None``."""
+        cdef Message msg = Message.__new__(Message)
+        cdef MPI_Status st
+        cdef int flag = 0
+        CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
+        if not flag:
+            return None
+        msg._size(&st, status)
+        return msg
+
+    cdef int _size(self, MPI_Status *st, Status status) except -1:
+        cdef int n = 0
+        CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+        self.ob_buf = bytearray(n)
+        if status is not None:
+            status.ob_mpi = st[0]
+        return 0
+
+    def recv(self, Status status=None):
+        """Receive the matched Python object."""
+        buf = self.ob_buf if self.ob_buf is not None else bytearray(0)
+        cdef Py_ssize_t n = len(buf)
+        cdef char *p = buf
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Mrecv(p, <int>n, MPI_BYTE, &self.ob_mpi, st))
+        self.ob_buf = None
+        return pickle_loads(buf, n)
+
+    def irecv(self):
+        """Nonblocking receive of the matched Python object."""
+        buf = self.ob_buf if self.ob_buf is not None else bytearray(0)
+        cdef char *p = buf
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Imrecv(p, <int>len(buf), MPI_BYTE, &self.ob_mpi, &req.ob_mpi))
+        self.ob_buf = None
+        req.ob_buf = buf
+        req.ob_kind = _REQ_OBJ_RECV
+        return req
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Message_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Message from a Fortran handle."""
+        cdef Message msg = Message.__new__(Message)
+        msg.ob_mpi = MPI_Message_f2c(arg)
+        return msg
+
+
+MESSAGE_NULL = Message()
+MESSAGE_NO_PROC = Message()
+(<Message>MESSAGE_NO_PROC).ob_mpi = MPI_MESSAGE_NO_PROC
+
+
 cdef Intracomm _predefined_comm(MPI_Comm handle):
     cdef Intracomm comm = Intracomm.__new__(Intracomm)
     comm.ob_mpi = handle
@@ -298,3 +880,11 @@ COMM_NULL = Comm()
 (<Comm>COMM_NULL).predefined = True
 COMM_SELF = _predefined_comm(MPI_COMM_SELF)
 COMM_WORLD = _predefined_comm(MPI_COMM_WORLD)
+
+CART = MPI_CART
+GRAPH = MPI_GRAPH
+DIST_GRAPH = MPI_DIST_GRAPH
+COMM_TYPE_SHARED = MPI_COMM_TYPE_SHARED
+COMM_TYPE_HW_GUIDED = MPI_COMM_TYPE_HW_GUIDED
+COMM_TYPE_HW_UNGUIDED = MPI_COMM_TYPE_HW_UNGUIDED
+COMM_TYPE_RESOURCE_GUIDED = MPI_COMM_TYPE_RESOURCE_GUIDED
