@@ -250,6 +250,62 @@ cdef class Comm:
         """Nonblocking test for a message."""
         return p2p_probe(self.ob_mpi, source, tag, status, False)
 
+    def Bsend(self, buf, int dest, int tag=0):
+        """Blocking send in buffered mode (needs ``Attach_buffer``)."""
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_BUFFERED, None, _BLOCK)
+
+    def Rsend(self, buf, int dest, int tag=0):
+        """Blocking send in ready mode (the receive must already be posted)."""
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_READY, None, _BLOCK)
+
+    def Ibsend(self, buf, int dest, int tag=0):
+        """Nonblocking send in buffered mode."""
+        cdef Request req = Request.__new__(Request)
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_BUFFERED, req, _NONBLOCK)
+        return req
+
+    def Irsend(self, buf, int dest, int tag=0):
+        """Nonblocking send in ready mode."""
+        cdef Request req = Request.__new__(Request)
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_READY, req, _NONBLOCK)
+        return req
+
+    def Send_init(self, buf, int dest, int tag=0):
+        """Persistent send."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_STANDARD, req, _PERSIST)
+        return req
+
+    def Ssend_init(self, buf, int dest, int tag=0):
+        """Persistent send in synchronous mode."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_SYNC, req, _PERSIST)
+        return req
+
+    def Bsend_init(self, buf, int dest, int tag=0):
+        """Persistent send in buffered mode."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_BUFFERED, req, _PERSIST)
+        return req
+
+    def Rsend_init(self, buf, int dest, int tag=0):
+        """Persistent send in ready mode."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        p2p_send_mode(self.ob_mpi, buf, dest, tag, _SEND_READY, req, _PERSIST)
+        return req
+
+    def Recv_init(self, buf, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG):
+        """Persistent receive."""
+        return p2p_recv_init(self.ob_mpi, buf, source, tag)
+
+    def bsend(self, obj, int dest, int tag=0):
+        """Send a Python object in buffered mode."""
+        self.Bsend(pickle_dumps(obj), dest, tag)
+
+    def ibsend(self, obj, int dest, int tag=0):
+        """Nonblocking buffered send of a Python object."""
+        return self.Ibsend(pickle_dumps(obj), dest, tag)
+
     # -- point-to-point, objects --------------------------------------------------------------
 
     def send(self, obj, int dest, int tag=0):
@@ -289,40 +345,246 @@ cdef class Comm:
         """Nonblocking test for a message."""
         return p2p_probe(self.ob_mpi, source, tag, status, False)
 
-    # -- collectives, buffers -----------------------------------------------------------------
-
+    # -- collectives, buffers (blocking, nonblocking I..., persistent ..._init) -------------
     def Barrier(self):
         """Barrier synchronization."""
-        with nogil:
-            CHKERR(MPI_Barrier(self.ob_mpi))
+        coll_barrier(self.ob_mpi, None, _BLOCK)
+
+    def Ibarrier(self):
+        """Nonblocking ``Barrier``."""
+        cdef Request req = Request.__new__(Request)
+        coll_barrier(self.ob_mpi, req, _NONBLOCK)
+        return req
+
+    def Barrier_init(self, info=None):
+        """Persistent ``Barrier``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_barrier(self.ob_mpi, req, _PERSIST)
+        return req
 
     def Bcast(self, buf, int root=0):
-        """Broadcast data from ``root`` to all processes."""
-        coll_bcast(self.ob_mpi, buf, root)
+        """Broadcast from ``root``."""
+        coll_bcast(self.ob_mpi, buf, root, None, _BLOCK)
+
+    def Ibcast(self, buf, int root=0):
+        """Nonblocking ``Bcast``."""
+        cdef Request req = Request.__new__(Request)
+        coll_bcast(self.ob_mpi, buf, root, req, _NONBLOCK)
+        return req
+
+    def Bcast_init(self, buf, int root=0, info=None):
+        """Persistent ``Bcast``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_bcast(self.ob_mpi, buf, root, req, _PERSIST)
+        return req
 
     def Scatter(self, sendbuf, recvbuf, int root=0):
-        """Scatter equal blocks of ``sendbuf`` at ``root`` to all processes."""
-        coll_scatter(self.ob_mpi, sendbuf, recvbuf, root)
+        """Scatter equal blocks from ``root``."""
+        coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, None, _BLOCK)
+
+    def Iscatter(self, sendbuf, recvbuf, int root=0):
+        """Nonblocking ``Scatter``."""
+        cdef Request req = Request.__new__(Request)
+        coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, req, _NONBLOCK)
+        return req
+
+    def Scatter_init(self, sendbuf, recvbuf, int root=0, info=None):
+        """Persistent ``Scatter``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
+        return req
+
+    def Scatterv(self, sendbuf, recvbuf, int root=0):
+        """Scatter blocks of varying size from ``root``."""
+        coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, None, _BLOCK)
+
+    def Iscatterv(self, sendbuf, recvbuf, int root=0):
+        """Nonblocking ``Scatterv``."""
+        cdef Request req = Request.__new__(Request)
+        coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, req, _NONBLOCK)
+        return req
+
+    def Scatterv_init(self, sendbuf, recvbuf, int root=0, info=None):
+        """Persistent ``Scatterv``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
+        return req
 
     def Gather(self, sendbuf, recvbuf, int root=0):
-        """Gather equal blocks from all processes into ``recvbuf`` at ``root``."""
-        coll_gather(self.ob_mpi, sendbuf, recvbuf, root)
+        """Gather equal blocks at ``root``."""
+        coll_gather(self.ob_mpi, sendbuf, recvbuf, root, None, _BLOCK)
+
+    def Igather(self, sendbuf, recvbuf, int root=0):
+        """Nonblocking ``Gather``."""
+        cdef Request req = Request.__new__(Request)
+        coll_gather(self.ob_mpi, sendbuf, recvbuf, root, req, _NONBLOCK)
+        return req
+
+    def Gather_init(self, sendbuf, recvbuf, int root=0, info=None):
+        """Persistent ``Gather``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_gather(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
+        return req
+
+    def Gatherv(self, sendbuf, recvbuf, int root=0):
+        """Gather blocks of varying size at ``root``."""
+        coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, None, _BLOCK)
+
+    def Igatherv(self, sendbuf, recvbuf, int root=0):
+        """Nonblocking ``Gatherv``."""
+        cdef Request req = Request.__new__(Request)
+        coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, req, _NONBLOCK)
+        return req
+
+    def Gatherv_init(self, sendbuf, recvbuf, int root=0, info=None):
+        """Persistent ``Gatherv``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
+        return req
 
     def Allgather(self, sendbuf, recvbuf):
-        """Gather to all processes."""
-        coll_allgather(self.ob_mpi, sendbuf, recvbuf)
+        """Gather to all."""
+        coll_allgather(self.ob_mpi, sendbuf, recvbuf, None, _BLOCK)
+
+    def Iallgather(self, sendbuf, recvbuf):
+        """Nonblocking ``Allgather``."""
+        cdef Request req = Request.__new__(Request)
+        coll_allgather(self.ob_mpi, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Allgather_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Allgather``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_allgather(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Allgatherv(self, sendbuf, recvbuf):
+        """Gather blocks of varying size to all."""
+        coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, None, _BLOCK)
+
+    def Iallgatherv(self, sendbuf, recvbuf):
+        """Nonblocking ``Allgatherv``."""
+        cdef Request req = Request.__new__(Request)
+        coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Allgatherv_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Allgatherv``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
+        return req
 
     def Alltoall(self, sendbuf, recvbuf):
-        """Every process sends a block to every other."""
-        coll_alltoall(self.ob_mpi, sendbuf, recvbuf)
+        """All-to-all exchange of equal blocks."""
+        coll_alltoall(self.ob_mpi, sendbuf, recvbuf, None, _BLOCK)
+
+    def Ialltoall(self, sendbuf, recvbuf):
+        """Nonblocking ``Alltoall``."""
+        cdef Request req = Request.__new__(Request)
+        coll_alltoall(self.ob_mpi, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Alltoall_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Alltoall``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_alltoall(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Alltoallv(self, sendbuf, recvbuf):
+        """All-to-all exchange of blocks of varying size."""
+        coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, None, _BLOCK)
+
+    def Ialltoallv(self, sendbuf, recvbuf):
+        """Nonblocking ``Alltoallv``."""
+        cdef Request req = Request.__new__(Request)
+        coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Alltoallv_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Alltoallv``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Alltoallw(self, sendbuf, recvbuf):
+        """All-to-all exchange with byte displacements and per-process datatypes."""
+        coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, None, _BLOCK)
+
+    def Ialltoallw(self, sendbuf, recvbuf):
+        """Nonblocking ``Alltoallw``."""
+        cdef Request req = Request.__new__(Request)
+        coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Alltoallw_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Alltoallw``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
+        return req
 
     def Reduce(self, sendbuf, recvbuf, Op op=SUM, int root=0):
         """Reduce to ``root``."""
-        coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root)
+        coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, None, _BLOCK)
+
+    def Ireduce(self, sendbuf, recvbuf, Op op=SUM, int root=0):
+        """Nonblocking ``Reduce``."""
+        cdef Request req = Request.__new__(Request)
+        coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, req, _NONBLOCK)
+        return req
+
+    def Reduce_init(self, sendbuf, recvbuf, Op op=SUM, int root=0, info=None):
+        """Persistent ``Reduce``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, req, _PERSIST)
+        return req
 
     def Allreduce(self, sendbuf, recvbuf, Op op=SUM):
-        """Reduce to all processes."""
-        coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0)
+        """Reduce to all."""
+        coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, None, _BLOCK)
+
+    def Iallreduce(self, sendbuf, recvbuf, Op op=SUM):
+        """Nonblocking ``Allreduce``."""
+        cdef Request req = Request.__new__(Request)
+        coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, req, _NONBLOCK)
+        return req
+
+    def Allreduce_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
+        """Persistent ``Allreduce``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, req, _PERSIST)
+        return req
+
+    def Reduce_scatter_block(self, sendbuf, recvbuf, Op op=SUM):
+        """Reduce, then scatter equal blocks."""
+        coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, None, _BLOCK)
+
+    def Ireduce_scatter_block(self, sendbuf, recvbuf, Op op=SUM):
+        """Nonblocking ``Reduce_scatter_block``."""
+        cdef Request req = Request.__new__(Request)
+        coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, req, _NONBLOCK)
+        return req
+
+    def Reduce_scatter_block_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
+        """Persistent ``Reduce_scatter_block``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, req, _PERSIST)
+        return req
+
+    def Reduce_scatter(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM):
+        """Reduce, then scatter blocks of ``recvcounts`` items."""
+        coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, None, _BLOCK)
+
+    def Ireduce_scatter(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM):
+        """Nonblocking ``Reduce_scatter``."""
+        cdef Request req = Request.__new__(Request)
+        coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, req, _NONBLOCK)
+        return req
+
+    def Reduce_scatter_init(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM, info=None):
+        """Persistent ``Reduce_scatter``: start with ``Start()``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, req, _PERSIST)
+        return req
 
     # -- collectives, objects -----------------------------------------------------------------
 
@@ -457,11 +719,35 @@ cdef class Intracomm(Comm):
 
     def Scan(self, sendbuf, recvbuf, Op op=SUM):
         """Inclusive prefix reduction."""
-        coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0)
+        coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0, None, _BLOCK)
+
+    def Iscan(self, sendbuf, recvbuf, Op op=SUM):
+        """Nonblocking ``Scan``."""
+        cdef Request req = Request.__new__(Request)
+        coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0, req, _NONBLOCK)
+        return req
+
+    def Scan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
+        """Persistent ``Scan``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
+        return req
 
     def Exscan(self, sendbuf, recvbuf, Op op=SUM):
-        """Exclusive prefix reduction (``recvbuf`` is undefined on rank 0)."""
-        coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0)
+        """Exclusive prefix reduction (``recvbuf`` undefined on rank 0)."""
+        coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0, None, _BLOCK)
+
+    def Iexscan(self, sendbuf, recvbuf, Op op=SUM):
+        """Nonblocking ``Exscan``."""
+        cdef Request req = Request.__new__(Request)
+        coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0, req, _NONBLOCK)
+        return req
+
+    def Exscan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
+        """Persistent ``Exscan``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
+        return req
 
     def scan(self, sendobj, op=SUM):
         """Inclusive prefix reduction of Python objects."""

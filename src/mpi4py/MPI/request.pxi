@@ -6,6 +6,13 @@ cdef enum:
     _REQ_PLAIN = 0
     _REQ_OBJ_RECV = 1
 
+# How a communication routine runs: _BLOCK (wait), _NONBLOCK (I..., fills a Request) or
+# _PERSIST (..._init, fills a Prequest).
+cdef enum:
+    _BLOCK = 0
+    _NONBLOCK = 1
+    _PERSIST = 2
+
 
 cdef class _ReqArray
 
@@ -195,6 +202,34 @@ cdef class Request:
 
 
 REQUEST_NULL = Request()
+
+
+cdef class Prequest(Request):
+    """Persistent request: ``Start`` it any number of times, complete it each time."""
+
+    def Start(self):
+        """Start the communication."""
+        CHKERR(MPI_Start(&self.ob_mpi))
+
+    @classmethod
+    def Startall(cls, requests):
+        """Start every persistent request in the sequence."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        CHKERR(MPI_Startall(ra.n, ra.reqs))
+        ra.finish(None)
+
+    def Wait(self, Status status=None):
+        """Wait for this start of the communication to complete (the request stays usable)."""
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Wait(&self.ob_mpi, st))
+        return True
+
+    def Test(self, Status status=None):
+        """Test whether this start of the communication has completed."""
+        cdef int flag = 0
+        CHKERR(MPI_Test(&self.ob_mpi, &flag, _status_ptr(status)))
+        return <bint>flag
 
 
 @cython.final
