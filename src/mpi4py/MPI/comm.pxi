@@ -13,6 +13,60 @@ cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
     return MPI_Info_f2c(fhandle)
 
 
+@cython.final
+cdef class _CStrings:
+    """A NULL-terminated C array of the given byte strings (kept alive by this object)."""
+
+    cdef list items
+    cdef char **data
+
+    def __cinit__(self, list items):
+        cdef Py_ssize_t i
+        self.items = items
+        self.data = <char**>PyMem_Malloc((len(items) + 1) * sizeof(char*))
+        if self.data == NULL:
+            raise MemoryError
+        for i in range(len(items)):
+            self.data[i] = <char*>(<bytes>items[i])
+        self.data[len(items)] = NULL
+
+    def __dealloc__(self):
+        PyMem_Free(self.data)
+
+
+def Open_port(info=None):
+    """Open a port for ``Accept``; return its name."""
+    cdef char name[MPI_MAX_PORT_NAME + 1]
+    CHKERR(MPI_Open_port(arg_info(info), name))
+    return name.decode()
+
+
+def Close_port(port_name):
+    """Close a port opened by ``Open_port``."""
+    cdef bytes port = str(port_name).encode()
+    CHKERR(MPI_Close_port(port))
+
+
+def Publish_name(service_name, port_name, info=None):
+    """Publish ``port_name`` under ``service_name``."""
+    cdef bytes service = str(service_name).encode(), port = str(port_name).encode()
+    CHKERR(MPI_Publish_name(service, arg_info(info), port))
+
+
+def Unpublish_name(service_name, port_name, info=None):
+    """Withdraw a published service name."""
+    cdef bytes service = str(service_name).encode(), port = str(port_name).encode()
+    CHKERR(MPI_Unpublish_name(service, arg_info(info), port))
+
+
+def Lookup_name(service_name, info=None):
+    """Port name published under ``service_name``."""
+    cdef bytes service = str(service_name).encode()
+    cdef char name[MPI_MAX_PORT_NAME + 1]
+    CHKERR(MPI_Lookup_name(service, arg_info(info), name))
+    return name.decode()
+
+
 cdef class Comm:
     """Communication context."""
 
@@ -140,6 +194,28 @@ cdef class Comm:
         cdef MPI_Info cinfo = arg_info(info)
         with nogil:
             CHKERR(MPI_Comm_split_type(self.ob_mpi, split_type, key, cinfo, &comm.ob_mpi))
+        return comm
+
+    @classmethod
+    def Get_parent(cls):
+        """Intercommunicator to the parent job of a spawned process (``COMM_NULL`` otherwise)."""
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        CHKERR(MPI_Comm_get_parent(&comm.ob_mpi))
+        return comm
+
+    def Disconnect(self):
+        """Wait for pending communication, then free the communicator."""
+        if self.predefined:
+            raise ValueError("Comm.Disconnect: cannot disconnect a predefined communicator")
+        with nogil:
+            CHKERR(MPI_Comm_disconnect(&self.ob_mpi))
+
+    @classmethod
+    def Join(cls, int fd):
+        """Intercommunicator with the process at the other end of the connected socket ``fd``."""
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        with nogil:
+            CHKERR(MPI_Comm_join(fd, &comm.ob_mpi))
         return comm
 
     def Get_topology(self):
@@ -646,6 +722,74 @@ cdef class Intracomm(Comm):
         cdef char *ctag = tag
         with nogil:
             CHKERR(MPI_Comm_create_from_group(group.ob_mpi, ctag, cinfo, eh, &comm.ob_mpi))
+        return comm
+
+    def Spawn(self, command, args=None, int maxprocs=1, info=None, int root=0, errcodes=None):
+        """Start ``maxprocs`` copies of ``command args`` (collective); return the intercommunicator to them."""
+        cdef bytes cmd = str(command).encode()
+        cdef list argv = [str(a).encode() for a in (args or ())]
+        cdef _CStrings cargs = _CStrings(argv)
+        cdef _IntArray codes = _IntArray(range(max(maxprocs, 0)), "errcodes")
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        cdef MPI_Info cinfo = arg_info(info)
+        cdef char *ccmd = cmd
+        with nogil:
+            CHKERR(MPI_Comm_spawn(ccmd, cargs.data, maxprocs, cinfo, root, self.ob_mpi, &comm.ob_mpi, codes.data))
+        if errcodes is not None:
+            errcodes[:] = codes.tolist()
+        return comm
+
+    def Spawn_multiple(self, command, args=None, maxprocs=None, info=None, int root=0, errcodes=None):
+        """Start several commands (sequences of equal length) in one job; return the intercommunicator."""
+        cmds = [str(c).encode() for c in command]
+        cdef int n = <int>len(cmds), i
+        arglists = [[str(a).encode() for a in x] for x in (args or [()] * n)]
+        counts = list(maxprocs) if maxprocs is not None else [1] * n
+        infos = list(info) if isinstance(info, (list, tuple)) else [info] * n
+        for name, seq in (("args", arglists), ("maxprocs", counts), ("info", infos)):
+            if len(seq) != n:
+                raise ValueError(f"{name}: expected {n} entries (one per command), got {len(seq)}")
+        cdef _CStrings ccmds = _CStrings(cmds)
+        cargs = [_CStrings(a) for a in arglists]
+        cdef _IntArray cmax = _IntArray(counts, "maxprocs")
+        cdef _IntArray codes = _IntArray(range(sum(counts)), "errcodes")
+        cdef char ***argvs = <char***>PyMem_Malloc(max(n, 1) * sizeof(char**))
+        cdef MPI_Info *cinfos = <MPI_Info*>PyMem_Malloc(max(n, 1) * sizeof(MPI_Info))
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        try:
+            if argvs == NULL or cinfos == NULL:
+                raise MemoryError
+            for i in range(n):
+                argvs[i] = (<_CStrings>cargs[i]).data
+                cinfos[i] = arg_info(infos[i])
+            with nogil:
+                CHKERR(MPI_Comm_spawn_multiple(n, ccmds.data, argvs, cmax.data, cinfos, root, self.ob_mpi,
+                                               &comm.ob_mpi, codes.data))
+        finally:
+            PyMem_Free(argvs)
+            PyMem_Free(cinfos)
+        if errcodes is not None:
+            errcodes[:] = codes.tolist()
+        return comm
+
+    def Accept(self, port_name, info=None, int root=0):
+        """Accept a connection on ``port_name`` (collective); return the intercommunicator."""
+        cdef bytes port = str(port_name).encode()
+        cdef char *cport = port
+        cdef MPI_Info cinfo = arg_info(info)
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        with nogil:
+            CHKERR(MPI_Comm_accept(cport, cinfo, root, self.ob_mpi, &comm.ob_mpi))
+        return comm
+
+    def Connect(self, port_name, info=None, int root=0):
+        """Connect to a server accepting on ``port_name``; return the intercommunicator."""
+        cdef bytes port = str(port_name).encode()
+        cdef char *cport = port
+        cdef MPI_Info cinfo = arg_info(info)
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        with nogil:
+            CHKERR(MPI_Comm_connect(cport, cinfo, root, self.ob_mpi, &comm.ob_mpi))
         return comm
 
     def Create_intercomm(self, int local_leader, Intracomm peer_comm, int remote_leader, int tag=0):
