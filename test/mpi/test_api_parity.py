@@ -10,10 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from apinames import public_names
 
 from mpi4py import MPI
-
-from apinames import public_names
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mpi4py-4.1-api.json"
 # Minimum fraction of the reference names we must provide (raise it as the core grows).

@@ -13,6 +13,47 @@ cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
     return MPI_Info_f2c(fhandle)
 
 
+from cpython.ref cimport Py_INCREF, Py_DECREF
+
+# keyval -> (copy_fn, delete_fn) for attribute keys created from Python.
+cdef dict _keyvals = {}
+
+
+cdef int _attr_copy(MPI_Comm oldcomm, int keyval, void *extra, void *value_in, void *value_out, int *flag) noexcept with gil:
+    flag[0] = 0
+    try:
+        copy_fn = _keyvals.get(keyval, (None, None))[0]
+        if copy_fn is None:
+            return MPI_SUCCESS
+        comm = Comm.__new__(Comm)
+        (<Comm>comm).ob_mpi = oldcomm
+        (<Comm>comm).predefined = True
+        new = copy_fn(comm, keyval, <object>value_in) if callable(copy_fn) else <object>value_in
+        if new is NotImplemented:
+            return MPI_SUCCESS
+        Py_INCREF(new)
+        (<void**>value_out)[0] = <void*>new
+        flag[0] = 1
+        return MPI_SUCCESS
+    except BaseException:
+        return MPI_ERR_OTHER
+
+
+cdef int _attr_delete(MPI_Comm comm, int keyval, void *value, void *extra) noexcept with gil:
+    try:
+        delete_fn = _keyvals.get(keyval, (None, None))[1]
+        obj = <object>value
+        Py_DECREF(obj)
+        if delete_fn is not None:
+            c = Comm.__new__(Comm)
+            (<Comm>c).ob_mpi = comm
+            (<Comm>c).predefined = True
+            delete_fn(c, keyval, obj)
+        return MPI_SUCCESS
+    except BaseException:
+        return MPI_ERR_OTHER
+
+
 @cython.final
 cdef class _CStrings:
     """A NULL-terminated C array of the given byte strings (kept alive by this object)."""
@@ -217,6 +258,49 @@ cdef class Comm:
         with nogil:
             CHKERR(MPI_Comm_join(fd, &comm.ob_mpi))
         return comm
+
+    # -- attributes -----------------------------------------------------------------------------
+
+    @classmethod
+    def Create_keyval(cls, copy_fn=None, delete_fn=None, nopython=False):
+        """New attribute key: ``copy_fn(comm, keyval, value)`` decides what ``Dup`` copies (return
+        ``NotImplemented`` to skip; ``None``: not copied), ``delete_fn(comm, keyval, value)`` runs on deletion."""
+        cdef int keyval = MPI_KEYVAL_INVALID
+        CHKERR(MPI_Comm_create_keyval(_attr_copy, _attr_delete, &keyval, NULL))
+        _keyvals[keyval] = (copy_fn, delete_fn)
+        return keyval
+
+    @classmethod
+    def Free_keyval(cls, int keyval):
+        """Free an attribute key; return ``KEYVAL_INVALID``."""
+        CHKERR(MPI_Comm_free_keyval(&keyval))
+        return keyval
+
+    def Set_attr(self, int keyval, attrval):
+        """Attach ``attrval`` to the communicator under ``keyval``."""
+        if keyval not in _keyvals:
+            raise ValueError(f"Comm.Set_attr: keyval {keyval} was not created by Comm.Create_keyval")
+        Py_INCREF(attrval)
+        try:
+            CHKERR(MPI_Comm_set_attr(self.ob_mpi, keyval, <void*>attrval))
+        except BaseException:
+            Py_DECREF(attrval)
+            raise
+
+    def Get_attr(self, int keyval):
+        """Attribute value for ``keyval`` (``None`` if not set); predefined keys give integers."""
+        cdef void *value = NULL
+        cdef int flag = 0
+        CHKERR(MPI_Comm_get_attr(self.ob_mpi, keyval, &value, &flag))
+        if not flag or value == NULL:
+            return None
+        if keyval in _keyvals:
+            return <object>value
+        return (<int*>value)[0]
+
+    def Delete_attr(self, int keyval):
+        """Delete the attribute for ``keyval``."""
+        CHKERR(MPI_Comm_delete_attr(self.ob_mpi, keyval))
 
     def Get_topology(self):
         """Topology type: ``CART``, ``GRAPH``, ``DIST_GRAPH`` or ``UNDEFINED``."""
@@ -1318,3 +1402,10 @@ COMM_TYPE_SHARED = MPI_COMM_TYPE_SHARED
 COMM_TYPE_HW_GUIDED = MPI_COMM_TYPE_HW_GUIDED
 COMM_TYPE_HW_UNGUIDED = MPI_COMM_TYPE_HW_UNGUIDED
 COMM_TYPE_RESOURCE_GUIDED = MPI_COMM_TYPE_RESOURCE_GUIDED
+
+HOST = MPI_HOST
+IO = MPI_IO
+WTIME_IS_GLOBAL = MPI_WTIME_IS_GLOBAL
+UNIVERSE_SIZE = MPI_UNIVERSE_SIZE
+APPNUM = MPI_APPNUM
+LASTUSEDCODE = MPI_LASTUSEDCODE

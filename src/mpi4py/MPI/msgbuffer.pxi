@@ -154,3 +154,97 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
 
 cdef inline bint is_in_place(object obj) noexcept:
     return obj is __IN_PLACE__
+
+
+# -- memory: MPI.buffer and Alloc_mem/Free_mem ------------------------------------------------------
+
+from cpython.buffer cimport PyBuffer_FillInfo
+from cpython.bytes cimport PyBytes_FromStringAndSize
+
+cdef class buffer:
+    """Byte buffer over raw memory (``Alloc_mem``, ``fromaddress``) or another object's buffer."""
+
+    cdef void *base
+    cdef Py_ssize_t length
+    cdef bint ro
+    cdef object owner
+    cdef bint mpi_mem
+
+    def __cinit__(self, obj=None):
+        cdef Py_buffer view
+        if obj is None:
+            return
+        PyObject_GetBuffer(obj, &view, PyBUF_ANY_CONTIGUOUS)
+        self.base, self.length, self.ro = view.buf, view.len, view.readonly
+        PyBuffer_Release(&view)
+        self.owner = obj
+
+    @staticmethod
+    def allocate(Py_ssize_t nbytes, bint clear=False):
+        """A new buffer of ``nbytes`` bytes (zero-filled when ``clear``)."""
+        if nbytes < 0:
+            raise ValueError(f"buffer.allocate: nbytes must be >= 0, got {nbytes}")
+        data = bytearray(nbytes)
+        return buffer(data)
+
+    @staticmethod
+    def fromaddress(address, Py_ssize_t nbytes, bint readonly=False):
+        """Buffer over ``nbytes`` bytes of raw memory at integer ``address`` (no ownership)."""
+        if nbytes < 0:
+            raise ValueError(f"buffer.fromaddress: nbytes must be >= 0, got {nbytes}")
+        cdef buffer b = buffer.__new__(buffer)
+        b.base = <void*><Py_ssize_t>address
+        b.length, b.ro = nbytes, readonly
+        return b
+
+    @staticmethod
+    def frombuffer(obj, bint readonly=False):
+        """Buffer over the memory of ``obj``."""
+        cdef buffer b = buffer(obj)
+        b.ro = b.ro or readonly
+        return b
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        if self.mpi_mem and self.base == NULL and self.length:
+            raise ValueError("buffer: memory was released")
+        PyBuffer_FillInfo(view, self, self.base, self.length, self.ro, flags)
+
+    def __len__(self):
+        return self.length
+
+    address = property(lambda self: <Py_ssize_t>(<buffer>self).base, doc="buffer address")
+    nbytes = property(lambda self: (<buffer>self).length, doc="buffer size (in bytes)")
+    readonly = property(lambda self: (<buffer>self).ro, doc="buffer is read-only")
+    obj = property(lambda self: (<buffer>self).owner, doc="the object exposing the memory")
+
+    def tobytes(self):
+        """Copy of the contents."""
+        return PyBytes_FromStringAndSize(<char*>self.base, self.length)
+
+    def cast(self, format, shape=None):
+        """memoryview of the buffer with a struct ``format`` (and ``shape``)."""
+        view = memoryview(self)
+        return view.cast(format) if shape is None else view.cast(format, shape)
+
+    def release(self):
+        """Release the memory (``Free_mem`` for memory from ``Alloc_mem``)."""
+        if self.mpi_mem and self.base != NULL:
+            CHKERR(MPI_Free_mem(self.base))
+        self.base, self.length, self.owner = NULL, 0, None
+
+
+def Alloc_mem(MPI_Aint size, info=None):
+    """Allocate ``size`` bytes of memory (possibly special, e.g. for RMA); return a ``buffer``."""
+    if size < 0:
+        raise ValueError(f"Alloc_mem: size must be >= 0, got {size}")
+    cdef buffer b = buffer.__new__(buffer)
+    CHKERR(MPI_Alloc_mem(size, arg_info(info), &b.base))
+    b.length, b.mpi_mem = size, True
+    return b
+
+
+def Free_mem(mem):
+    """Free memory from ``Alloc_mem``."""
+    if not isinstance(mem, buffer) or not (<buffer>mem).mpi_mem:
+        raise TypeError("Free_mem: expected a buffer returned by Alloc_mem")
+    (<buffer>mem).release()
