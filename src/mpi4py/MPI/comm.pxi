@@ -108,6 +108,11 @@ def Lookup_name(service_name, info=None):
     return name.decode()
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Comm "(Py_ssize_t)" (MPI_Comm) nogil
+    MPI_Comm _i2h_Comm "(MPI_Comm)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Comm:
     """Communication context."""
 
@@ -309,6 +314,12 @@ cdef class Comm:
         return topo
 
     topology = property(Get_topology, doc="topology type")
+    is_topo = property(lambda self: self.Get_topology() != MPI_UNDEFINED, doc="has a process topology")
+
+    def Idup_with_info(self, info):
+        """Nonblocking duplicate with ``info`` hints; return ``(newcomm, request)``."""
+        return self.Idup(info)
+
 
     def Get_errhandler(self):
         """Error handler of the communicator."""
@@ -401,6 +412,33 @@ cdef class Comm:
                  int source=MPI_ANY_SOURCE, int recvtag=MPI_ANY_TAG, Status status=None):
         """Send and receive a message."""
         p2p_sendrecv(self.ob_mpi, sendbuf, dest, sendtag, recvbuf, source, recvtag, status)
+
+    def Sendrecv_replace(self, buf, int dest, int sendtag=0, int source=MPI_ANY_SOURCE, int recvtag=MPI_ANY_TAG,
+                         Status status=None):
+        """Send and receive a message using one buffer."""
+        cdef _Msg m = msg_build(buf, True, 0, "buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Sendrecv_replace(m.buf, m.count, m.dtype, dest, sendtag, source, recvtag, self.ob_mpi, st))
+
+    def Isendrecv(self, sendbuf, int dest, int sendtag=0, recvbuf=None, int source=MPI_ANY_SOURCE,
+                  int recvtag=MPI_ANY_TAG):
+        """Nonblocking send and receive (MPI-4)."""
+        cdef _Msg s = msg_build(sendbuf, False, 0, "sendbuf")
+        cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf")
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Isendrecv(s.buf, s.count, s.dtype, dest, sendtag, r.buf, r.count, r.dtype, source, recvtag,
+                             self.ob_mpi, &req.ob_mpi))
+        req.ob_buf = (s, r)
+        return req
+
+    def Isendrecv_replace(self, buf, int dest, int sendtag=0, int source=MPI_ANY_SOURCE, int recvtag=MPI_ANY_TAG):
+        """Nonblocking send and receive using one buffer (MPI-4)."""
+        cdef _Msg m = msg_build(buf, True, 0, "buf")
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Isendrecv_replace(m.buf, m.count, m.dtype, dest, sendtag, source, recvtag, self.ob_mpi, &req.ob_mpi))
+        req.ob_buf = m
+        return req
 
     def Probe(self, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
         """Blocking test for a message."""
@@ -780,6 +818,34 @@ cdef class Comm:
     def allreduce(self, sendobj, op=SUM):
         """Reduce Python objects to all processes."""
         return obj_allreduce(self.ob_mpi, sendobj, op)
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Comm(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Comm obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Comm(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Comm_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Comm obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Comm_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_COMM_NULL and not self.predefined:
+            CHKERR(MPI_Comm_free(&self.ob_mpi))
 
 
 cdef class Intracomm(Comm):
@@ -1262,6 +1328,11 @@ cdef int *_weights(_IntArray arr, object weights) noexcept:
 
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Message "(Py_ssize_t)" (MPI_Message) nogil
+    MPI_Message _i2h_Message "(MPI_Message)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Message:
     """Matched message (from a matched probe), received exactly once."""
 
@@ -1377,6 +1448,34 @@ cdef class Message:
         msg.ob_mpi = MPI_Message_f2c(arg)
         return msg
 
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Message(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Message obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Message(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Message_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Message obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Message_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_MESSAGE_NULL :
+            self.ob_mpi = MPI_MESSAGE_NULL
+
 
 MESSAGE_NULL = Message()
 MESSAGE_NO_PROC = Message()
@@ -1409,3 +1508,6 @@ WTIME_IS_GLOBAL = MPI_WTIME_IS_GLOBAL
 UNIVERSE_SIZE = MPI_UNIVERSE_SIZE
 APPNUM = MPI_APPNUM
 LASTUSEDCODE = MPI_LASTUSEDCODE
+MAX_PORT_NAME = MPI_MAX_PORT_NAME
+UNWEIGHTED = <Py_ssize_t>MPI_UNWEIGHTED
+WEIGHTS_EMPTY = <Py_ssize_t>MPI_WEIGHTS_EMPTY

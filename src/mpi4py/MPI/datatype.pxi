@@ -68,6 +68,11 @@ cdef class _AintArray:
         return [self.data[i] for i in range(self.n)]
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Datatype "(Py_ssize_t)" (MPI_Datatype) nogil
+    MPI_Datatype _i2h_Datatype "(MPI_Datatype)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Datatype:
     """Datatype object."""
 
@@ -404,6 +409,39 @@ cdef class Datatype:
         dt.ob_mpi = MPI_Type_f2c(arg)
         return dt
 
+    Create_dup = Dup
+
+    is_named = property(lambda self: self.Get_envelope()[4] == MPI_COMBINER_NAMED, doc="is a named datatype")
+
+    def tocode(self):
+        """Buffer format code of a predefined datatype."""
+        for code, dt in _typedict.items():
+            if dt == self and len(code) == 1:
+                return code
+        for code, dt in _typedict.items():
+            if dt == self:
+                return code
+        raise ValueError(f"Datatype.tocode: no format code for {self!r}")
+
+    @classmethod
+    def fromcode(cls, code):
+        """Predefined datatype of a buffer format code."""
+        dt = _typedict.get(code)
+        if dt is None:
+            raise ValueError(f"Datatype.fromcode: unknown format code {code!r} (known: {', '.join(sorted(_typedict))})")
+        return dt
+
+    typechar = property(lambda self: self.tocode(), doc="one-character format code")
+
+    @property
+    def typestr(self):
+        """NumPy-style type string, e.g. ``'<f8'``."""
+        import sys
+        kind = {"?": "b", "c": "S", "f": "f", "d": "f", "g": "f", "F": "c", "D": "c", "G": "c"}.get(self.tocode()[0])
+        if kind is None:
+            kind = "u" if self.tocode()[0] in "BHILQu" else "i"
+        return ("<" if sys.byteorder == "little" else ">") + kind + str(self.Get_size())
+
     def Set_name(self, name):
         """Set the print name of the datatype."""
         cdef bytes data = str(name).encode()
@@ -415,6 +453,34 @@ cdef class Datatype:
 
     is_predefined = property(Is_predefined, doc="is a predefined datatype")
     name = property(Get_name, Set_name, doc="datatype name")
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Datatype(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Datatype obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Datatype(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Type_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Datatype obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Type_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_DATATYPE_NULL and not self.predefined:
+            CHKERR(MPI_Type_free(&self.ob_mpi))
 
 
 cdef Datatype _predefined_type(MPI_Datatype handle):
@@ -498,6 +564,10 @@ DOUBLE = _predefined_type(MPI_DOUBLE)
 LONG_DOUBLE = _predefined_type(MPI_LONG_DOUBLE)
 C_BOOL = _predefined_type(MPI_C_BOOL)
 BOOL = C_BOOL
+SIGNED_SHORT = SHORT
+SIGNED_INT = INT
+SIGNED_LONG = LONG
+SIGNED_LONG_LONG = LONG_LONG
 INT8_T = _predefined_type(MPI_INT8_T)
 INT16_T = _predefined_type(MPI_INT16_T)
 INT32_T = _predefined_type(MPI_INT32_T)

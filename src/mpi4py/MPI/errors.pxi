@@ -156,6 +156,11 @@ ERR_ERRHANDLER = MPI_ERR_ERRHANDLER
 ERR_LASTCODE = MPI_ERR_LASTCODE
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Errhandler "(Py_ssize_t)" (MPI_Errhandler) nogil
+    MPI_Errhandler _i2h_Errhandler "(MPI_Errhandler)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Errhandler:
     """Error handler."""
 
@@ -193,6 +198,34 @@ cdef class Errhandler:
         cdef Errhandler eh = Errhandler.__new__(Errhandler)
         eh.ob_mpi = MPI_Errhandler_f2c(arg)
         return eh
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Errhandler(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Errhandler obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Errhandler(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Errhandler_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Errhandler obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Errhandler_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_ERRHANDLER_NULL and not self.predefined:
+            CHKERR(MPI_Errhandler_free(&self.ob_mpi))
 
 
 cdef Errhandler _predefined_errhandler(MPI_Errhandler handle):

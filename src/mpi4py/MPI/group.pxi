@@ -1,6 +1,11 @@
 # Process groups: queries, set operations, rank translation and subsets.
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Group "(Py_ssize_t)" (MPI_Group) nogil
+    MPI_Group _i2h_Group "(MPI_Group)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Group:
     """Group of processes."""
 
@@ -124,6 +129,34 @@ cdef class Group:
         cdef Group group = Group.__new__(Group)
         group.ob_mpi = MPI_Group_f2c(arg)
         return group
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Group(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Group obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Group(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Group_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Group obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Group_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_GROUP_NULL and not self.predefined:
+            CHKERR(MPI_Group_free(&self.ob_mpi))
 
 
 GROUP_NULL = Group()

@@ -109,6 +109,11 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
 PyMPI_OpCall = _op_call
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Op "(Py_ssize_t)" (MPI_Op) nogil
+    MPI_Op _i2h_Op "(MPI_Op)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Op:
     """Reduction operation."""
 
@@ -194,6 +199,41 @@ cdef class Op:
     def py2f(self):
         """Fortran handle."""
         return MPI_Op_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Operation from a Fortran handle."""
+        cdef Op op = Op.__new__(Op)
+        op.ob_mpi = MPI_Op_f2c(arg)
+        return op
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Op(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Op obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Op(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Op_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Op obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Op_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_OP_NULL and not self.predefined:
+            self.Free()
 
 
 cdef Op _predefined_op(MPI_Op handle, func, name):

@@ -17,6 +17,11 @@ cdef enum:
 cdef class _ReqArray
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Request "(Py_ssize_t)" (MPI_Request) nogil
+    MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Request:
     """Request handle for a nonblocking operation."""
 
@@ -39,6 +44,42 @@ cdef class Request:
 
     def __bool__(self):
         return self.ob_mpi != MPI_REQUEST_NULL
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Request_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Request from a Fortran handle."""
+        cdef Request req = cls.__new__(cls)
+        req.ob_mpi = MPI_Request_f2c(arg)
+        return req
+
+    def cancel(self):
+        """Cancel the operation (object API)."""
+        CHKERR(MPI_Cancel(&self.ob_mpi))
+
+    def get_status(self, Status status=None):
+        """Non-destructive test for completion (object API)."""
+        return self.Get_status(status)
+
+    @classmethod
+    def waitsome(cls, requests, statuses=None):
+        """Wait for some requests; return the received objects of the completed ones (``None`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, True)
+        cdef int outcount = MPI_UNDEFINED
+        with nogil:
+            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some_objects(outcount, statuses)
+
+    @classmethod
+    def testsome(cls, requests, statuses=None):
+        """Test some requests; return the received objects of the completed ones (``None`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, True)
+        cdef int outcount = MPI_UNDEFINED
+        CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some_objects(outcount, statuses)
 
     # -- buffer-based completion --------------------------------------------------------------
 
@@ -200,6 +241,34 @@ cdef class Request:
         index, obj = ra.one(index, &st, status)
         return (index, True, obj)
 
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Request(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Request obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Request(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Request_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Request obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Request_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_REQUEST_NULL :
+            CHKERR(MPI_Request_free(&self.ob_mpi))
+
 
 REQUEST_NULL = Request()
 
@@ -317,6 +386,27 @@ cdef class _ReqArray:
             status.ob_mpi = st[0]
         req = <Request>self.requests[index]
         return (index, req._complete(st))
+
+    cdef object some_objects(self, int outcount, statuses):
+        """Objects of the completed requests (statuses are indexed like the completed ones)."""
+        cdef Py_ssize_t i
+        cdef list result = []
+        cdef Request req
+        if outcount == MPI_UNDEFINED:
+            self.finish(None)
+            return None
+        for i in range(outcount):
+            req = <Request>self.requests[self.indices[i]]
+            req.ob_mpi = self.reqs[self.indices[i]]
+            result.append(req._complete(&self.stats[i]))
+        if statuses is not None:
+            del statuses[:]
+            for i in range(outcount):
+                s = Status.__new__(Status)
+                (<Status>s).ob_mpi = self.stats[i]
+                statuses.append(s)
+        self.finish(None)
+        return result
 
     cdef object some(self, int outcount, statuses):
         cdef Py_ssize_t i
