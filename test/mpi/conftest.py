@@ -76,3 +76,16 @@ spawning = pytest.mark.skipif(
     MPI.COMM_WORLD.Get_size() != 1,
     reason="starts its own MPI jobs: runs only in the single-process run",
 )
+
+
+def mpi4_only(call, routine: str) -> bool:  # noqa: ANN001
+    """Run ``call``; with an MPI-3.x library it must raise NotImplementedError naming ``routine`` instead.
+
+    Returns True when the call ran (MPI-4 library), False after checking the unavailable-routine error.
+    """
+    if MPI.Get_version() >= (4, 0):
+        call()
+        return True
+    with pytest.raises(NotImplementedError, match=routine):
+        call()
+    return False

@@ -90,3 +90,41 @@ def test_dist_graph(comm: MPI.Intracomm) -> None:
     assert dg2.Get_dist_neighbors()[2] is None
     assert dg2.neighbor_alltoall([rank]) == [prv]
     dg2.Free()
+
+
+@pytest.mark.parametrize("form", ["blocking", "nonblocking", "persistent"])
+def test_neighbor_vector_variants(comm: MPI.Intracomm, form: str) -> None:
+    """Ring distributed graph: receive (from prev) and send (to next) with v and w variants in every form."""
+    size, rank = comm.Get_size(), comm.Get_rank()
+    nxt, prv = (rank + 1) % size, (rank - 1) % size
+    ring = comm.Create_dist_graph_adjacent([prv], [nxt])
+
+    def run(name: str, *args: object) -> None:
+        if form == "blocking":
+            getattr(ring, name)(*args)
+        elif form == "nonblocking":
+            getattr(ring, "I" + name[0].lower() + name[1:])(*args).Wait()
+        else:
+            if MPI.Get_version() < (4, 0):
+                with pytest.raises(NotImplementedError, match=f"MPI_{name}_init"):
+                    getattr(ring, name + "_init")(*args)
+                pytest.skip(f"MPI {MPI.Get_version()} library has no persistent collectives (unavailability checked)")
+            req = getattr(ring, name + "_init")(*args)
+            req.Start()
+            req.Wait()
+            req.Free()
+
+    out = numpy.zeros(3)
+    run("Neighbor_allgatherv", numpy.full(2, float(rank)), [out, [2], [1], MPI.DOUBLE])
+    assert out.tolist() == [0.0, prv, prv]
+    outi = array.array("i", [-1, -1])
+    run("Neighbor_alltoallv", [array.array("i", [rank, rank]), [2], [0], MPI.INT], [outi, [2], [0], MPI.INT])
+    assert list(outi) == [prv, prv]
+    outw = numpy.zeros(2, dtype="i")
+    run("Neighbor_alltoallw", [numpy.array([rank, 7], dtype="i"), [1], [0], [MPI.INT]], [outw, [1], [4], [MPI.INT]])
+    assert outw.tolist() == [0, prv]
+    run("Neighbor_allgather", bytearray([rank]), rb := bytearray(1))
+    assert rb[0] == prv
+    run("Neighbor_alltoall", array.array("d", [rank + 0.5]), rd := array.array("d", [0.0]))
+    assert rd[0] == prv + 0.5
+    ring.Free()

@@ -48,10 +48,12 @@ cdef class _VMsg:
     cdef _IntArray counts
     cdef _IntArray displs
     cdef MPI_Datatype *types
+    cdef MPI_Aint *aints
     cdef object keep
 
     def __dealloc__(self):
         PyMem_Free(self.types)
+        PyMem_Free(self.aints)
 
 
 cdef _VMsg msg_vector(object spec, bint writable, int size, str argname, bint wtypes):
@@ -92,6 +94,11 @@ cdef _VMsg msg_vector(object spec, bint writable, int size, str argname, bint wt
         for i in range(size):
             v.types[i] = (<Datatype?>types[i]).ob_mpi
         v.keep = types
+        v.aints = <MPI_Aint*>PyMem_Malloc(max(size, 1) * sizeof(MPI_Aint))
+        if v.aints == NULL:
+            raise MemoryError
+        for i in range(size):
+            v.aints[i] = v.displs.data[i]
         v.m = msg_build([buf, BYTE] if buf is not None else [None, 0, BYTE], writable, 0, argname)
     else:
         v.m = msg_build([buf, dtype] if dtype is not None else buf, writable, 0, argname)

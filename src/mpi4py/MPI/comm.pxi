@@ -15,6 +15,9 @@ cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
 
 from cpython.ref cimport Py_INCREF, Py_DECREF
 
+# Fortran handle of a communicator -> its attached buffered-send buffer (kept alive while attached).
+cdef dict _comm_buffers = {}
+
 # keyval -> (copy_fn, delete_fn) for attribute keys created from Python.
 cdef dict _keyvals = {}
 
@@ -438,6 +441,31 @@ cdef class Comm:
         cdef Request req = Request.__new__(Request)
         CHKERR(MPI_Isendrecv_replace(m.buf, m.count, m.dtype, dest, sendtag, source, recvtag, self.ob_mpi, &req.ob_mpi))
         req.ob_buf = m
+        return req
+
+    def Attach_buffer(self, buf):
+        """Attach a buffer for buffered sends on this communicator only (MPI-4.1)."""
+        cdef _Msg m = msg_build([buf, BYTE], True, 0, "buf")
+        CHKERR(MPI_Comm_attach_buffer(self.ob_mpi, m.buf, m.count))
+        _comm_buffers[self.py2f()] = (buf, m)
+
+    def Detach_buffer(self):
+        """Detach this communicator's buffered-send buffer (MPI-4.1); return it."""
+        cdef void *addr = NULL
+        cdef int size = 0
+        with nogil:
+            CHKERR(MPI_Comm_detach_buffer(self.ob_mpi, &addr, &size))
+        return _comm_buffers.pop(self.py2f(), (None, None))[0]
+
+    def Flush_buffer(self):
+        """Wait until the buffered sends of this communicator have been delivered (MPI-4.1)."""
+        with nogil:
+            CHKERR(MPI_Comm_flush_buffer(self.ob_mpi))
+
+    def Iflush_buffer(self):
+        """Nonblocking ``Flush_buffer`` (MPI-4.1)."""
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Comm_iflush_buffer(self.ob_mpi, &req.ob_mpi))
         return req
 
     def Probe(self, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
@@ -1135,26 +1163,86 @@ cdef class Topocomm(Intracomm):
         """Outgoing neighbors."""
         return self.inoutedges[1]
 
-    # neighborhood collectives (buffers)
+    # neighborhood collectives (buffers): blocking, nonblocking, persistent
 
     def Neighbor_allgather(self, sendbuf, recvbuf):
         """Gather one block from every incoming neighbor."""
-        coll_neighbor(self, 0, sendbuf, recvbuf, None)
-
-    def Neighbor_alltoall(self, sendbuf, recvbuf):
-        """Exchange one block with every neighbor."""
-        coll_neighbor(self, 1, sendbuf, recvbuf, None)
+        coll_neighbor(self, 0, sendbuf, recvbuf, None, _BLOCK)
 
     def Ineighbor_allgather(self, sendbuf, recvbuf):
         """Nonblocking ``Neighbor_allgather``."""
         cdef Request req = Request.__new__(Request)
-        coll_neighbor(self, 0, sendbuf, recvbuf, req)
+        coll_neighbor(self, 0, sendbuf, recvbuf, req, _NONBLOCK)
         return req
+
+    def Neighbor_allgather_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Neighbor_allgather``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_neighbor(self, 0, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Neighbor_allgatherv(self, sendbuf, recvbuf):
+        """Gather blocks of varying size from the incoming neighbors."""
+        coll_neighbor(self, 2, sendbuf, recvbuf, None, _BLOCK)
+
+    def Ineighbor_allgatherv(self, sendbuf, recvbuf):
+        """Nonblocking ``Neighbor_allgatherv``."""
+        cdef Request req = Request.__new__(Request)
+        coll_neighbor(self, 2, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Neighbor_allgatherv_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Neighbor_allgatherv``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_neighbor(self, 2, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Neighbor_alltoall(self, sendbuf, recvbuf):
+        """Exchange one block with every neighbor."""
+        coll_neighbor(self, 1, sendbuf, recvbuf, None, _BLOCK)
 
     def Ineighbor_alltoall(self, sendbuf, recvbuf):
         """Nonblocking ``Neighbor_alltoall``."""
         cdef Request req = Request.__new__(Request)
-        coll_neighbor(self, 1, sendbuf, recvbuf, req)
+        coll_neighbor(self, 1, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Neighbor_alltoall_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Neighbor_alltoall``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_neighbor(self, 1, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Neighbor_alltoallv(self, sendbuf, recvbuf):
+        """Exchange blocks of varying size with the neighbors."""
+        coll_neighbor(self, 3, sendbuf, recvbuf, None, _BLOCK)
+
+    def Ineighbor_alltoallv(self, sendbuf, recvbuf):
+        """Nonblocking ``Neighbor_alltoallv``."""
+        cdef Request req = Request.__new__(Request)
+        coll_neighbor(self, 3, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Neighbor_alltoallv_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Neighbor_alltoallv``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_neighbor(self, 3, sendbuf, recvbuf, req, _PERSIST)
+        return req
+
+    def Neighbor_alltoallw(self, sendbuf, recvbuf):
+        """Exchange blocks with byte displacements and per-neighbor datatypes."""
+        coll_neighbor(self, 4, sendbuf, recvbuf, None, _BLOCK)
+
+    def Ineighbor_alltoallw(self, sendbuf, recvbuf):
+        """Nonblocking ``Neighbor_alltoallw``."""
+        cdef Request req = Request.__new__(Request)
+        coll_neighbor(self, 4, sendbuf, recvbuf, req, _NONBLOCK)
+        return req
+
+    def Neighbor_alltoallw_init(self, sendbuf, recvbuf, info=None):
+        """Persistent ``Neighbor_alltoallw``."""
+        cdef Prequest req = Prequest.__new__(Prequest)
+        coll_neighbor(self, 4, sendbuf, recvbuf, req, _PERSIST)
         return req
 
     # neighborhood collectives (objects)
@@ -1182,22 +1270,72 @@ cdef object _obj_neighbor(Comm comm, list items, list inedges, list outedges):
     return result
 
 
-cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Request req) except -1:
+cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Request req, int mode) except -1:
+    """kind: 0 allgather, 1 alltoall, 2 allgatherv, 3 alltoallv, 4 alltoallw."""
     indeg, outdeg = (<Topocomm>comm).degrees
-    cdef _Msg s = msg_build(sendbuf, False, outdeg if kind == 1 else 0, "sendbuf")
-    cdef _Msg r = msg_build(recvbuf, True, indeg, "recvbuf")
-    if kind == 0 and req is None:
-        with nogil:
-            CHKERR(MPI_Neighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi))
-    elif kind == 0:
-        CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi, &req.ob_mpi))
-    elif req is None:
-        with nogil:
-            CHKERR(MPI_Neighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi))
+    cdef _Msg s, r
+    cdef _VMsg sv, rv
+    cdef MPI_Comm c = comm.ob_mpi
+    cdef MPI_Request *rq = _reqp(req)
+    if kind <= 1:
+        s = msg_build(sendbuf, False, outdeg if kind == 1 else 0, "sendbuf")
+        r = msg_build(recvbuf, True, indeg, "recvbuf")
+        _keep(req, (s, r))
+        if kind == 0:
+            if mode == _BLOCK:
+                with nogil:
+                    CHKERR(MPI_Neighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c))
+            elif mode == _NONBLOCK:
+                CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
+            else:
+                CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+        else:
+            if mode == _BLOCK:
+                with nogil:
+                    CHKERR(MPI_Neighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c))
+            elif mode == _NONBLOCK:
+                CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
+            else:
+                CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+    elif kind == 2:
+        s = msg_build(sendbuf, False, 0, "sendbuf")
+        rv = msg_vector(recvbuf, True, indeg, "recvbuf", False)
+        _keep(req, (s, rv))
+        if mode == _BLOCK:
+            with nogil:
+                CHKERR(MPI_Neighbor_allgatherv(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c))
+        elif mode == _NONBLOCK:
+            CHKERR(MPI_Ineighbor_allgatherv(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype,
+                                            c, rq))
+        else:
+            CHKERR(MPI_Neighbor_allgatherv_init(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data,
+                                                rv.m.dtype, c, MPI_INFO_NULL, rq))
     else:
-        CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm.ob_mpi, &req.ob_mpi))
-    if req is not None:
-        req.ob_buf = (s, r)
+        sv = msg_vector(sendbuf, False, outdeg, "sendbuf", kind == 4)
+        rv = msg_vector(recvbuf, True, indeg, "recvbuf", kind == 4)
+        _keep(req, (sv, rv))
+        if kind == 3:
+            if mode == _BLOCK:
+                with nogil:
+                    CHKERR(MPI_Neighbor_alltoallv(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
+                                                  rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c))
+            elif mode == _NONBLOCK:
+                CHKERR(MPI_Ineighbor_alltoallv(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
+                                               rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, rq))
+            else:
+                CHKERR(MPI_Neighbor_alltoallv_init(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
+                                                   rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, MPI_INFO_NULL, rq))
+        else:
+            if mode == _BLOCK:
+                with nogil:
+                    CHKERR(MPI_Neighbor_alltoallw(sv.m.buf, sv.counts.data, <MPI_Aint*>sv.aints, sv.types,
+                                                  rv.m.buf, rv.counts.data, <MPI_Aint*>rv.aints, rv.types, c))
+            elif mode == _NONBLOCK:
+                CHKERR(MPI_Ineighbor_alltoallw(sv.m.buf, sv.counts.data, sv.aints, sv.types,
+                                               rv.m.buf, rv.counts.data, rv.aints, rv.types, c, rq))
+            else:
+                CHKERR(MPI_Neighbor_alltoallw_init(sv.m.buf, sv.counts.data, sv.aints, sv.types,
+                                                   rv.m.buf, rv.counts.data, rv.aints, rv.types, c, MPI_INFO_NULL, rq))
     return 0
 
 

@@ -210,3 +210,16 @@ cdef object obj_sendrecv(MPI_Comm comm, object sendobj, int dest, int sendtag,
     with nogil:
         CHKERR(MPI_Wait(&req, MPI_STATUS_IGNORE))
     return obj
+
+
+def Flush_buffer():
+    """Wait until the buffered sends using the process buffer have been delivered (MPI-4.1)."""
+    with nogil:
+        CHKERR(MPI_Buffer_flush())
+
+
+def Iflush_buffer():
+    """Nonblocking ``Flush_buffer`` (MPI-4.1)."""
+    cdef Request req = Request.__new__(Request)
+    CHKERR(MPI_Buffer_iflush(&req.ob_mpi))
+    return req

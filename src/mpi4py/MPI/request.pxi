@@ -169,6 +169,32 @@ cdef class Request:
         CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
         return ra.some(outcount, statuses)
 
+    @classmethod
+    def Get_status_any(cls, requests, Status status=None):
+        """Non-destructive test of any request (MPI-4.1): ``(index, flag)``."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        cdef int index = MPI_UNDEFINED, flag = 0
+        CHKERR(MPI_Request_get_status_any(ra.n, ra.reqs, &index, &flag, _status_ptr(status)))
+        return (index, <bint>flag)
+
+    @classmethod
+    def Get_status_all(cls, requests, statuses=None):
+        """Non-destructive test of every request (MPI-4.1)."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int flag = 0
+        CHKERR(MPI_Request_get_status_all(ra.n, ra.reqs, &flag, ra.stats))
+        if flag and statuses is not None:
+            ra.fill(statuses)
+        return <bint>flag
+
+    @classmethod
+    def Get_status_some(cls, requests, statuses=None):
+        """Non-destructive test of some requests (MPI-4.1): completed indices or ``None``."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int outcount = MPI_UNDEFINED
+        CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some(outcount, statuses)
+
     # -- object-based completion --------------------------------------------------------------
 
     def wait(self, Status status=None):
