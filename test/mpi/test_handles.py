@@ -63,39 +63,3 @@ def test_request_object_api(comm: MPI.Intracomm) -> None:
     assert MPI.Datatype.fromcode("d") == MPI.DOUBLE and MPI.DOUBLE.tocode() == "d"
     assert MPI.DOUBLE.typestr[1:] == "f8" and MPI.INT.is_named and not MPI.INT.Create_contiguous(2).is_named
 
-
-def _mpi41(call):  # noqa: ANN001, ANN202
-    """Run an MPI-4.1 call; a library without the routine must say so by name."""
-    try:
-        return call()
-    except NotImplementedError as exc:
-        assert "MPI_" in str(exc) and "not available" in str(exc)
-        return NotImplemented
-
-
-def test_get_status_family_and_comm_buffers(comm: MPI.Intracomm) -> None:
-    rank, size = comm.Get_rank(), comm.Get_size()
-    rbuf = bytearray(1)
-    rreq = comm.Irecv(rbuf, (rank - 1) % size, tag=9)
-    comm.Send(bytearray([rank]), (rank + 1) % size, tag=9)
-    while not rreq.Get_status():  # MPI_Request_get_status drives progress
-        pass
-    flag = _mpi41(lambda: MPI.Request.Get_status_all([rreq]))
-    if flag is not NotImplemented:
-        assert flag is True
-        assert MPI.Request.Get_status_any([rreq]) == (0, True)
-        assert MPI.Request.Get_status_some([rreq]) == [0]
-    rreq.Wait()
-    assert rbuf[0] == (rank - 1) % size
-    dup = comm.Dup()
-    if _mpi41(lambda: dup.Attach_buffer(bytearray(4096))) is not NotImplemented:
-        dup.Bsend(bytearray([rank]), (rank + 1) % size, tag=10)
-        dup.Flush_buffer()
-        dup.Recv(rbuf, (rank - 1) % size, tag=10)
-        assert rbuf[0] == (rank - 1) % size
-        assert len(dup.Detach_buffer()) == 4096
-        MPI.Attach_buffer(bytearray(4096))
-        MPI.Iflush_buffer().Wait()
-        MPI.Flush_buffer()
-        MPI.Detach_buffer()
-    dup.Free()
