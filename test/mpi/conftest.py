@@ -93,3 +93,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # Starts its own MPI jobs: only from the single-process run (the 2- and 3-rank runs would start it N times).
 spawning = pytest.mark.ranks(max=1)
+
+
+def mpi4_only(call, routine: str) -> bool:  # noqa: ANN001
+    """Run ``call``; with an MPI-3.x library it must raise NotImplementedError naming ``routine`` instead.
+
+    Returns True when the call ran (MPI-4 library), False after checking the unavailable-routine error.
+    """
+    if MPI.Get_version() >= (4, 0):
+        call()
+        return True
+    with pytest.raises(NotImplementedError, match=routine):
+        call()
+    return False

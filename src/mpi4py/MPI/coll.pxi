@@ -28,50 +28,254 @@ cdef _Msg msg_in_place():
 
 
 # -- buffers ----------------------------------------------------------------------------------
+# Every buffer collective takes ``mode`` (see request.pxi); the request keeps the message buffers alive.
 
-cdef int coll_bcast(MPI_Comm comm, object buf, int root) except -1:
-    cdef _Msg m = msg_build(buf, comm_rank(comm) != root, 0, "buf")
-    with nogil:
-        CHKERR(MPI_Bcast(m.buf, m.count, m.dtype, root, comm))
+cdef inline int _keep(Request req, object bufs) except -1:
+    if req is not None:
+        req.ob_buf = bufs
     return 0
 
 
-cdef int coll_scatter(MPI_Comm comm, object sendbuf, object recvbuf, int root) except -1:
+cdef inline MPI_Request *_reqp(Request req) noexcept:
+    return NULL if req is None else &req.ob_mpi
+
+
+@cython.final
+cdef class _VMsg:
+    """A vector message: one buffer, per-process counts and displacements (or datatypes for w)."""
+
+    cdef _Msg m
+    cdef _IntArray counts
+    cdef _IntArray displs
+    cdef MPI_Datatype *types
+    cdef MPI_Aint *aints
+    cdef object keep
+
+    def __dealloc__(self):
+        PyMem_Free(self.types)
+        PyMem_Free(self.aints)
+
+
+cdef _VMsg msg_vector(object spec, bint writable, int size, str argname, bint wtypes):
+    """``[buf, counts, displs, datatype(s)]``, ``[buf, (counts, displs), datatype(s)]``, ``[buf, counts, datatype]``
+    or ``[buf, counts]`` (displacements packed in order)."""
+    cdef _VMsg v = _VMsg.__new__(_VMsg)
+    cdef int i
+    cdef Py_ssize_t total = 0
+    if not isinstance(spec, (list, tuple)) or not 2 <= len(spec) <= 4:
+        raise ValueError(f"{argname}: a vector message is [buf, counts, displs, datatype], [buf, (counts, displs), datatype] "
+                         "or [buf, counts, datatype]")
+    buf, counts, displs, dtype = (list(spec) + [None, None])[:4] if len(spec) < 4 else spec
+    if len(spec) == 3:
+        buf, counts, dtype, displs = spec[0], spec[1], spec[2], None
+        if isinstance(counts, tuple) and len(counts) == 2 and not isinstance(counts[0], int):
+            counts, displs = counts
+    elif len(spec) == 2:
+        buf, counts, dtype, displs = spec[0], spec[1], None, None
+    v.counts = _IntArray(counts, argname + " counts")
+    if v.counts.n != size:
+        raise ValueError(f"{argname}: expected {size} counts (one per process), got {v.counts.n}")
+    if displs is None:
+        v.displs = _IntArray(range(size), argname + " displs")
+        for i in range(size):
+            v.displs.data[i] = <int>total
+            total += v.counts.data[i]
+    else:
+        v.displs = _IntArray(displs, argname + " displs")
+        if v.displs.n != size:
+            raise ValueError(f"{argname}: expected {size} displacements, got {v.displs.n}")
+    if wtypes:
+        types = list(dtype)
+        if len(types) != size:
+            raise ValueError(f"{argname}: expected {size} datatypes, got {len(types)}")
+        v.types = <MPI_Datatype*>PyMem_Malloc(max(size, 1) * sizeof(MPI_Datatype))
+        if v.types == NULL:
+            raise MemoryError
+        for i in range(size):
+            v.types[i] = (<Datatype?>types[i]).ob_mpi
+        v.keep = types
+        v.aints = <MPI_Aint*>PyMem_Malloc(max(size, 1) * sizeof(MPI_Aint))
+        if v.aints == NULL:
+            raise MemoryError
+        for i in range(size):
+            v.aints[i] = v.displs.data[i]
+        v.m = msg_build([buf, BYTE] if buf is not None else [None, 0, BYTE], writable, 0, argname)
+    else:
+        v.m = msg_build([buf, dtype] if dtype is not None else buf, writable, 0, argname)
+    return v
+
+
+cdef _VMsg vmsg_in_place():
+    cdef _VMsg v = _VMsg.__new__(_VMsg)
+    v.m = msg_in_place()
+    v.counts = _IntArray((), "counts")
+    v.displs = v.counts
+    return v
+
+
+cdef int coll_barrier(MPI_Comm comm, Request req, int mode) except -1:
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Barrier(comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Ibarrier(comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Barrier_init(comm, MPI_INFO_NULL, _reqp(req)))
+    return 0
+
+
+cdef int coll_bcast(MPI_Comm comm, object buf, int root, Request req=None, int mode=_BLOCK) except -1:
+    cdef _Msg m = msg_build(buf, comm_rank(comm) != root, 0, "buf")
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Bcast(m.buf, m.count, m.dtype, root, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Ibcast(m.buf, m.count, m.dtype, root, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Bcast_init(m.buf, m.count, m.dtype, root, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, m)
+
+
+cdef int coll_scatter(MPI_Comm comm, object sendbuf, object recvbuf, int root, Request req=None, int mode=_BLOCK) except -1:
     cdef int size = comm_size(comm)
     cdef bint isroot = comm_rank(comm) == root
     cdef _Msg s = msg_build(sendbuf, False, size, "sendbuf") if isroot else msg_null()
     cdef _Msg r = msg_in_place() if (isroot and is_in_place(recvbuf)) else msg_build(recvbuf, True, 0, "recvbuf")
-    with nogil:
-        CHKERR(MPI_Scatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
-    return 0
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Scatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Iscatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Scatter_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
 
 
-cdef int coll_gather(MPI_Comm comm, object sendbuf, object recvbuf, int root) except -1:
+cdef int coll_gather(MPI_Comm comm, object sendbuf, object recvbuf, int root, Request req=None, int mode=_BLOCK) except -1:
     cdef int size = comm_size(comm)
     cdef bint isroot = comm_rank(comm) == root
     cdef _Msg s = msg_in_place() if (isroot and is_in_place(sendbuf)) else msg_build(sendbuf, False, 0, "sendbuf")
     cdef _Msg r = msg_build(recvbuf, True, size, "recvbuf") if isroot else msg_null()
-    with nogil:
-        CHKERR(MPI_Gather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
-    return 0
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Gather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Igather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Gather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
 
 
-cdef int coll_allgather(MPI_Comm comm, object sendbuf, object recvbuf) except -1:
+cdef int coll_allgather(MPI_Comm comm, object sendbuf, object recvbuf, Request req=None, int mode=_BLOCK) except -1:
     cdef int size = comm_size(comm)
     cdef _Msg s = msg_in_place() if is_in_place(sendbuf) else msg_build(sendbuf, False, 0, "sendbuf")
     cdef _Msg r = msg_build(recvbuf, True, size, "recvbuf")
-    with nogil:
-        CHKERR(MPI_Allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
-    return 0
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Iallgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
 
 
-cdef int coll_alltoall(MPI_Comm comm, object sendbuf, object recvbuf) except -1:
+cdef int coll_alltoall(MPI_Comm comm, object sendbuf, object recvbuf, Request req=None, int mode=_BLOCK) except -1:
     cdef int size = comm_size(comm)
     cdef _Msg s = msg_in_place() if is_in_place(sendbuf) else msg_build(sendbuf, False, size, "sendbuf")
     cdef _Msg r = msg_build(recvbuf, True, size, "recvbuf")
-    with nogil:
-        CHKERR(MPI_Alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
-    return 0
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Ialltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
+
+
+cdef int coll_scatterv(MPI_Comm comm, object sendbuf, object recvbuf, int root, Request req=None, int mode=_BLOCK) except -1:
+    cdef int size = comm_size(comm)
+    cdef bint isroot = comm_rank(comm) == root
+    cdef _VMsg s = msg_vector(sendbuf, False, size, "sendbuf", False) if isroot else vmsg_in_place()
+    cdef _Msg r = msg_in_place() if (isroot and is_in_place(recvbuf)) else msg_build(recvbuf, True, 0, "recvbuf")
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Scatterv(s.m.buf, s.counts.data, s.displs.data, s.m.dtype, r.buf, r.count, r.dtype, root, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Iscatterv(s.m.buf, s.counts.data, s.displs.data, s.m.dtype, r.buf, r.count, r.dtype, root, comm,
+                             _reqp(req)))
+    else:
+        CHKERR(MPI_Scatterv_init(s.m.buf, s.counts.data, s.displs.data, s.m.dtype, r.buf, r.count, r.dtype, root, comm,
+                                 MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
+
+
+cdef int coll_gatherv(MPI_Comm comm, object sendbuf, object recvbuf, int root, Request req=None, int mode=_BLOCK) except -1:
+    cdef int size = comm_size(comm)
+    cdef bint isroot = comm_rank(comm) == root
+    cdef _Msg s = msg_in_place() if (isroot and is_in_place(sendbuf)) else msg_build(sendbuf, False, 0, "sendbuf")
+    cdef _VMsg r = msg_vector(recvbuf, True, size, "recvbuf", False) if isroot else vmsg_in_place()
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Gatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, root, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Igatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, root, comm,
+                            _reqp(req)))
+    else:
+        CHKERR(MPI_Gatherv_init(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, root, comm,
+                                MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
+
+
+cdef int coll_allgatherv(MPI_Comm comm, object sendbuf, object recvbuf, Request req=None, int mode=_BLOCK) except -1:
+    cdef int size = comm_size(comm)
+    cdef _Msg s = msg_in_place() if is_in_place(sendbuf) else msg_build(sendbuf, False, 0, "sendbuf")
+    cdef _VMsg r = msg_vector(recvbuf, True, size, "recvbuf", False)
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Allgatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Iallgatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Allgatherv_init(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm,
+                                   MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
+
+
+cdef int coll_alltoallv(MPI_Comm comm, object sendbuf, object recvbuf, Request req=None, int mode=_BLOCK) except -1:
+    cdef int size = comm_size(comm)
+    cdef _VMsg s = vmsg_in_place() if is_in_place(sendbuf) else msg_vector(sendbuf, False, size, "sendbuf", False)
+    cdef _VMsg r = msg_vector(recvbuf, True, size, "recvbuf", False)
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Alltoallv(s.m.buf, s.counts.data, s.displs.data, s.m.dtype,
+                                 r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Ialltoallv(s.m.buf, s.counts.data, s.displs.data, s.m.dtype,
+                              r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Alltoallv_init(s.m.buf, s.counts.data, s.displs.data, s.m.dtype,
+                                  r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
+
+
+cdef int coll_alltoallw(MPI_Comm comm, object sendbuf, object recvbuf, Request req=None, int mode=_BLOCK) except -1:
+    """Alltoallw: displacements in bytes, one datatype per process."""
+    cdef int size = comm_size(comm)
+    cdef _VMsg s = vmsg_in_place() if is_in_place(sendbuf) else msg_vector(sendbuf, False, size, "sendbuf", True)
+    cdef _VMsg r = msg_vector(recvbuf, True, size, "recvbuf", True)
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Alltoallw(s.m.buf, s.counts.data, s.displs.data, s.types,
+                                 r.m.buf, r.counts.data, r.displs.data, r.types, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Ialltoallw(s.m.buf, s.counts.data, s.displs.data, s.types,
+                              r.m.buf, r.counts.data, r.displs.data, r.types, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Alltoallw_init(s.m.buf, s.counts.data, s.displs.data, s.types,
+                                  r.m.buf, r.counts.data, r.displs.data, r.types, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r))
 
 
 cdef enum:
@@ -79,35 +283,101 @@ cdef enum:
     _RED_ALLREDUCE = 1
     _RED_SCAN = 2
     _RED_EXSCAN = 3
+    _RED_SCATTER_BLOCK = 4
 
 
-cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op op, int root) except -1:
+cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op op, int root,
+                     Request req=None, int mode=_BLOCK) except -1:
     cdef bint needs_recv = kind != _RED_REDUCE or comm_rank(comm) == root
     cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf") if (needs_recv or recvbuf is not None) else msg_null()
     cdef _Msg s
     cdef int count
     cdef MPI_Datatype dtype
+    cdef int nblocks = comm_size(comm) if kind == _RED_SCATTER_BLOCK else 1
     if is_in_place(sendbuf):
         if not needs_recv:
             raise ValueError("sendbuf: IN_PLACE is only valid at the root of Reduce")
         s = msg_in_place()
         count, dtype = r.count, r.dtype
     else:
-        s = msg_build(sendbuf, False, 0, "sendbuf")
+        s = msg_build(sendbuf, False, nblocks, "sendbuf")
         count, dtype = s.count, s.dtype
         if needs_recv and r.count < count:
             raise ValueError(f"recvbuf: room for {r.count} items but sendbuf has {count}")
     cdef MPI_Op mop = op.ob_mpi
-    with nogil:
-        if kind == _RED_REDUCE:
-            CHKERR(MPI_Reduce(s.buf, r.buf, count, dtype, mop, root, comm))
-        elif kind == _RED_ALLREDUCE:
-            CHKERR(MPI_Allreduce(s.buf, r.buf, count, dtype, mop, comm))
-        elif kind == _RED_SCAN:
-            CHKERR(MPI_Scan(s.buf, r.buf, count, dtype, mop, comm))
+    cdef MPI_Request *rq = _reqp(req)
+    if kind == _RED_REDUCE:
+        if mode == _BLOCK:
+            with nogil:
+                CHKERR(MPI_Reduce(s.buf, r.buf, count, dtype, mop, root, comm))
+        elif mode == _NONBLOCK:
+            CHKERR(MPI_Ireduce(s.buf, r.buf, count, dtype, mop, root, comm, rq))
         else:
-            CHKERR(MPI_Exscan(s.buf, r.buf, count, dtype, mop, comm))
-    return 0
+            CHKERR(MPI_Reduce_init(s.buf, r.buf, count, dtype, mop, root, comm, MPI_INFO_NULL, rq))
+    elif kind == _RED_ALLREDUCE:
+        if mode == _BLOCK:
+            with nogil:
+                CHKERR(MPI_Allreduce(s.buf, r.buf, count, dtype, mop, comm))
+        elif mode == _NONBLOCK:
+            CHKERR(MPI_Iallreduce(s.buf, r.buf, count, dtype, mop, comm, rq))
+        else:
+            CHKERR(MPI_Allreduce_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+    elif kind == _RED_SCAN:
+        if mode == _BLOCK:
+            with nogil:
+                CHKERR(MPI_Scan(s.buf, r.buf, count, dtype, mop, comm))
+        elif mode == _NONBLOCK:
+            CHKERR(MPI_Iscan(s.buf, r.buf, count, dtype, mop, comm, rq))
+        else:
+            CHKERR(MPI_Scan_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+    elif kind == _RED_EXSCAN:
+        if mode == _BLOCK:
+            with nogil:
+                CHKERR(MPI_Exscan(s.buf, r.buf, count, dtype, mop, comm))
+        elif mode == _NONBLOCK:
+            CHKERR(MPI_Iexscan(s.buf, r.buf, count, dtype, mop, comm, rq))
+        else:
+            CHKERR(MPI_Exscan_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+    else:
+        if is_in_place(sendbuf):
+            count = r.count // nblocks
+        if mode == _BLOCK:
+            with nogil:
+                CHKERR(MPI_Reduce_scatter_block(s.buf, r.buf, count, dtype, mop, comm))
+        elif mode == _NONBLOCK:
+            CHKERR(MPI_Ireduce_scatter_block(s.buf, r.buf, count, dtype, mop, comm, rq))
+        else:
+            CHKERR(MPI_Reduce_scatter_block_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+    return _keep(req, (s, r, op))
+
+
+cdef int coll_reduce_scatter(MPI_Comm comm, object sendbuf, object recvbuf, object recvcounts, Op op,
+                             Request req=None, int mode=_BLOCK) except -1:
+    cdef int size = comm_size(comm)
+    cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf")
+    if recvcounts is None:
+        recvcounts = comm_allgather_int(comm, r.count)
+    cdef _IntArray counts = _IntArray(recvcounts, "recvcounts")
+    if counts.n != size:
+        raise ValueError(f"recvcounts: expected {size} counts (one per process), got {counts.n}")
+    cdef _Msg s = msg_in_place() if is_in_place(sendbuf) else msg_build(sendbuf, False, 0, "sendbuf")
+    cdef MPI_Datatype dtype = r.dtype if is_in_place(sendbuf) else s.dtype
+    cdef MPI_Op mop = op.ob_mpi
+    if mode == _BLOCK:
+        with nogil:
+            CHKERR(MPI_Reduce_scatter(s.buf, r.buf, counts.data, dtype, mop, comm))
+    elif mode == _NONBLOCK:
+        CHKERR(MPI_Ireduce_scatter(s.buf, r.buf, counts.data, dtype, mop, comm, _reqp(req)))
+    else:
+        CHKERR(MPI_Reduce_scatter_init(s.buf, r.buf, counts.data, dtype, mop, comm, MPI_INFO_NULL, _reqp(req)))
+    return _keep(req, (s, r, counts, op))
+
+
+cdef list comm_allgather_int(MPI_Comm comm, int value):
+    cdef _IntArray out = _IntArray(range(comm_size(comm)), "counts")
+    with nogil:
+        CHKERR(MPI_Allgather(&value, 1, MPI_INT, out.data, 1, MPI_INT, comm))
+    return out.tolist()
 
 
 # -- pickled objects --------------------------------------------------------------------------

@@ -1,4 +1,77 @@
 # Datatypes: the Datatype class, predefined datatypes and the buffer-format -> datatype map.
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
+
+@cython.final
+cdef class _IntArray:
+    """A C int array built from a Python sequence (freed with its owner)."""
+
+    cdef int *data
+    cdef int n
+
+    def __cinit__(self, object seq, str argname, int width=1):
+        cdef Py_ssize_t i, j, count
+        items = list(seq)
+        count = len(items)
+        self.n = <int>count
+        self.data = <int*>PyMem_Malloc(max(count * width, 1) * sizeof(int))
+        if self.data == NULL:
+            raise MemoryError
+        for i in range(count):
+            if width == 1:
+                self.data[i] = _as_int(items[i], argname, i)
+            else:
+                row = tuple(items[i])
+                if len(row) != width:
+                    raise ValueError(f"{argname}[{i}]: expected {width} integers, got {len(row)}")
+                for j in range(width):
+                    self.data[i * width + j] = _as_int(row[j], argname, i)
+
+    def __dealloc__(self):
+        PyMem_Free(self.data)
+
+    cdef list tolist(self):
+        return [self.data[i] for i in range(self.n)]
+
+
+cdef int _as_int(object value, str argname, Py_ssize_t index) except? -1:
+    try:
+        return value.__index__()
+    except AttributeError:
+        raise TypeError(f"{argname}[{index}]: expected an integer, got {type(value).__name__}") from None
+
+
+@cython.final
+cdef class _AintArray:
+    """A C MPI_Aint array built from a Python sequence of integers."""
+
+    cdef MPI_Aint *data
+    cdef int n
+
+    def __cinit__(self, object seq, str argname):
+        cdef Py_ssize_t i
+        items = list(seq)
+        self.n = <int>len(items)
+        self.data = <MPI_Aint*>PyMem_Malloc(max(self.n, 1) * sizeof(MPI_Aint))
+        if self.data == NULL:
+            raise MemoryError
+        for i in range(self.n):
+            try:
+                self.data[i] = items[i].__index__()
+            except AttributeError:
+                raise TypeError(f"{argname}[{i}]: expected an integer, got {type(items[i]).__name__}") from None
+
+    def __dealloc__(self):
+        PyMem_Free(self.data)
+
+    cdef list tolist(self):
+        return [self.data[i] for i in range(self.n)]
+
+
+cdef extern from *:
+    Py_ssize_t _h2i_Datatype "(Py_ssize_t)" (MPI_Datatype) nogil
+    MPI_Datatype _i2h_Datatype "(MPI_Datatype)(Py_ssize_t)" (Py_ssize_t) nogil
+
 
 cdef class Datatype:
     """Datatype object."""
@@ -86,7 +159,7 @@ cdef class Datatype:
         CHKERR(MPI_Type_get_name(self.ob_mpi, name, &nlen))
         return name[:nlen].decode(errors="replace")
 
-    name = property(Get_name, doc="datatype name")
+
 
     def Commit(self):
         """Commit the datatype so it can be used in communication."""
@@ -106,18 +179,309 @@ cdef class Datatype:
         return dup
 
     def Create_contiguous(self, int count):
-        """Create a contiguous datatype of ``count`` copies of this one."""
+        """Contiguous datatype of ``count`` copies of this one."""
         if count < 0:
             raise ValueError(f"Datatype.Create_contiguous: count must be >= 0, got {count}")
         cdef Datatype newtype = Datatype.__new__(Datatype)
         CHKERR(MPI_Type_contiguous(count, self.ob_mpi, &newtype.ob_mpi))
         return newtype
 
+    def Create_vector(self, int count, int blocklength, int stride):
+        """Vector datatype: ``count`` blocks, ``stride`` items apart."""
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_vector(count, blocklength, stride, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_hvector(self, int count, int blocklength, MPI_Aint stride):
+        """Vector datatype with the stride in bytes."""
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_hvector(count, blocklength, stride, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_indexed(self, blocklengths, displacements):
+        """Indexed datatype (displacements in items)."""
+        cdef _IntArray b = _IntArray(blocklengths, "blocklengths"), d = _IntArray(displacements, "displacements")
+        _same_len(b.n, d.n, "displacements")
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_indexed(b.n, b.data, d.data, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_hindexed(self, blocklengths, displacements):
+        """Indexed datatype (displacements in bytes)."""
+        cdef _IntArray b = _IntArray(blocklengths, "blocklengths")
+        cdef _AintArray d = _AintArray(displacements, "displacements")
+        _same_len(b.n, d.n, "displacements")
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_hindexed(b.n, b.data, d.data, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_indexed_block(self, int blocklength, displacements):
+        """Indexed datatype with equal blocks (displacements in items)."""
+        cdef _IntArray d = _IntArray(displacements, "displacements")
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_indexed_block(d.n, blocklength, d.data, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_hindexed_block(self, int blocklength, displacements):
+        """Indexed datatype with equal blocks (displacements in bytes)."""
+        cdef _AintArray d = _AintArray(displacements, "displacements")
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_hindexed_block(d.n, blocklength, d.data, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    @classmethod
+    def Create_struct(cls, blocklengths, displacements, datatypes):
+        """Struct datatype from blocks of (possibly different) datatypes at byte displacements."""
+        cdef _IntArray b = _IntArray(blocklengths, "blocklengths")
+        cdef _AintArray d = _AintArray(displacements, "displacements")
+        types = list(datatypes)
+        _same_len(b.n, d.n, "displacements")
+        _same_len(b.n, len(types), "datatypes")
+        cdef MPI_Datatype *t = <MPI_Datatype*>PyMem_Malloc(max(b.n, 1) * sizeof(MPI_Datatype))
+        if t == NULL:
+            raise MemoryError
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        cdef int i
+        try:
+            for i in range(b.n):
+                if not isinstance(types[i], Datatype):
+                    raise TypeError(f"datatypes[{i}]: expected an MPI.Datatype, got {type(types[i]).__name__}")
+                t[i] = (<Datatype>types[i]).ob_mpi
+            CHKERR(MPI_Type_create_struct(b.n, b.data, d.data, t, &newtype.ob_mpi))
+        finally:
+            PyMem_Free(t)
+        return newtype
+
+    def Create_subarray(self, sizes, subsizes, starts, int order=MPI_ORDER_C):
+        """Subarray of a multidimensional array."""
+        cdef _IntArray a = _IntArray(sizes, "sizes"), b = _IntArray(subsizes, "subsizes"), c = _IntArray(starts, "starts")
+        _same_len(a.n, b.n, "subsizes")
+        _same_len(a.n, c.n, "starts")
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_subarray(a.n, a.data, b.data, c.data, order, self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_darray(self, int size, int rank, gsizes, distribs, dargs, psizes, int order=MPI_ORDER_C):
+        """Distributed array (HPF-style block/cyclic distribution) of process ``rank`` among ``size``."""
+        cdef _IntArray g = _IntArray(gsizes, "gsizes"), d = _IntArray(distribs, "distribs")
+        cdef _IntArray a = _IntArray(dargs, "dargs"), p = _IntArray(psizes, "psizes")
+        for n, name in ((d.n, "distribs"), (a.n, "dargs"), (p.n, "psizes")):
+            _same_len(g.n, n, name)
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_darray(size, rank, g.n, g.data, d.data, a.data, p.data, order,
+                                      self.ob_mpi, &newtype.ob_mpi))
+        return newtype
+
+    def Create_resized(self, MPI_Aint lb, MPI_Aint extent):
+        """Same type map with a new lower bound and extent."""
+        cdef Datatype newtype = Datatype.__new__(Datatype)
+        CHKERR(MPI_Type_create_resized(self.ob_mpi, lb, extent, &newtype.ob_mpi))
+        return newtype
+
+    Resized = Create_resized
+
+    def Get_envelope(self):
+        """``(num_integers, num_addresses, num_counts, num_datatypes, combiner)``."""
+        cdef int ni = 0, na = 0, nd = 0, combiner = MPI_UNDEFINED
+        CHKERR(MPI_Type_get_envelope(self.ob_mpi, &ni, &na, &nd, &combiner))
+        return (ni, na, 0, nd, combiner)
+
+    envelope = property(Get_envelope, doc="envelope")
+    combiner = property(lambda self: self.Get_envelope()[4], doc="combiner")
+
+    def Get_contents(self):
+        """``(integers, addresses, counts, datatypes)`` used to construct a derived datatype."""
+        ni, na, _, nd, combiner = self.Get_envelope()
+        if combiner == MPI_COMBINER_NAMED:
+            raise ValueError("Datatype.Get_contents: a predefined (named) datatype has no contents")
+        cdef _IntArray i = _IntArray(range(ni), "integers")
+        cdef _AintArray a = _AintArray(range(na), "addresses")
+        cdef int k, ntypes = nd
+        cdef MPI_Datatype *t = <MPI_Datatype*>PyMem_Malloc(max(ntypes, 1) * sizeof(MPI_Datatype))
+        if t == NULL:
+            raise MemoryError
+        types = []
+        try:
+            CHKERR(MPI_Type_get_contents(self.ob_mpi, i.n, a.n, ntypes, i.data, a.data, t))
+            for k in range(ntypes):
+                types.append(_contents_type(t[k]))
+        finally:
+            PyMem_Free(t)
+        return (i.tolist(), a.tolist(), [], types)
+
+    contents = property(Get_contents, doc="contents")
+
+    def decode(self):
+        """``(basetype, combiner_name, parameters)`` describing how the datatype was built."""
+        ni, na, _, nd, combiner = self.Get_envelope()
+        if combiner == MPI_COMBINER_NAMED:
+            return (self, "NAMED", {})
+        ints, addrs, _, types = self.Get_contents()
+        name = _COMBINER_NAMES.get(combiner, str(combiner))
+        if combiner == MPI_COMBINER_STRUCT:
+            n = ints[0]
+            # No single base type: the datatype itself stands in, as for NAMED.
+            return (self, name, {"blocklengths": ints[1:1 + n], "displacements": addrs, "datatypes": types})
+        base = types[0]
+        if combiner == MPI_COMBINER_DUP:
+            params = {}
+        elif combiner == MPI_COMBINER_CONTIGUOUS:
+            params = {"count": ints[0]}
+        elif combiner == MPI_COMBINER_VECTOR:
+            params = {"count": ints[0], "blocklength": ints[1], "stride": ints[2]}
+        elif combiner == MPI_COMBINER_HVECTOR:
+            params = {"count": ints[0], "blocklength": ints[1], "stride": addrs[0]}
+        elif combiner == MPI_COMBINER_INDEXED:
+            n = ints[0]
+            params = {"blocklengths": ints[1:1 + n], "displacements": ints[1 + n:1 + 2 * n]}
+        elif combiner == MPI_COMBINER_HINDEXED:
+            params = {"blocklengths": ints[1:], "displacements": addrs}
+        elif combiner == MPI_COMBINER_INDEXED_BLOCK:
+            params = {"blocklength": ints[1], "displacements": ints[2:]}
+        elif combiner == MPI_COMBINER_HINDEXED_BLOCK:
+            params = {"blocklength": ints[1], "displacements": addrs}
+        elif combiner == MPI_COMBINER_SUBARRAY:
+            n = ints[0]
+            params = {"sizes": ints[1:1 + n], "subsizes": ints[1 + n:1 + 2 * n], "starts": ints[1 + 2 * n:1 + 3 * n],
+                      "order": ints[1 + 3 * n]}
+        elif combiner == MPI_COMBINER_DARRAY:
+            n = ints[2]
+            params = {"size": ints[0], "rank": ints[1], "gsizes": ints[3:3 + n], "distribs": ints[3 + n:3 + 2 * n],
+                      "dargs": ints[3 + 2 * n:3 + 3 * n], "psizes": ints[3 + 3 * n:3 + 4 * n], "order": ints[3 + 4 * n]}
+        elif combiner == MPI_COMBINER_RESIZED:
+            params = {"lb": addrs[0], "extent": addrs[1]}
+        else:
+            params = {"integers": ints, "addresses": addrs}
+        return (base, name, params)
+
+    # -- packing --------------------------------------------------------------------------------
+
+    def Pack(self, inbuf, outbuf, int position, Comm comm):
+        """Pack ``inbuf`` into ``outbuf`` at byte ``position``; return the new position."""
+        cdef _Msg i = msg_build([inbuf, self], False, 0, "inbuf")
+        cdef _Msg o = msg_build([outbuf, BYTE], True, 0, "outbuf")
+        CHKERR(MPI_Pack(i.buf, i.count, self.ob_mpi, o.buf, o.count, &position, comm.ob_mpi))
+        return position
+
+    def Unpack(self, inbuf, int position, outbuf, Comm comm):
+        """Unpack from ``inbuf`` at byte ``position`` into ``outbuf``; return the new position."""
+        cdef _Msg i = msg_build([inbuf, BYTE], False, 0, "inbuf")
+        cdef _Msg o = msg_build([outbuf, self], True, 0, "outbuf")
+        CHKERR(MPI_Unpack(i.buf, i.count, &position, o.buf, o.count, self.ob_mpi, comm.ob_mpi))
+        return position
+
+    def Pack_size(self, int count, Comm comm):
+        """Upper bound of the bytes needed to pack ``count`` items."""
+        cdef int size = 0
+        CHKERR(MPI_Pack_size(count, self.ob_mpi, comm.ob_mpi, &size))
+        return size
+
+    def Pack_external(self, datarep, inbuf, outbuf, MPI_Aint position):
+        """Pack in a portable representation (``"external32"``); return the new position."""
+        cdef bytes rep = str(datarep).encode()
+        cdef _Msg i = msg_build([inbuf, self], False, 0, "inbuf")
+        cdef _Msg o = msg_build([outbuf, BYTE], True, 0, "outbuf")
+        CHKERR(MPI_Pack_external(rep, i.buf, i.count, self.ob_mpi, o.buf, o.count, &position))
+        return position
+
+    def Unpack_external(self, datarep, inbuf, MPI_Aint position, outbuf):
+        """Unpack from a portable representation; return the new position."""
+        cdef bytes rep = str(datarep).encode()
+        cdef _Msg i = msg_build([inbuf, BYTE], False, 0, "inbuf")
+        cdef _Msg o = msg_build([outbuf, self], True, 0, "outbuf")
+        CHKERR(MPI_Unpack_external(rep, i.buf, i.count, &position, o.buf, o.count, self.ob_mpi))
+        return position
+
+    def Pack_external_size(self, datarep, int count):
+        """Bytes needed to pack ``count`` items in a portable representation."""
+        cdef bytes rep = str(datarep).encode()
+        cdef MPI_Aint size = 0
+        CHKERR(MPI_Pack_external_size(rep, count, self.ob_mpi, &size))
+        return size
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Type_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Datatype from a Fortran handle."""
+        cdef Datatype dt = Datatype.__new__(Datatype)
+        dt.ob_mpi = MPI_Type_f2c(arg)
+        return dt
+
+    Create_dup = Dup
+
+    is_named = property(lambda self: self.Get_envelope()[4] == MPI_COMBINER_NAMED, doc="is a named datatype")
+
+    def tocode(self):
+        """Buffer format code of a predefined datatype."""
+        for code, dt in _typedict.items():
+            if dt == self and len(code) == 1:
+                return code
+        for code, dt in _typedict.items():
+            if dt == self:
+                return code
+        raise ValueError(f"Datatype.tocode: no format code for {self!r}")
+
+    @classmethod
+    def fromcode(cls, code):
+        """Predefined datatype of a buffer format code."""
+        dt = _typedict.get(code)
+        if dt is None:
+            raise ValueError(f"Datatype.fromcode: unknown format code {code!r} (known: {', '.join(sorted(_typedict))})")
+        return dt
+
+    typechar = property(lambda self: self.tocode(), doc="one-character format code")
+
+    @property
+    def typestr(self):
+        """NumPy-style type string, e.g. ``'<f8'``."""
+        import sys
+        kind = {"?": "b", "c": "S", "f": "f", "d": "f", "g": "f", "F": "c", "D": "c", "G": "c"}.get(self.tocode()[0])
+        if kind is None:
+            kind = "u" if self.tocode()[0] in "BHILQu" else "i"
+        return ("<" if sys.byteorder == "little" else ">") + kind + str(self.Get_size())
+
+    def Set_name(self, name):
+        """Set the print name of the datatype."""
+        cdef bytes data = str(name).encode()
+        CHKERR(MPI_Type_set_name(self.ob_mpi, data))
+
     def Is_predefined(self):
         """Whether the datatype is a predefined one."""
         return self.predefined or self.ob_mpi == MPI_DATATYPE_NULL
 
     is_predefined = property(Is_predefined, doc="is a predefined datatype")
+    name = property(Get_name, Set_name, doc="datatype name")
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Datatype(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Datatype obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Datatype(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Type_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Datatype obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Type_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_DATATYPE_NULL and not self.predefined:
+            CHKERR(MPI_Type_free(&self.ob_mpi))
 
 
 cdef Datatype _predefined_type(MPI_Datatype handle):
@@ -126,6 +490,58 @@ cdef Datatype _predefined_type(MPI_Datatype handle):
     t.predefined = True
     return t
 
+
+cdef int _same_len(int expected, int got, str argname) except -1:
+    if expected != got:
+        raise ValueError(f"{argname}: expected {expected} values (one per block), got {got}")
+    return 0
+
+
+cdef object _contents_type(MPI_Datatype handle):
+    """A constituent datatype from Get_contents: predefined ones are not to be freed."""
+    cdef int ni = 0, na = 0, nd = 0, combiner = MPI_UNDEFINED
+    CHKERR(MPI_Type_get_envelope(handle, &ni, &na, &nd, &combiner))
+    cdef Datatype dt = Datatype.__new__(Datatype)
+    dt.ob_mpi = handle
+    dt.predefined = combiner == MPI_COMBINER_NAMED
+    return dt
+
+
+def Get_address(location):
+    """Address of ``location`` (a buffer) as an integer."""
+    cdef _Msg m = msg_build([location, BYTE], False, 0, "location")
+    cdef MPI_Aint address = 0
+    CHKERR(MPI_Get_address(m.buf, &address))
+    return address
+
+
+def Aint_add(MPI_Aint base, MPI_Aint disp):
+    """Address ``base`` plus displacement ``disp``."""
+    return MPI_Aint_add(base, disp)
+
+
+def Aint_diff(MPI_Aint addr1, MPI_Aint addr2):
+    """Difference of two addresses."""
+    return MPI_Aint_diff(addr1, addr2)
+
+
+ORDER_C = MPI_ORDER_C
+ORDER_F = ORDER_FORTRAN = MPI_ORDER_FORTRAN
+DISTRIBUTE_NONE = MPI_DISTRIBUTE_NONE
+DISTRIBUTE_BLOCK = MPI_DISTRIBUTE_BLOCK
+DISTRIBUTE_CYCLIC = MPI_DISTRIBUTE_CYCLIC
+DISTRIBUTE_DFLT_DARG = MPI_DISTRIBUTE_DFLT_DARG
+_COMBINER_NAMES = {}
+for _name, _value in (("NAMED", MPI_COMBINER_NAMED), ("DUP", MPI_COMBINER_DUP), ("CONTIGUOUS", MPI_COMBINER_CONTIGUOUS),
+                      ("VECTOR", MPI_COMBINER_VECTOR), ("HVECTOR", MPI_COMBINER_HVECTOR), ("INDEXED", MPI_COMBINER_INDEXED),
+                      ("HINDEXED", MPI_COMBINER_HINDEXED), ("INDEXED_BLOCK", MPI_COMBINER_INDEXED_BLOCK),
+                      ("HINDEXED_BLOCK", MPI_COMBINER_HINDEXED_BLOCK), ("STRUCT", MPI_COMBINER_STRUCT),
+                      ("SUBARRAY", MPI_COMBINER_SUBARRAY), ("DARRAY", MPI_COMBINER_DARRAY),
+                      ("F90_REAL", MPI_COMBINER_F90_REAL), ("F90_COMPLEX", MPI_COMBINER_F90_COMPLEX),
+                      ("F90_INTEGER", MPI_COMBINER_F90_INTEGER), ("RESIZED", MPI_COMBINER_RESIZED)):
+    globals()["COMBINER_" + _name] = _value
+    _COMBINER_NAMES[_value] = _name
+del _name, _value
 
 DATATYPE_NULL = Datatype()
 (<Datatype>DATATYPE_NULL).predefined = True
@@ -149,6 +565,10 @@ DOUBLE = _predefined_type(MPI_DOUBLE)
 LONG_DOUBLE = _predefined_type(MPI_LONG_DOUBLE)
 C_BOOL = _predefined_type(MPI_C_BOOL)
 BOOL = C_BOOL
+SIGNED_SHORT = SHORT
+SIGNED_INT = INT
+SIGNED_LONG = LONG
+SIGNED_LONG_LONG = LONG_LONG
 INT8_T = _predefined_type(MPI_INT8_T)
 INT16_T = _predefined_type(MPI_INT16_T)
 INT32_T = _predefined_type(MPI_INT32_T)

@@ -162,3 +162,123 @@ ERR_PROC_ABORTED = MPI_ERR_PROC_ABORTED
 ERR_VALUE_TOO_LARGE = MPI_ERR_VALUE_TOO_LARGE
 ERR_ERRHANDLER = MPI_ERR_ERRHANDLER
 ERR_LASTCODE = MPI_ERR_LASTCODE
+
+
+cdef extern from *:
+    Py_ssize_t _h2i_Errhandler "(Py_ssize_t)" (MPI_Errhandler) nogil
+    MPI_Errhandler _i2h_Errhandler "(MPI_Errhandler)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
+cdef class Errhandler:
+    """Error handler."""
+
+    cdef MPI_Errhandler ob_mpi
+    cdef bint predefined
+
+    def __cinit__(self, Errhandler errhandler=None):
+        self.ob_mpi = MPI_ERRHANDLER_NULL
+        if errhandler is not None:
+            self.ob_mpi = errhandler.ob_mpi
+            self.predefined = errhandler.predefined
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, Errhandler) or op not in (2, 3):
+            return NotImplemented
+        cdef bint same = (<Errhandler>self).ob_mpi == (<Errhandler>other).ob_mpi
+        return same if op == 2 else not same
+
+    def __bool__(self):
+        return self.ob_mpi != MPI_ERRHANDLER_NULL
+
+    def Free(self):
+        """Free the error handler."""
+        if self.predefined:
+            raise ValueError("Errhandler.Free: cannot free a predefined error handler")
+        CHKERR(MPI_Errhandler_free(&self.ob_mpi))
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Errhandler_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Error handler from a Fortran handle."""
+        cdef Errhandler eh = Errhandler.__new__(Errhandler)
+        eh.ob_mpi = MPI_Errhandler_f2c(arg)
+        return eh
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Errhandler(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Errhandler obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Errhandler(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Errhandler_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Errhandler obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Errhandler_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_ERRHANDLER_NULL and not self.predefined:
+            CHKERR(MPI_Errhandler_free(&self.ob_mpi))
+
+
+cdef Errhandler _predefined_errhandler(MPI_Errhandler handle):
+    cdef Errhandler eh = Errhandler.__new__(Errhandler)
+    eh.ob_mpi = handle
+    eh.predefined = True
+    return eh
+
+
+ERRHANDLER_NULL = _predefined_errhandler(MPI_ERRHANDLER_NULL)
+ERRORS_RETURN = _predefined_errhandler(MPI_ERRORS_RETURN)
+ERRORS_ARE_FATAL = _predefined_errhandler(MPI_ERRORS_ARE_FATAL)
+ERRORS_ABORT = _predefined_errhandler(MPI_ERRORS_ABORT)
+
+
+def Add_error_class():
+    """Create a new error class; return it."""
+    cdef int errorclass = 0
+    CHKERR(MPI_Add_error_class(&errorclass))
+    return errorclass
+
+
+def Add_error_code(int errorclass):
+    """Create a new error code in ``errorclass``; return it."""
+    cdef int errorcode = 0
+    CHKERR(MPI_Add_error_code(errorclass, &errorcode))
+    return errorcode
+
+
+def Add_error_string(int errorcode, string):
+    """Associate an error string with a user error class or code."""
+    cdef bytes data = str(string).encode()
+    CHKERR(MPI_Add_error_string(errorcode, data))
+
+
+def Remove_error_class(int errorclass):
+    """Remove a user error class (MPI-4.1)."""
+    CHKERR(MPI_Remove_error_class(errorclass))
+
+
+def Remove_error_code(int errorcode):
+    """Remove a user error code (MPI-4.1)."""
+    CHKERR(MPI_Remove_error_code(errorcode))
+
+
+def Remove_error_string(int errorcode):
+    """Remove the string of a user error class or code (MPI-4.1)."""
+    CHKERR(MPI_Remove_error_string(errorcode))

@@ -56,6 +56,137 @@ cdef inline Py_ssize_t _type_extent(MPI_Datatype dtype) except -1:
     return extent
 
 
+# -- DLPack and CUDA Array Interface exporters (host memory; the typed path is device-ready) ----------
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    typedef struct { int32_t device_type; int32_t device_id; } PyMPI_DLDevice;
+    typedef struct { uint8_t code; uint8_t bits; uint16_t lanes; } PyMPI_DLDataType;
+    typedef struct {
+      void *data; PyMPI_DLDevice device; int32_t ndim; PyMPI_DLDataType dtype;
+      int64_t *shape; int64_t *strides; uint64_t byte_offset;
+    } PyMPI_DLTensor;
+    typedef struct PyMPI_DLManagedTensor {
+      PyMPI_DLTensor dl_tensor; void *manager_ctx; void (*deleter)(struct PyMPI_DLManagedTensor *);
+    } PyMPI_DLManagedTensor;
+    static void PyMPI_DLDelete(PyMPI_DLManagedTensor *t) { if (t && t->deleter) t->deleter(t); }
+    """
+    ctypedef struct PyMPI_DLDevice:
+        int device_type
+        int device_id
+    ctypedef struct PyMPI_DLDataType:
+        unsigned char code
+        unsigned char bits
+        unsigned short lanes
+    ctypedef struct PyMPI_DLTensor:
+        void *data
+        PyMPI_DLDevice device
+        int ndim
+        PyMPI_DLDataType dtype
+        long long *shape
+        long long *strides
+        unsigned long long byte_offset
+    ctypedef struct PyMPI_DLManagedTensor:
+        PyMPI_DLTensor dl_tensor
+    void PyMPI_DLDelete(PyMPI_DLManagedTensor *)
+
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid, PyCapsule_SetName
+
+cdef enum:
+    _kDLCPU = 1
+    _kDLCUDAHost = 3
+    _kDLROCMHost = 11
+
+
+@cython.final
+cdef class _ForeignMem:
+    """Buffer-protocol view of memory exported with ``__dlpack__`` or ``__cuda_array_interface__``."""
+
+    cdef void *base
+    cdef Py_ssize_t length
+    cdef Py_ssize_t itemsize
+    cdef bint ro
+    cdef bytes fmt
+    cdef PyMPI_DLManagedTensor *managed
+    cdef object owner
+
+    def __dealloc__(self):
+        if self.managed != NULL:
+            PyMPI_DLDelete(self.managed)
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        if (flags & PyBUF_WRITABLE) and self.ro:
+            raise BufferError("the exported memory is read-only")
+        view.buf = self.base
+        view.obj = self
+        view.len = self.length
+        view.readonly = self.ro
+        view.itemsize = self.itemsize
+        view.format = NULL
+        if flags & PyBUF_FORMAT:
+            view.format = self.fmt
+        view.ndim = 1
+        view.shape = NULL
+        view.strides = NULL
+        view.suboffsets = NULL
+        view.internal = NULL
+
+
+cdef Py_ssize_t _contiguous_items(shape, strides, Py_ssize_t itemsize, str where) except -1:
+    cdef Py_ssize_t n = 1, expected = itemsize
+    for extent in shape:
+        n *= extent
+    if strides is not None and n > 1:
+        for extent, stride in reversed(list(zip(shape, strides))):
+            if extent > 1 and stride != expected:
+                raise BufferError(f"{where}: only C-contiguous memory can be communicated directly")
+            expected *= extent
+    return n
+
+
+cdef _ForeignMem _from_cai(object obj, str argname):
+    cai = obj.__cuda_array_interface__
+    cdef _ForeignMem f = _ForeignMem.__new__(_ForeignMem)
+    ptr, readonly = cai["data"]
+    typestr = cai["typestr"]
+    f.itemsize = int(typestr[2:])
+    f.length = _contiguous_items(cai["shape"], cai.get("strides"), f.itemsize, argname) * f.itemsize
+    f.base = <void*><Py_ssize_t>ptr
+    f.ro = readonly
+    f.fmt = (("=" if typestr[0] == "|" else typestr[0]) + typestr[1:]).encode()
+    f.owner = obj
+    return f
+
+
+cdef _ForeignMem _from_dlpack(object obj, str argname):
+    capsule = obj.__dlpack__()
+    if not PyCapsule_IsValid(capsule, b"dltensor"):
+        raise BufferError(f"{argname}: __dlpack__() did not return an unconsumed 'dltensor' capsule")
+    cdef PyMPI_DLManagedTensor *mt = <PyMPI_DLManagedTensor*>PyCapsule_GetPointer(capsule, b"dltensor")
+    PyCapsule_SetName(capsule, b"used_dltensor")
+    cdef _ForeignMem f = _ForeignMem.__new__(_ForeignMem)
+    f.managed = mt
+    f.owner = obj
+    cdef PyMPI_DLTensor *t = &mt.dl_tensor
+    if t.device.device_type not in (_kDLCPU, _kDLCUDAHost, _kDLROCMHost):
+        raise BufferError(f"{argname}: DLPack device type {t.device.device_type} is device memory; this build "
+                          "communicates host memory only")
+    if t.dtype.lanes != 1:
+        raise BufferError(f"{argname}: vector DLPack dtypes (lanes={t.dtype.lanes}) are not supported")
+    cdef int i
+    shape = [t.shape[i] for i in range(t.ndim)]
+    strides = None if t.strides == NULL else [t.strides[i] * (t.dtype.bits // 8) for i in range(t.ndim)]
+    f.itemsize = t.dtype.bits // 8
+    f.length = _contiguous_items(shape, strides, f.itemsize, argname) * f.itemsize
+    f.base = <char*>t.data + t.byte_offset
+    kind = {0: "i", 1: "u", 2: "f", 5: "c", 6: "?"}.get(t.dtype.code)
+    if kind is None:
+        raise BufferError(f"{argname}: DLPack dtype code {t.dtype.code} has no MPI datatype")
+    f.fmt = b"?" if kind == "?" else f"{kind}{f.itemsize}".encode()
+    return f
+
+
 cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
     """Parse a message spec; ``count`` is per block when ``blocks`` > 1 (collectives)."""
     cdef _Msg m = _Msg.__new__(_Msg)
@@ -86,6 +217,12 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
         if o_type is None:
             raise ValueError(f"{argname}: a None/BOTTOM buffer needs an explicit datatype: [None, count, datatype]")
         m.buf = MPI_BOTTOM
+    elif not PyObject_CheckBuffer(o_buf) and hasattr(o_buf, "__dlpack__"):
+        o_buf = _from_dlpack(o_buf, argname)
+    elif not PyObject_CheckBuffer(o_buf) and hasattr(o_buf, "__cuda_array_interface__"):
+        o_buf = _from_cai(o_buf, argname)
+    if o_buf is None or o_buf is __BOTTOM__:
+        pass
     elif not PyObject_CheckBuffer(o_buf):
         raise TypeError(f"{argname}: expected an object supporting the buffer protocol (NumPy array, array.array, "
                         f"bytearray, memoryview, ...) or [buf, count, datatype], got {type(o_buf).__name__}")
@@ -154,3 +291,97 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
 
 cdef inline bint is_in_place(object obj) noexcept:
     return obj is __IN_PLACE__
+
+
+# -- memory: MPI.buffer and Alloc_mem/Free_mem ------------------------------------------------------
+
+from cpython.buffer cimport PyBuffer_FillInfo
+from cpython.bytes cimport PyBytes_FromStringAndSize
+
+cdef class buffer:
+    """Byte buffer over raw memory (``Alloc_mem``, ``fromaddress``) or another object's buffer."""
+
+    cdef void *base
+    cdef Py_ssize_t length
+    cdef bint ro
+    cdef object owner
+    cdef bint mpi_mem
+
+    def __cinit__(self, obj=None):
+        cdef Py_buffer view
+        if obj is None:
+            return
+        PyObject_GetBuffer(obj, &view, PyBUF_ANY_CONTIGUOUS)
+        self.base, self.length, self.ro = view.buf, view.len, view.readonly
+        PyBuffer_Release(&view)
+        self.owner = obj
+
+    @staticmethod
+    def allocate(Py_ssize_t nbytes, bint clear=False):
+        """A new buffer of ``nbytes`` bytes (zero-filled when ``clear``)."""
+        if nbytes < 0:
+            raise ValueError(f"buffer.allocate: nbytes must be >= 0, got {nbytes}")
+        data = bytearray(nbytes)
+        return buffer(data)
+
+    @staticmethod
+    def fromaddress(address, Py_ssize_t nbytes, bint readonly=False):
+        """Buffer over ``nbytes`` bytes of raw memory at integer ``address`` (no ownership)."""
+        if nbytes < 0:
+            raise ValueError(f"buffer.fromaddress: nbytes must be >= 0, got {nbytes}")
+        cdef buffer b = buffer.__new__(buffer)
+        b.base = <void*><Py_ssize_t>address
+        b.length, b.ro = nbytes, readonly
+        return b
+
+    @staticmethod
+    def frombuffer(obj, bint readonly=False):
+        """Buffer over the memory of ``obj``."""
+        cdef buffer b = buffer(obj)
+        b.ro = b.ro or readonly
+        return b
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        if self.mpi_mem and self.base == NULL and self.length:
+            raise ValueError("buffer: memory was released")
+        PyBuffer_FillInfo(view, self, self.base, self.length, self.ro, flags)
+
+    def __len__(self):
+        return self.length
+
+    address = property(lambda self: <Py_ssize_t>(<buffer>self).base, doc="buffer address")
+    nbytes = property(lambda self: (<buffer>self).length, doc="buffer size (in bytes)")
+    readonly = property(lambda self: (<buffer>self).ro, doc="buffer is read-only")
+    obj = property(lambda self: (<buffer>self).owner, doc="the object exposing the memory")
+
+    def tobytes(self):
+        """Copy of the contents."""
+        return PyBytes_FromStringAndSize(<char*>self.base, self.length)
+
+    def cast(self, format, shape=None):
+        """memoryview of the buffer with a struct ``format`` (and ``shape``)."""
+        view = memoryview(self)
+        return view.cast(format) if shape is None else view.cast(format, shape)
+
+    def release(self):
+        """Release the memory (``Free_mem`` for memory from ``Alloc_mem``)."""
+        if self.mpi_mem and self.base != NULL:
+            CHKERR(MPI_Free_mem(self.base))
+        self.base, self.length, self.owner = NULL, 0, None
+
+
+def Alloc_mem(MPI_Aint size, info=None):
+    """Allocate ``size`` bytes of memory (possibly special, e.g. for RMA); return a ``buffer``."""
+    if size < 0:
+        raise ValueError(f"Alloc_mem: size must be >= 0, got {size}")
+    cdef buffer b = buffer.__new__(buffer)
+    CHKERR(MPI_Alloc_mem(size, arg_info(info), &b.base))
+    b.length, b.mpi_mem = size, True
+    return b
+
+
+def Free_mem(mem):
+    """Free memory from ``Alloc_mem``."""
+    if not isinstance(mem, buffer) or not (<buffer>mem).mpi_mem:
+        raise TypeError("Free_mem: expected a buffer returned by Alloc_mem")
+    (<buffer>mem).release()

@@ -67,6 +67,53 @@ def _op_no_op(x, y):
     return x
 
 
+# User-defined operations: MPI calls a C function without telling which Op it belongs to, so a
+# fixed set of C trampolines, one per slot, forwards to _op_call with the slot number.
+cdef extern from *:
+    """
+    static void (*PyMPI_OpCall)(int, void *, void *, int *, MPI_Datatype *) = 0;
+    #define PYMPI_OP_SLOT(i) static void PyMPI_OpSlot##i(void *a, void *b, int *n, MPI_Datatype *t) { PyMPI_OpCall(i, a, b, n, t); }
+    PYMPI_OP_SLOT(0) PYMPI_OP_SLOT(1) PYMPI_OP_SLOT(2) PYMPI_OP_SLOT(3) PYMPI_OP_SLOT(4) PYMPI_OP_SLOT(5)
+    PYMPI_OP_SLOT(6) PYMPI_OP_SLOT(7) PYMPI_OP_SLOT(8) PYMPI_OP_SLOT(9) PYMPI_OP_SLOT(10) PYMPI_OP_SLOT(11)
+    PYMPI_OP_SLOT(12) PYMPI_OP_SLOT(13) PYMPI_OP_SLOT(14) PYMPI_OP_SLOT(15)
+    static MPI_User_function *PyMPI_OpSlots[16] = {
+      PyMPI_OpSlot0, PyMPI_OpSlot1, PyMPI_OpSlot2, PyMPI_OpSlot3, PyMPI_OpSlot4, PyMPI_OpSlot5, PyMPI_OpSlot6,
+      PyMPI_OpSlot7, PyMPI_OpSlot8, PyMPI_OpSlot9, PyMPI_OpSlot10, PyMPI_OpSlot11, PyMPI_OpSlot12, PyMPI_OpSlot13,
+      PyMPI_OpSlot14, PyMPI_OpSlot15};
+    """
+    void (*PyMPI_OpCall)(int, void *, void *, int *, MPI_Datatype *)
+    MPI_User_function *PyMPI_OpSlots[16]
+
+from cpython.memoryview cimport PyMemoryView_FromMemory
+from cpython.buffer cimport PyBUF_READ, PyBUF_WRITE
+
+cdef list _op_slots = [None] * 16
+
+
+cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept with gil:
+    cdef MPI_Aint lb = 0, extent = 0
+    try:
+        MPI_Type_get_extent(t[0], &lb, &extent)
+        size = n[0] * extent
+        dt = Datatype.__new__(Datatype)
+        (<Datatype>dt).ob_mpi = t[0]
+        (<Datatype>dt).predefined = True
+        _op_slots[slot](PyMemoryView_FromMemory(<char*>a, size, PyBUF_READ),
+                        PyMemoryView_FromMemory(<char*>b, size, PyBUF_WRITE), dt)
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        MPI_Abort(MPI_COMM_WORLD, 1)
+
+
+PyMPI_OpCall = _op_call
+
+
+cdef extern from *:
+    Py_ssize_t _h2i_Op "(Py_ssize_t)" (MPI_Op) nogil
+    MPI_Op _i2h_Op "(MPI_Op)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Op:
     """Reduction operation."""
 
@@ -93,7 +140,7 @@ cdef class Op:
         return self.ob_mpi != MPI_OP_NULL
 
     def __repr__(self):
-        return f"<mpi4py.MPI.Op: {self.ob_name or 'user-defined'}>"
+        return f"<mpi4py.MPI.Op: {self.ob_name if isinstance(self.ob_name, str) else 'user-defined'}>"
 
     def __call__(self, x, y):
         """Apply the operation to two Python objects (as the object-based reductions do)."""
@@ -120,6 +167,73 @@ cdef class Op:
         if self.predefined:
             raise ValueError(f"Op.Free: cannot free the predefined operation {self.ob_name}")
         CHKERR(MPI_Op_free(&self.ob_mpi))
+        if self.ob_name is not None and isinstance(self.ob_name, int):
+            _op_slots[self.ob_name] = None
+
+    @classmethod
+    def Create(cls, function, bint commute=False):
+        """User-defined operation: ``function(inbuf, inoutbuf, datatype)`` combines ``inbuf`` into ``inoutbuf``.
+
+        The buffers are byte memoryviews (e.g. ``numpy.frombuffer(inoutbuf, "d")``).
+        """
+        if not callable(function):
+            raise TypeError(f"Op.Create: function must be callable, got {type(function).__name__}")
+        if None not in _op_slots:
+            raise RuntimeError(f"Op.Create: at most {len(_op_slots)} user operations can exist at once; Free() some")
+        cdef int slot = _op_slots.index(None)
+        cdef Op op = Op.__new__(Op)
+        CHKERR(MPI_Op_create(PyMPI_OpSlots[slot], commute, &op.ob_mpi))
+        _op_slots[slot] = function
+        op.ob_name = slot
+        return op
+
+    def Reduce_local(self, inbuf, inoutbuf):
+        """Apply the operation locally: ``inoutbuf = inbuf op inoutbuf``."""
+        cdef _Msg i = msg_build(inbuf, False, 0, "inbuf")
+        cdef _Msg o = msg_build(inoutbuf, True, 0, "inoutbuf")
+        if i.count != o.count:
+            raise ValueError(f"inoutbuf: {o.count} items but inbuf has {i.count}")
+        with nogil:
+            CHKERR(MPI_Reduce_local(i.buf, o.buf, i.count, i.dtype, self.ob_mpi))
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Op_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Operation from a Fortran handle."""
+        cdef Op op = Op.__new__(Op)
+        op.ob_mpi = MPI_Op_f2c(arg)
+        return op
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Op(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Op obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Op(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Op_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Op obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Op_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_OP_NULL and not self.predefined:
+            self.Free()
 
 
 cdef Op _predefined_op(MPI_Op handle, func, name):

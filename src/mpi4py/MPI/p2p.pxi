@@ -4,6 +4,73 @@
 cdef int irecv_bufsz = 32768
 
 
+# -- send modes x blocking/nonblocking/persistent -------------------------------------------------
+
+cdef enum:
+    _SEND_STANDARD = 0
+    _SEND_SYNC = 1
+    _SEND_BUFFERED = 2
+    _SEND_READY = 3
+
+
+cdef int p2p_send_mode(MPI_Comm comm, object buf, int dest, int tag, int smode, Request req, int mode) except -1:
+    """Every send mode in every form; ``req`` is filled for _NONBLOCK/_PERSIST."""
+    cdef _Msg m = msg_build(buf, False, 0, "buf")
+    cdef MPI_Request *rq = NULL if req is None else &req.ob_mpi
+    if mode == _BLOCK:
+        with nogil:
+            if smode == _SEND_BUFFERED:
+                CHKERR(MPI_Bsend(m.buf, m.count, m.dtype, dest, tag, comm))
+            else:
+                CHKERR(MPI_Rsend(m.buf, m.count, m.dtype, dest, tag, comm))
+    elif mode == _NONBLOCK:
+        if smode == _SEND_BUFFERED:
+            CHKERR(MPI_Ibsend(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        else:
+            CHKERR(MPI_Irsend(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+    elif smode == _SEND_STANDARD:
+        CHKERR(MPI_Send_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+    elif smode == _SEND_SYNC:
+        CHKERR(MPI_Ssend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+    elif smode == _SEND_BUFFERED:
+        CHKERR(MPI_Bsend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+    else:
+        CHKERR(MPI_Rsend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+    if req is not None:
+        req.ob_buf = m
+    return 0
+
+
+cdef Prequest p2p_recv_init(MPI_Comm comm, object buf, int source, int tag):
+    cdef _Msg m = msg_build(buf, True, 0, "buf")
+    cdef Prequest req = Prequest.__new__(Prequest)
+    CHKERR(MPI_Recv_init(m.buf, m.count, m.dtype, source, tag, comm, &req.ob_mpi))
+    req.ob_buf = m
+    return req
+
+
+cdef object _attached = None
+
+
+def Attach_buffer(buf):
+    """Attach a user buffer for buffered sends (``Bsend``); keep it until ``Detach_buffer``."""
+    global _attached
+    cdef _Msg m = msg_build([buf, BYTE], True, 0, "buf")
+    CHKERR(MPI_Buffer_attach(m.buf, m.count))
+    _attached = (buf, m)
+
+
+def Detach_buffer():
+    """Detach the buffered-send buffer (waits for pending buffered sends); return it."""
+    global _attached
+    cdef void *addr = NULL
+    cdef int size = 0
+    with nogil:
+        CHKERR(MPI_Buffer_detach(&addr, &size))
+    buf, _attached = (_attached or (None, None))[0], None
+    return buf
+
+
 # -- buffers ----------------------------------------------------------------------------------
 
 cdef int p2p_send(MPI_Comm comm, object buf, int dest, int tag, bint sync) except -1:
@@ -143,3 +210,16 @@ cdef object obj_sendrecv(MPI_Comm comm, object sendobj, int dest, int sendtag,
     with nogil:
         CHKERR(MPI_Wait(&req, MPI_STATUS_IGNORE))
     return obj
+
+
+def Flush_buffer():
+    """Wait until the buffered sends using the process buffer have been delivered (MPI-4.1)."""
+    with nogil:
+        CHKERR(MPI_Buffer_flush())
+
+
+def Iflush_buffer():
+    """Nonblocking ``Flush_buffer`` (MPI-4.1)."""
+    cdef Request req = Request.__new__(Request)
+    CHKERR(MPI_Buffer_iflush(&req.ob_mpi))
+    return req

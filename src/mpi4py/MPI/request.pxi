@@ -6,8 +6,20 @@ cdef enum:
     _REQ_PLAIN = 0
     _REQ_OBJ_RECV = 1
 
+# How a communication routine runs: _BLOCK (wait), _NONBLOCK (I..., fills a Request) or
+# _PERSIST (..._init, fills a Prequest).
+cdef enum:
+    _BLOCK = 0
+    _NONBLOCK = 1
+    _PERSIST = 2
+
 
 cdef class _ReqArray
+
+
+cdef extern from *:
+    Py_ssize_t _h2i_Request "(Py_ssize_t)" (MPI_Request) nogil
+    MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
 cdef class Request:
@@ -32,6 +44,42 @@ cdef class Request:
 
     def __bool__(self):
         return self.ob_mpi != MPI_REQUEST_NULL
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Request_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Request from a Fortran handle."""
+        cdef Request req = cls.__new__(cls)
+        req.ob_mpi = MPI_Request_f2c(arg)
+        return req
+
+    def cancel(self):
+        """Cancel the operation (object API)."""
+        CHKERR(MPI_Cancel(&self.ob_mpi))
+
+    def get_status(self, Status status=None):
+        """Non-destructive test for completion (object API)."""
+        return self.Get_status(status)
+
+    @classmethod
+    def waitsome(cls, requests, statuses=None):
+        """Wait for some requests; return the received objects of the completed ones (``None`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, True)
+        cdef int outcount = MPI_UNDEFINED
+        with nogil:
+            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some_objects(outcount, statuses)
+
+    @classmethod
+    def testsome(cls, requests, statuses=None):
+        """Test some requests; return the received objects of the completed ones (``None`` if none active)."""
+        cdef _ReqArray ra = _ReqArray(requests, True)
+        cdef int outcount = MPI_UNDEFINED
+        CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some_objects(outcount, statuses)
 
     # -- buffer-based completion --------------------------------------------------------------
 
@@ -121,6 +169,32 @@ cdef class Request:
         CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
         return ra.some(outcount, statuses)
 
+    @classmethod
+    def Get_status_any(cls, requests, Status status=None):
+        """Non-destructive test of any request (MPI-4.1): ``(index, flag)``."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        cdef int index = MPI_UNDEFINED, flag = 0
+        CHKERR(MPI_Request_get_status_any(ra.n, ra.reqs, &index, &flag, _status_ptr(status)))
+        return (index, <bint>flag)
+
+    @classmethod
+    def Get_status_all(cls, requests, statuses=None):
+        """Non-destructive test of every request (MPI-4.1)."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int flag = 0
+        CHKERR(MPI_Request_get_status_all(ra.n, ra.reqs, &flag, ra.stats))
+        if flag and statuses is not None:
+            ra.fill(statuses)
+        return <bint>flag
+
+    @classmethod
+    def Get_status_some(cls, requests, statuses=None):
+        """Non-destructive test of some requests (MPI-4.1): completed indices or ``None``."""
+        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+        cdef int outcount = MPI_UNDEFINED
+        CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        return ra.some(outcount, statuses)
+
     # -- object-based completion --------------------------------------------------------------
 
     def wait(self, Status status=None):
@@ -193,8 +267,64 @@ cdef class Request:
         index, obj = ra.one(index, &st, status)
         return (index, True, obj)
 
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Request(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Request obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Request(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Request_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Request obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Request_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_REQUEST_NULL :
+            CHKERR(MPI_Request_free(&self.ob_mpi))
+
 
 REQUEST_NULL = Request()
+
+
+cdef class Prequest(Request):
+    """Persistent request: ``Start`` it any number of times, complete it each time."""
+
+    def Start(self):
+        """Start the communication."""
+        CHKERR(MPI_Start(&self.ob_mpi))
+
+    @classmethod
+    def Startall(cls, requests):
+        """Start every persistent request in the sequence."""
+        cdef _ReqArray ra = _ReqArray(requests, False)
+        CHKERR(MPI_Startall(ra.n, ra.reqs))
+        ra.finish(None)
+
+    def Wait(self, Status status=None):
+        """Wait for this start of the communication to complete (the request stays usable)."""
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Wait(&self.ob_mpi, st))
+        return True
+
+    def Test(self, Status status=None):
+        """Test whether this start of the communication has completed."""
+        cdef int flag = 0
+        CHKERR(MPI_Test(&self.ob_mpi, &flag, _status_ptr(status)))
+        return <bint>flag
 
 
 @cython.final
@@ -282,6 +412,27 @@ cdef class _ReqArray:
             status.ob_mpi = st[0]
         req = <Request>self.requests[index]
         return (index, req._complete(st))
+
+    cdef object some_objects(self, int outcount, statuses):
+        """Objects of the completed requests (statuses are indexed like the completed ones)."""
+        cdef Py_ssize_t i
+        cdef list result = []
+        cdef Request req
+        if outcount == MPI_UNDEFINED:
+            self.finish(None)
+            return None
+        for i in range(outcount):
+            req = <Request>self.requests[self.indices[i]]
+            req.ob_mpi = self.reqs[self.indices[i]]
+            result.append(req._complete(&self.stats[i]))
+        if statuses is not None:
+            del statuses[:]
+            for i in range(outcount):
+                s = Status.__new__(Status)
+                (<Status>s).ob_mpi = self.stats[i]
+                statuses.append(s)
+        self.finish(None)
+        return result
 
     cdef object some(self, int outcount, statuses):
         cdef Py_ssize_t i

@@ -168,7 +168,13 @@ def _derived(np: Any, base: Any, combiner: str, params: dict[str, Any], datatype
             return np.dtype((inner, shape))
         return _as_fields(np, datatype)
     if combiner == "STRUCT":
-        formats = [to_numpy_dtype(t) for t in params["datatypes"]]
+        members = params["datatypes"]
+        try:
+            formats = [to_numpy_dtype(t) for t in members]
+        finally:
+            for member in members:
+                if not member.Is_predefined():
+                    member.Free()
         counts = params["blocklengths"]
         lb, extent = datatype.Get_extent()
         return np.dtype({

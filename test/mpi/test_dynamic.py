@@ -1,0 +1,74 @@
+"""Dynamic processes: Spawn, Spawn_multiple, Get_parent, Disconnect, Open_port/Accept/Connect."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from mpi4py import MPI
+
+# Spawning from every rank of a multi-process run would oversubscribe the machine for no gain.
+single = pytest.mark.skipif(MPI.COMM_WORLD.Get_size() != 1, reason="spawns processes: runs only in the single-process run")
+
+CHILD = """\
+import sys
+from mpi4py import MPI
+parent = MPI.Comm.Get_parent()
+assert parent and parent.Is_inter()
+world = MPI.COMM_WORLD
+parent.send((sys.argv[1], world.Get_rank(), world.Get_size(), parent.Get_remote_size()), dest=0, tag=1)
+if len(sys.argv) > 2:  # connect back through a port opened by the parent
+    port = sys.argv[2].replace("_SPACE_", " ")
+    server = world.Connect(port)
+    server.send(("connected", world.Get_rank()), dest=0, tag=2)
+    server.Disconnect()
+parent.Disconnect()
+"""
+
+
+@pytest.fixture
+def child(tmp_path: Path) -> str:
+    path = tmp_path / "child.py"
+    path.write_text(CHILD)
+    return str(path)
+
+
+@single
+def test_spawn(child: str) -> None:
+    assert MPI.Comm.Get_parent() == MPI.COMM_NULL
+    errcodes: list[int] = []
+    inter = MPI.COMM_SELF.Spawn(sys.executable, [child, "one"], maxprocs=2, errcodes=errcodes)
+    assert isinstance(inter, MPI.Intercomm) and inter.Get_remote_size() == 2
+    assert errcodes == [MPI.SUCCESS, MPI.SUCCESS]
+    got = sorted(inter.recv(source=i, tag=1) for i in range(2))
+    assert got == [("one", 0, 2, 1), ("one", 1, 2, 1)]
+    inter.Disconnect()
+    assert not inter
+
+
+@single
+def test_spawn_multiple(child: str) -> None:
+    inter = MPI.COMM_SELF.Spawn_multiple([sys.executable] * 2, [[child, "a"], [child, "b"]], [1, 1])
+    got = sorted(inter.recv(source=i, tag=1) for i in range(2))
+    assert got == [("a", 0, 2, 1), ("b", 1, 2, 1)]
+    inter.Disconnect()
+    with pytest.raises(ValueError, match="maxprocs"):
+        MPI.COMM_SELF.Spawn_multiple([sys.executable] * 2, None, [1])
+
+
+@single
+def test_port_accept_connect(child: str) -> None:
+    try:
+        port = MPI.Open_port()
+    except MPI.Exception as exc:  # MPICH's ch4 netmod here: "no space for port_name tag"
+        pytest.skip(f"this MPI library cannot open a port on this machine: {exc}")
+    assert port
+    inter = MPI.COMM_SELF.Spawn(sys.executable, [child, "port", port.replace(" ", "_SPACE_")], maxprocs=1)
+    assert inter.recv(source=0, tag=1) == ("port", 0, 1, 1)
+    client = MPI.COMM_SELF.Accept(port)
+    assert client.recv(source=0, tag=2) == ("connected", 0)
+    client.Disconnect()
+    MPI.Close_port(port)
+    inter.Disconnect()
