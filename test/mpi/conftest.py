@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -64,12 +65,31 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+MPIEXEC_VARIABLE = "MPI4PY_TEST_MPIEXEC"
+
+
 def mpiexec() -> str:
-    """The mpiexec installed next to the running Python (the MPI from PyPI)."""
-    path = Path(sys.executable).parent / "mpiexec"
-    if not path.exists():
-        raise FileNotFoundError(f"no mpiexec next to {sys.executable}; install an MPI into this environment")
-    return str(path)
+    """The launcher of the jobs the tests start themselves (test_spawning, test_futures_launch, test_stubs).
+
+    ``MPI4PY_TEST_MPIEXEC`` (a path, or a command name looked up on PATH) when set: the distro checks
+    name the mpiexec of the MPI the package was built for, which need not be /usr/bin/mpiexec.
+    Otherwise the mpiexec next to the running Python (an MPI installed from PyPI), then ``mpiexec`` on PATH.
+    """
+    chosen = os.environ.get(MPIEXEC_VARIABLE, "").strip()
+    if chosen:
+        found = shutil.which(chosen)
+        if found is None:
+            raise FileNotFoundError(f"{MPIEXEC_VARIABLE}={chosen!r} is not an executable file nor a command on PATH; "
+                                    "set it to the mpiexec of the MPI that mpi4py was built with, or unset it")
+        return found
+    beside = Path(sys.executable).parent / "mpiexec"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("mpiexec")
+    if found is None:
+        raise FileNotFoundError(f"no mpiexec next to {sys.executable} nor on PATH; install an MPI into this environment "
+                                f"or set {MPIEXEC_VARIABLE} to the mpiexec of the MPI that mpi4py was built with")
+    return found
 
 
 def pytest_configure(config: pytest.Config) -> None:
