@@ -71,3 +71,29 @@ def missing_apt_packages(names: Sequence[str]) -> list[str]:
         if result.returncode != 0 or "install ok installed" not in result.stdout:
             missing.append(name)
     return missing
+
+
+# The scripts that run test/mpi in the distro checks: debian/rules (build time), the autopkgtest,
+# the spec's %check. Each must run the whole suite and set what the suite needs there.
+DISTRO_TEST_SCRIPTS = (
+    TOP / "packaging" / "debian" / "rules",
+    TOP / "packaging" / "debian" / "tests" / "mpi-tests",
+    FEDORA_SPEC,
+)
+# What every one of them must set: the launcher of the jobs the tests start (test/mpi/conftest.py
+# reads it), and Open MPI's one-sided component choice (Open MPI 4.1's UCX one fails MPI_Win_create).
+DISTRO_TEST_SETTINGS = ("MPI4PY_TEST_MPIEXEC=", "OMPI_MCA_osc=^ucx")
+# pytest options that leave tests out.
+_LEAVE_OUT = re.compile(r"--ignore(?:-glob)?\b|--deselect\b|(?<!\S)-k\s|\bTEST_IGNORE\b|%\{?test_ignore\b")
+
+
+def distro_test_script_problems(script: Path) -> list[str]:
+    """What keeps ``script`` from running the whole MPI suite the way the distro checks need it."""
+    text = script.read_text()
+    problems = [f"{script.name}: does not set {setting}..." for setting in DISTRO_TEST_SETTINGS if setting not in text]
+    if "test/mpi" not in text:
+        problems.append(f"{script.name}: runs no test/mpi")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.lstrip().startswith("#") and _LEAVE_OUT.search(line):
+            problems.append(f"{script.name}:{number}: leaves tests out: {line.strip()}")
+    return problems
