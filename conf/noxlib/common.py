@@ -144,4 +144,6 @@ def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeou
     except PlatformError as exc:
         session.error(str(exc))
     cmd = [str(mpiexec), "-n", str(n), *args]
+    # The same launcher for the jobs that tests start themselves (test/mpi/conftest.py: mpiexec()).
+    env = {"MPI4PY_TEST_MPIEXEC": str(mpiexec), **(env or {})}
     session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env))
