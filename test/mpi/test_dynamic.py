@@ -11,6 +11,8 @@ from mpi4py import MPI
 
 # Spawning from every rank of a multi-process run would oversubscribe the machine for no gain.
 single = pytest.mark.skipif(MPI.COMM_WORLD.Get_size() != 1, reason="spawns processes: runs only in the single-process run")
+# Debian 12's MPICH (ch4:ucx) declares dynamic processes unsupported: see conftest.dynamic_processes_unsupported.
+pytestmark = pytest.mark.dynamic_processes
 
 CHILD = """\
 import sys

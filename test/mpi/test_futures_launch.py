@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from conftest import clean_env, mpiexec, spawning
 from missing import needs
 
@@ -134,6 +135,7 @@ def test_util_pool_under_launcher(tmp_path: Path) -> None:
     assert "POOL OK True" in proc.stdout
 
 
+@pytest.mark.dynamic_processes
 @needs("Intracomm.Spawn", "Comm.Get_parent", "Comm.Disconnect", "Intercomm")
 def test_spawn_pool(tmp_path: Path) -> None:
     from mpi4py import MPI

@@ -90,11 +90,11 @@ def test_distro_checks_run_every_test(script: Path) -> None:
 
 def test_distro_script_problems_are_found(tmp_path: Path) -> None:
     script = tmp_path / "rules"
-    script.write_text("# --ignore in a comment is fine\nMPI_TEST_ENV = OMPI_MCA_osc=^ucx\n"
+    script.write_text("# --ignore in a comment is fine\nMPI_TEST_ENV = OMPI_MCA_osc=ucx,sm\n"
                       "\tmpiexec -n 2 python3 -m pytest --ignore=test/mpi/test_win.py test/mpi\n")
     problems = distro.distro_test_script_problems(script)
     assert problems == ["rules: does not set MPI4PY_TEST_MPIEXEC=...",
                         "rules:3: leaves tests out: mpiexec -n 2 python3 -m pytest --ignore=test/mpi/test_win.py test/mpi"]
     script.write_text("export MPI4PY_TEST_MPIEXEC=mpiexec\npytest -q -k 'not win' tests\n")
-    assert distro.distro_test_script_problems(script) == ["rules: does not set OMPI_MCA_osc=^ucx...", "rules: runs no test/mpi",
+    assert distro.distro_test_script_problems(script) == ["rules: does not set OMPI_MCA_osc=ucx,sm...", "rules: runs no test/mpi",
                                                           "rules:2: leaves tests out: pytest -q -k 'not win' tests"]
