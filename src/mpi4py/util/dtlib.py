@@ -177,11 +177,14 @@ def _derived(np: Any, base: Any, combiner: str, params: dict[str, Any], datatype
                     member.Free()
         counts = params["blocklengths"]
         lb, extent = datatype.Get_extent()
+        true_lb, true_extent = datatype.Get_true_extent()
+        # Open MPI 4.1 keeps a member's explicit upper bound (a subarray is a resized type) as the struct's,
+        # so the extent may end before the last member's bytes; a NumPy dtype must hold every field.
         return np.dtype({
             "names": [f"f{i}" for i in range(len(formats))],
             "formats": [f if c == 1 else np.dtype((f, (c,))) for f, c in zip(formats, counts)],
             "offsets": list(params["displacements"]),
-            "itemsize": extent,
+            "itemsize": max(lb + extent, true_lb + true_extent),
         })
     if combiner == "RESIZED":
         inner = to_numpy_dtype(base)
