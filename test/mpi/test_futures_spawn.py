@@ -98,8 +98,10 @@ def launch(tmp_path: Path, how: str) -> dict[str, object]:
     if how == "mpiexec":
         args = [mpiexec(), "-n", "1", *args]
     # A singleton starts the launcher of its own MPI from PATH (MPICH: mpiexec, Open MPI: prte): the
-    # one next to this Python must come first, not a system MPI's.
-    env = clean_env(PATH=os.pathsep.join([os.path.dirname(mpiexec()), os.environ.get("PATH", "")]))
+    # one next to this Python must come first, not a system MPI's. Open MPI's prte started that way
+    # reads PRTE_ALLOW_RUN_AS_ROOT(_CONFIRM), not the OMPI_ variables, to run as root.
+    env = clean_env(PATH=os.pathsep.join([os.path.dirname(mpiexec()), os.environ.get("PATH", "")]),
+                    PRTE_ALLOW_RUN_AS_ROOT="1", PRTE_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     proc = subprocess.run(args, capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
     assert proc.returncode == 0, f"{how}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]

@@ -6,7 +6,6 @@ import multiprocessing
 import time
 
 import pytest
-from missing import needs
 
 from mpi4py import MPI
 from mpi4py.util import sync
@@ -68,9 +67,7 @@ def test_sequential_runs_in_rank_order(comm: MPI.Intracomm, tmp_path_factory: py
         assert [int(line) for line in handle] == list(range(size))
 
 
-@needs("Win")
 def test_counter(comm: MPI.Intracomm) -> None:
-    MPI.Win  # noqa: B018
     counter = sync.Counter(10, 2, comm=comm)
     try:
         values = [counter.next() for _ in range(3)]
@@ -80,9 +77,7 @@ def test_counter(comm: MPI.Intracomm) -> None:
         counter.free()
 
 
-@needs("Win")
 def test_mutex_protects_read_modify_write(comm: MPI.Intracomm) -> None:
-    MPI.Win  # noqa: B018
     mutex = sync.Mutex(comm)
     shared = sync.Counter(0, comm=comm)  # read and rewrite non-atomically under the mutex
     try:
@@ -113,9 +108,7 @@ def test_mutex_protects_read_modify_write(comm: MPI.Intracomm) -> None:
         mutex.free()
 
 
-@needs("Win")
 def test_condition_and_semaphore(comm: MPI.Intracomm) -> None:
-    MPI.Win  # noqa: B018
     rank = comm.Get_rank()
     semaphore = sync.Semaphore(1, comm=comm)
     try:
