@@ -150,7 +150,12 @@ def test_mprobe_message(pcomm: LimitedIntracomm) -> None:
     rank, size = pcomm.Get_rank(), pcomm.Get_size()
     request = pcomm.isend(big(rank), (rank + 1) % size, 31)
     message = pcomm.mprobe((rank - 1) % size, 31)
+    # As sequences: the matched MPI.Message until received; the MPI requests of every piece sent.
+    assert len(message) == 1 and isinstance(message[0], MPI.Message) and message.index(message[0]) == 0
+    assert len(request) >= 2 and all(isinstance(r, MPI.Request) for r in request)
+    assert request.count(request[0]) == 1 and request.index(request[-1]) == len(request) - 1
     assert same(message.recv(), big((rank - 1) % size))
+    assert len(message) == 0 and message.count(None) == 0
     request.wait()
     request = pcomm.isend([1, 2, 3], (rank + 1) % size, 32)
     matched = None
@@ -184,3 +189,8 @@ def test_plain_comm_interoperates() -> None:
     req = comm.isend(pickle.dumps(rank), (rank + 1) % size, 41)
     assert pickle.loads(comm.recv(None, (rank - 1) % size, 41)) == (rank - 1) % size
     req.wait()
+
+
+def test_module_reexports_mpi_constants() -> None:
+    assert (pkl5.ANY_SOURCE, pkl5.ANY_TAG, pkl5.PROC_NULL, pkl5.ROOT) == (MPI.ANY_SOURCE, MPI.ANY_TAG, MPI.PROC_NULL, MPI.ROOT)
+    assert pkl5.Status is MPI.Status

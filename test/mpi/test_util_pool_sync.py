@@ -136,3 +136,45 @@ def test_condition_and_semaphore(comm: MPI.Intracomm) -> None:
     finally:
         flag.free()
         condition.free()
+
+
+def test_recursive_mutex_count_and_condition_locked(comm: MPI.Intracomm) -> None:
+    rank = comm.Get_rank()
+    mutex = sync.Mutex(comm=comm, recursive=True)
+    plain = sync.Mutex(comm)
+    condition = sync.Condition(comm=comm)
+    counter = sync.Counter(5, typecode="q", comm=comm)
+    try:
+        assert mutex.count() == 0 and plain.count() == 0
+        if rank == 0:
+            assert mutex.acquire() and mutex.acquire(blocking=False)
+            assert mutex.count() == 2
+            mutex.release()
+            assert mutex.count() == 1
+        comm.Barrier()
+        assert mutex.locked()  # still held once by rank 0, seen from every rank
+        if rank == comm.Get_size() - 1 and rank > 0:
+            assert mutex.acquire(blocking=False) is False and mutex.count() == 0
+        comm.Barrier()
+        if rank == 0:
+            mutex.release()
+            assert mutex.count() == 0
+            with plain:
+                assert plain.count() == 1
+                with pytest.raises(RuntimeError, match="recursive=True"):
+                    plain.acquire()
+        comm.Barrier()
+        assert not mutex.locked() and not plain.locked()
+        if rank == 0:
+            with condition:
+                assert condition.locked()
+        comm.Barrier()
+        assert not condition.locked()
+        with pytest.raises(ValueError, match="typecode must be a signed integer code"):
+            sync.Counter(typecode="f")
+        comm.Barrier()
+        assert counter.next() >= 5
+    finally:
+        comm.Barrier()
+        for obj in (counter, condition, plain, mutex):
+            obj.free()

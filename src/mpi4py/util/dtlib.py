@@ -176,13 +176,14 @@ def _derived(np: Any, base: Any, combiner: str, params: dict[str, Any], datatype
                 if not member.Is_predefined():
                     member.Free()
         counts = params["blocklengths"]
+        fields = [f if c == 1 else np.dtype((f, (c,))) for f, c in zip(formats, counts)]
+        offsets = list(params["displacements"])
         lb, extent = datatype.Get_extent()
-        return np.dtype({
-            "names": [f"f{i}" for i in range(len(formats))],
-            "formats": [f if c == 1 else np.dtype((f, (c,))) for f, c in zip(formats, counts)],
-            "offsets": list(params["displacements"]),
-            "itemsize": extent,
-        })
+        # Some libraries (Open MPI 5) report an extent short of the last member's end for an
+        # unpadded struct; NumPy needs room for every field.
+        end = max((off + f.itemsize for off, f in zip(offsets, fields)), default=0)
+        return np.dtype({"names": [f"f{i}" for i in range(len(fields))], "formats": fields,
+                         "offsets": offsets, "itemsize": max(extent, end)})
     if combiner == "RESIZED":
         inner = to_numpy_dtype(base)
         if params.get("lb", 0) != 0:
