@@ -9,7 +9,7 @@ import pytest
 
 from mpi4py import MPI
 from mpi4py.util import sync
-from mpi4py.util.pool import ThreadPool
+from mpi4py.util.pool import Pool, ThreadPool
 
 
 def square(x: int) -> int:
@@ -178,3 +178,16 @@ def test_recursive_mutex_count_and_condition_locked(comm: MPI.Intracomm) -> None
         comm.Barrier()
         for obj in (counter, condition, plain, mutex):
             obj.free()
+
+
+def test_pool_executor_class_and_istarmap() -> None:
+    from mpi4py.futures import MPIPoolExecutor, ThreadPoolExecutor
+
+    assert Pool.Executor is MPIPoolExecutor and ThreadPool.Executor is ThreadPoolExecutor
+    with ThreadPool(2) as pool:
+        assert isinstance(pool._executor, ThreadPoolExecutor)
+        assert list(pool.istarmap(pow, [(2, 3), (3, 3), (4, 3)], chunksize=2)) == [8, 27, 64]
+        assert sorted(pool.istarmap_unordered(pow, [(2, 1), (2, 2), (2, 3)])) == [2, 4, 8]
+        assert sorted(pool.imap_unordered(square, range(5), chunksize=2)) == [0, 1, 4, 9, 16]
+    with pytest.raises(ValueError, match="not running"):
+        pool.istarmap(pow, [(1, 1)])

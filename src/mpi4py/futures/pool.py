@@ -117,7 +117,7 @@ class MPIPoolExecutor(Executor):
     ``mpi4py.util.pkl5``: large buffers out of band; default MPI4PY_FUTURES_USE_PKL5).
     """
 
-    Future = Future  # the class of the futures ``submit`` returns
+    Future: type[_cf.Future[Any]] = _cf.Future  # the class of the futures ``submit`` returns
     _OPTIONS = ("python_exe", "python_args", "mpi_info", "globals", "main", "path", "wdir", "env", "backoff", "use_pkl5")
 
     def __init__(self, max_workers: int | None = None, initializer: Callable[..., object] | None = None,
@@ -205,13 +205,13 @@ class MPIPoolExecutor(Executor):
             raise self._manager.broken
         return self._manager.num_workers or 0
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> _cf.Future[T]:
         if not callable(fn):
             raise TypeError(f"submit: fn must be callable, got {fn!r}")
         with self._lock:
             if self._shutdown:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            future: Future[T] = self.Future()
+            future: _cf.Future[T] = self.Future()
             self._manager.put(WorkItem(future, fn, args, kwargs))
             self._start()
         return future
@@ -255,7 +255,7 @@ class _LocalPoolExecutor(MPIPoolExecutor):
     over a ``concurrent.futures`` pool of this process: no MPI workers. Extra keyword arguments go to
     that pool (e.g. ``mp_context`` for processes)."""
 
-    _backend: type[Executor]
+    _backend: type[_cf.ThreadPoolExecutor] | type[_cf.ProcessPoolExecutor]
 
     def __init__(self, max_workers: int | None = None, initializer: Callable[..., object] | None = None,
                  initargs: Iterable[Any] = (), **kwargs: Any) -> None:
@@ -277,9 +277,9 @@ class _LocalPoolExecutor(MPIPoolExecutor):
     @property
     def num_workers(self) -> int:
         """The most workers the pool runs at once."""
-        return int(self._inner._max_workers)  # type: ignore[attr-defined]
+        return int(vars(self._inner)["_max_workers"])  # the count the stdlib pool settled on (its default when None)
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> _cf.Future[T]:
         if not callable(fn):
             raise TypeError(f"submit: fn must be callable, got {fn!r}")
         with self._lock:
