@@ -153,7 +153,9 @@ def test_mprobe_message(pcomm: LimitedIntracomm) -> None:
     # As sequences: the matched MPI.Message until received; the MPI requests of every piece sent.
     assert len(message) == 1 and isinstance(message[0], MPI.Message) and message.index(message[0]) == 0
     assert len(request) >= 2 and all(isinstance(r, MPI.Request) for r in request)
-    assert request.count(request[0]) == 1 and request.index(request[-1]) == len(request) - 1
+    # (Handles compare by value: pieces already complete may all equal REQUEST_NULL.)
+    assert request.index(request[0]) == 0 and request.count(request[-1]) >= 1 and request.count("other") == 0
+    assert list(request[:]) == list(request)
     assert same(message.recv(), big((rank - 1) % size))
     assert len(message) == 0 and message.count(None) == 0
     request.wait()
