@@ -179,11 +179,15 @@ def _derived(np: Any, base: Any, combiner: str, params: dict[str, Any], datatype
         fields = [f if c == 1 else np.dtype((f, (c,))) for f, c in zip(formats, counts)]
         offsets = list(params["displacements"])
         lb, extent = datatype.Get_extent()
-        # Some libraries (Open MPI 5) report an extent short of the last member's end for an
-        # unpadded struct; NumPy needs room for every field.
+        # A struct's extent is implementation-padded (Open MPI may report less than the last member's end):
+        # never smaller than what the fields occupy; an enclosing RESIZED sets the final itemsize.
         end = max((off + f.itemsize for off, f in zip(offsets, fields)), default=0)
-        return np.dtype({"names": [f"f{i}" for i in range(len(fields))], "formats": fields,
-                         "offsets": offsets, "itemsize": max(extent, end)})
+        return np.dtype({
+            "names": [f"f{i}" for i in range(len(formats))],
+            "formats": fields,
+            "offsets": offsets,
+            "itemsize": max(extent, end),
+        })
     if combiner == "RESIZED":
         inner = to_numpy_dtype(base)
         if params.get("lb", 0) != 0:
