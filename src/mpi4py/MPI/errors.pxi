@@ -162,6 +162,40 @@ ERR_PROC_ABORTED = MPI_ERR_PROC_ABORTED
 ERR_VALUE_TOO_LARGE = MPI_ERR_VALUE_TOO_LARGE
 ERR_ERRHANDLER = MPI_ERR_ERRHANDLER
 ERR_LASTCODE = MPI_ERR_LASTCODE
+ERR_ABI = MPI_ERR_ABI
+
+# Fault-tolerance (ULFM) error classes: MPI_ERR_* in Open MPI, MPIX_ERR_* in MPICH; UNDEFINED elsewhere.
+cdef extern from *:
+    """
+    #if defined(MPI_ERR_PROC_FAILED)
+    #  define PyMPI_ERR_PROC_FAILED MPI_ERR_PROC_FAILED
+    #elif defined(MPIX_ERR_PROC_FAILED)
+    #  define PyMPI_ERR_PROC_FAILED MPIX_ERR_PROC_FAILED
+    #else
+    #  define PyMPI_ERR_PROC_FAILED MPI_UNDEFINED
+    #endif
+    #if defined(MPI_ERR_PROC_FAILED_PENDING)
+    #  define PyMPI_ERR_PROC_FAILED_PENDING MPI_ERR_PROC_FAILED_PENDING
+    #elif defined(MPIX_ERR_PROC_FAILED_PENDING)
+    #  define PyMPI_ERR_PROC_FAILED_PENDING MPIX_ERR_PROC_FAILED_PENDING
+    #else
+    #  define PyMPI_ERR_PROC_FAILED_PENDING MPI_UNDEFINED
+    #endif
+    #if defined(MPI_ERR_REVOKED)
+    #  define PyMPI_ERR_REVOKED MPI_ERR_REVOKED
+    #elif defined(MPIX_ERR_REVOKED)
+    #  define PyMPI_ERR_REVOKED MPIX_ERR_REVOKED
+    #else
+    #  define PyMPI_ERR_REVOKED MPI_UNDEFINED
+    #endif
+    """
+    enum: PyMPI_ERR_PROC_FAILED
+    enum: PyMPI_ERR_PROC_FAILED_PENDING
+    enum: PyMPI_ERR_REVOKED
+
+ERR_PROC_FAILED = PyMPI_ERR_PROC_FAILED
+ERR_PROC_FAILED_PENDING = PyMPI_ERR_PROC_FAILED_PENDING
+ERR_REVOKED = PyMPI_ERR_REVOKED
 
 
 cdef extern from *:
@@ -241,6 +275,42 @@ cdef Errhandler _predefined_errhandler(MPI_Errhandler handle):
     eh.ob_mpi = handle
     eh.predefined = True
     return eh
+
+
+# Python callables behind the error handlers made by Win/File/Session.Create_errhandler, by the
+# integer value of the MPI_Errhandler handle.  The C callback of each kind asks MPI for the
+# object's current error handler and calls the callable registered for it.
+cdef dict _errhandler_fns = {}
+
+
+cdef Errhandler _new_user_errhandler(MPI_Errhandler handle, object errhandler_fn):
+    cdef Errhandler eh = Errhandler.__new__(Errhandler)
+    eh.ob_mpi = handle
+    _errhandler_fns[_h2i_Errhandler(handle)] = errhandler_fn
+    return eh
+
+
+cdef int _check_errhandler_fn(object errhandler_fn, str where) except -1:
+    if not callable(errhandler_fn):
+        raise TypeError(f"{where}: errhandler_fn must be a callable fn(obj, errorcode), got {type(errhandler_fn).__name__}")
+    return 0
+
+
+cdef object _user_errhandler_fn(MPI_Errhandler current):
+    """The callable registered for ``current`` (an errhandler reference MPI returned), which is freed."""
+    fn = _errhandler_fns.get(_h2i_Errhandler(current))
+    MPI_Errhandler_free(&current)
+    return fn
+
+
+cdef void _errhandler_failed(str where) noexcept:
+    """An exception escaped a Python error handler: MPI cannot take it, so report it like an unraisable one."""
+    import sys, traceback
+    try:
+        sys.stderr.write(f"mpi4py: exception in {where} (MPI cannot receive it; ignored):\n")
+        traceback.print_exc()
+    except BaseException:
+        pass
 
 
 ERRHANDLER_NULL = _predefined_errhandler(MPI_ERRHANDLER_NULL)

@@ -57,6 +57,25 @@
 #  ifndef PyMPI_HAVE_MPI_ERR_VALUE_TOO_LARGE
 #    define PyMPI_HAVE_MPI_ERR_VALUE_TOO_LARGE 1
 #  endif
+/* s2-handles: session handle conversions and error handlers (declared by Open MPI 5 mpi.h) */
+#  ifndef PyMPI_HAVE_MPI_Session_c2f
+#    define PyMPI_HAVE_MPI_Session_c2f 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Session_f2c
+#    define PyMPI_HAVE_MPI_Session_f2c 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Session_create_errhandler
+#    define PyMPI_HAVE_MPI_Session_create_errhandler 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Session_set_errhandler
+#    define PyMPI_HAVE_MPI_Session_set_errhandler 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Session_get_errhandler
+#    define PyMPI_HAVE_MPI_Session_get_errhandler 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Session_call_errhandler
+#    define PyMPI_HAVE_MPI_Session_call_errhandler 1
+#  endif
 #endif
 
 #endif /* PYMPI_VENDOR_H */
