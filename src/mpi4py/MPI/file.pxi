@@ -16,36 +16,8 @@ cdef inline _Msg _io_msg(object buf, bint reading, str where):
 
 
 cdef extern from *:
-    """
-    typedef void (*PyMPI_file_hook_t)(MPI_File *, int *);
-    static PyMPI_file_hook_t pympi_file_eh_hook = 0;
-    static void pympi_file_eh(MPI_File *fh, int *code, ...) { if (pympi_file_eh_hook) pympi_file_eh_hook(fh, code); }
-    static int PyMPI_File_create_eh(MPI_Errhandler *eh) { return PyMPI_CALL_MPI_File_create_errhandler(pympi_file_eh, eh); }
-    """
-    ctypedef void (*PyMPI_file_hook_t)(MPI_File *, int *) noexcept
-    PyMPI_file_hook_t pympi_file_eh_hook
-    int PyMPI_File_create_eh(MPI_Errhandler *)
     Py_ssize_t _h2i_File "(Py_ssize_t)" (MPI_File)
     MPI_File _i2h_File "(MPI_File)(Py_ssize_t)" (Py_ssize_t)
-
-
-cdef void _file_errhandler_call(MPI_File *fh, int *code) noexcept with gil:
-    cdef MPI_Errhandler current = MPI_ERRHANDLER_NULL
-    cdef File obj
-    try:
-        if MPI_File_get_errhandler(fh[0], &current) != MPI_SUCCESS:
-            return
-        fn = _user_errhandler_fn(current)
-        if fn is not None:
-            obj = File.__new__(File)
-            obj.ob_mpi = fh[0]
-            obj.predefined = True
-            fn(obj, code[0])
-    except BaseException:
-        _errhandler_failed("a File error handler")
-
-
-pympi_file_eh_hook = _file_errhandler_call
 
 
 cdef class File:
@@ -523,10 +495,7 @@ cdef class File:
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """Error handler calling ``errhandler_fn(file, errorcode)``; attach it with ``Set_errhandler``."""
-        _check_errhandler_fn(errhandler_fn, "File.Create_errhandler")
-        cdef MPI_Errhandler handle = MPI_ERRHANDLER_NULL
-        CHKERR(PyMPI_File_create_eh(&handle))
-        return _new_user_errhandler(handle, errhandler_fn)
+        return _create_errhandler(1, errhandler_fn)
 
     def Get_errhandler(self):
         """Error handler of the file (``FILE_NULL``: the default for newly opened files)."""
@@ -669,6 +638,7 @@ def Register_datarep(datarep, read_fn, write_fn, extent_fn):
     _datareps[datarep] = state  # MPI keeps the pointer for the rest of the run
 
 
+_eh_wrap[1] = File.fromhandle
 FILE_NULL = File()
 (<File>FILE_NULL).predefined = True
 

@@ -3,12 +3,6 @@
 
 cdef extern from *:
     """
-    typedef void (*PyMPI_session_hook_t)(MPI_Session *, int *);
-    static PyMPI_session_hook_t pympi_session_eh_hook = 0;
-    static void pympi_session_eh(MPI_Session *session, int *code, ...)
-    { if (pympi_session_eh_hook) pympi_session_eh_hook(session, code); }
-    static int PyMPI_Session_create_eh(MPI_Errhandler *eh)
-    { return MPI_Session_create_errhandler(pympi_session_eh, eh); }
     /* MPI_Session_c2f/f2c return no error code: report their absence as one. */
     static int PyMPI_Session_c2f(MPI_Session session, MPI_Fint *f)
     {
@@ -27,31 +21,10 @@ cdef extern from *:
     #endif
     }
     """
-    ctypedef void (*PyMPI_session_hook_t)(MPI_Session *, int *) noexcept
-    PyMPI_session_hook_t pympi_session_eh_hook
-    int PyMPI_Session_create_eh(MPI_Errhandler *)
     int PyMPI_Session_c2f(MPI_Session, MPI_Fint *)
     int PyMPI_Session_f2c(MPI_Fint, MPI_Session *)
     Py_ssize_t _h2i_Session "(Py_ssize_t)" (MPI_Session)
     MPI_Session _i2h_Session "(MPI_Session)(Py_ssize_t)" (Py_ssize_t)
-
-
-cdef void _session_errhandler_call(MPI_Session *session, int *code) noexcept with gil:
-    cdef MPI_Errhandler current = MPI_ERRHANDLER_NULL
-    cdef Session obj
-    try:
-        if MPI_Session_get_errhandler(session[0], &current) != MPI_SUCCESS:
-            return
-        fn = _user_errhandler_fn(current)
-        if fn is not None:
-            obj = Session.__new__(Session)
-            obj.ob_mpi = session[0]
-            fn(obj, code[0])
-    except BaseException:
-        _errhandler_failed("a Session error handler")
-
-
-pympi_session_eh_hook = _session_errhandler_call
 
 
 class BufferAutomaticType(int):
@@ -193,10 +166,7 @@ cdef class Session:
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """Error handler calling ``errhandler_fn(session, errorcode)``; pass it to ``Init`` or ``Set_errhandler``."""
-        _check_errhandler_fn(errhandler_fn, "Session.Create_errhandler")
-        cdef MPI_Errhandler handle = MPI_ERRHANDLER_NULL
-        CHKERR(PyMPI_Session_create_eh(&handle))
-        return _new_user_errhandler(handle, errhandler_fn)
+        return _create_errhandler(2, errhandler_fn)
 
     def Get_errhandler(self):
         """Error handler of the session (free it with ``Errhandler.Free`` when done)."""
@@ -268,6 +238,7 @@ def _comm_create_from_group(Group group not None, stringtag="org.mpi4py", Info i
     return comm
 
 
+_eh_wrap[2] = Session.fromhandle
 SESSION_NULL = Session()
 MAX_PSET_NAME_LEN = MPI_MAX_PSET_NAME_LEN
 MAX_STRINGTAG_LEN = MPI_MAX_STRINGTAG_LEN

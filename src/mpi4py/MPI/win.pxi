@@ -105,36 +105,8 @@ cdef Request _new_request(object keep):
 
 
 cdef extern from *:
-    """
-    typedef void (*PyMPI_win_hook_t)(MPI_Win *, int *);
-    static PyMPI_win_hook_t pympi_win_eh_hook = 0;
-    static void pympi_win_eh(MPI_Win *win, int *code, ...) { if (pympi_win_eh_hook) pympi_win_eh_hook(win, code); }
-    static int PyMPI_Win_create_eh(MPI_Errhandler *eh) { return PyMPI_CALL_MPI_Win_create_errhandler(pympi_win_eh, eh); }
-    """
-    ctypedef void (*PyMPI_win_hook_t)(MPI_Win *, int *) noexcept
-    PyMPI_win_hook_t pympi_win_eh_hook
-    int PyMPI_Win_create_eh(MPI_Errhandler *)
     Py_ssize_t _h2i_Win "(Py_ssize_t)" (MPI_Win)
     MPI_Win _i2h_Win "(MPI_Win)(Py_ssize_t)" (Py_ssize_t)
-
-
-cdef void _win_errhandler_call(MPI_Win *win, int *code) noexcept with gil:
-    cdef MPI_Errhandler current = MPI_ERRHANDLER_NULL
-    cdef Win obj
-    try:
-        if MPI_Win_get_errhandler(win[0], &current) != MPI_SUCCESS:
-            return
-        fn = _user_errhandler_fn(current)
-        if fn is not None:
-            obj = Win.__new__(Win)
-            obj.ob_mpi = win[0]
-            obj.predefined = True
-            fn(obj, code[0])
-    except BaseException:
-        _errhandler_failed("a Win error handler")
-
-
-pympi_win_eh_hook = _win_errhandler_call
 
 # keyval -> (copy_fn, delete_fn) for window attribute keys created from Python.
 cdef dict _win_keyvals = {}
@@ -598,10 +570,7 @@ cdef class Win:
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """Error handler calling ``errhandler_fn(win, errorcode)``; attach it with ``Set_errhandler``."""
-        _check_errhandler_fn(errhandler_fn, "Win.Create_errhandler")
-        cdef MPI_Errhandler handle = MPI_ERRHANDLER_NULL
-        CHKERR(PyMPI_Win_create_eh(&handle))
-        return _new_user_errhandler(handle, errhandler_fn)
+        return _create_errhandler(0, errhandler_fn)
 
     def Get_errhandler(self):
         """Error handler of the window (free it with ``Errhandler.Free`` when done)."""
@@ -659,6 +628,7 @@ cdef class Win:
             self.Free()
 
 
+_eh_wrap[0] = Win.fromhandle
 WIN_NULL = Win()
 (<Win>WIN_NULL).predefined = True
 
