@@ -303,3 +303,18 @@ def test_abi_and_hw_queries() -> None:
         hw.free()
     else:
         unavailable("MPI_Get_hw_resource_info", MPI.Get_hw_resource_info)
+
+
+def test_owned_areas_complete() -> None:
+    """Every upstream 4.1 name of these classes and module constants exists (test/data/mpi4py-4.1-api.json)."""
+    import json
+
+    ref = json.loads((Path(__file__).resolve().parents[1] / "data" / "mpi4py-4.1-api.json").read_text())
+    classes = ["File", "Info", "Session", "Win", "Status", "Request", "Grequest", "buffer", "memory", "BufferAutomaticType"]
+    missing = {c: [a for a in ref["classes"][c] if not hasattr(getattr(MPI, c), a)] for c in classes}
+    assert not any(missing.values()), missing
+    module = ["ERR_PROC_FAILED", "ERR_PROC_FAILED_PENDING", "ERR_REVOKED", "ERR_ABI", "DISP_CUR", "WIN_FLAVOR", "F_STATUS_SIZE",
+              "F_SOURCE", "F_TAG", "F_ERROR", "BUFFER_AUTOMATIC", "Get_abi_version", "Get_abi_info", "Get_abi_fortran_info",
+              "Get_hw_resource_info"]
+    assert all(n in ref["module"] for n in module)
+    assert [n for n in module if not hasattr(MPI, n)] == []
