@@ -63,7 +63,7 @@ def test_idup_dup_with_info(comm: MPI.Intracomm) -> None:
         comm.Dup_with_info(42)
 
 
-@pytest.mark.skipif(MPI.COMM_WORLD.Get_size() < 2, reason="needs two groups")
+@pytest.mark.ranks(min=2)  # two groups
 def test_intercomm_merge(comm: MPI.Intracomm) -> None:
     rank, size = comm.Get_rank(), comm.Get_size()
     color = rank % 2
