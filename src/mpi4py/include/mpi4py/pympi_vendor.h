@@ -59,4 +59,87 @@
 #  endif
 #endif
 
+/* == s2-comm ================================================================== */
+/* Open MPI 5 also declares MPI-4 partitioned communication and Intercomm_create_from_groups. */
+#if defined(OPEN_MPI) && defined(OMPI_MAJOR_VERSION) && OMPI_MAJOR_VERSION >= 5
+#  ifndef PyMPI_HAVE_MPI_Psend_init
+#    define PyMPI_HAVE_MPI_Psend_init 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Precv_init
+#    define PyMPI_HAVE_MPI_Precv_init 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Pready
+#    define PyMPI_HAVE_MPI_Pready 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Pready_range
+#    define PyMPI_HAVE_MPI_Pready_range 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Pready_list
+#    define PyMPI_HAVE_MPI_Pready_list 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Parrived
+#    define PyMPI_HAVE_MPI_Parrived 1
+#  endif
+#  ifndef PyMPI_HAVE_MPI_Intercomm_create_from_groups
+#    define PyMPI_HAVE_MPI_Intercomm_create_from_groups 1
+#  endif
+#endif
+
+/* Optional Fortran sized datatypes: every family (and the MPI-5 ABI header) defines them as macros
+ * exactly when the type is supported, so the macro itself tells availability. */
+#if defined(MPI_INTEGER1) && !defined(PyMPI_HAVE_MPI_INTEGER1)
+#  define PyMPI_HAVE_MPI_INTEGER1 1
+#endif
+#if defined(MPI_INTEGER2) && !defined(PyMPI_HAVE_MPI_INTEGER2)
+#  define PyMPI_HAVE_MPI_INTEGER2 1
+#endif
+#if defined(MPI_INTEGER4) && !defined(PyMPI_HAVE_MPI_INTEGER4)
+#  define PyMPI_HAVE_MPI_INTEGER4 1
+#endif
+#if defined(MPI_INTEGER8) && !defined(PyMPI_HAVE_MPI_INTEGER8)
+#  define PyMPI_HAVE_MPI_INTEGER8 1
+#endif
+#if defined(MPI_INTEGER16) && !defined(PyMPI_HAVE_MPI_INTEGER16)
+#  define PyMPI_HAVE_MPI_INTEGER16 1
+#endif
+#if defined(MPI_REAL2) && !defined(PyMPI_HAVE_MPI_REAL2)
+#  define PyMPI_HAVE_MPI_REAL2 1
+#endif
+#if defined(MPI_REAL4) && !defined(PyMPI_HAVE_MPI_REAL4)
+#  define PyMPI_HAVE_MPI_REAL4 1
+#endif
+#if defined(MPI_REAL8) && !defined(PyMPI_HAVE_MPI_REAL8)
+#  define PyMPI_HAVE_MPI_REAL8 1
+#endif
+#if defined(MPI_REAL16) && !defined(PyMPI_HAVE_MPI_REAL16)
+#  define PyMPI_HAVE_MPI_REAL16 1
+#endif
+#if defined(MPI_COMPLEX4) && !defined(PyMPI_HAVE_MPI_COMPLEX4)
+#  define PyMPI_HAVE_MPI_COMPLEX4 1
+#endif
+#if defined(MPI_COMPLEX8) && !defined(PyMPI_HAVE_MPI_COMPLEX8)
+#  define PyMPI_HAVE_MPI_COMPLEX8 1
+#endif
+#if defined(MPI_COMPLEX16) && !defined(PyMPI_HAVE_MPI_COMPLEX16)
+#  define PyMPI_HAVE_MPI_COMPLEX16 1
+#endif
+#if defined(MPI_COMPLEX32) && !defined(PyMPI_HAVE_MPI_COMPLEX32)
+#  define PyMPI_HAVE_MPI_COMPLEX32 1
+#endif
+#if defined(MPI_LOGICAL1) && !defined(PyMPI_HAVE_MPI_LOGICAL1)
+#  define PyMPI_HAVE_MPI_LOGICAL1 1
+#endif
+#if defined(MPI_LOGICAL2) && !defined(PyMPI_HAVE_MPI_LOGICAL2)
+#  define PyMPI_HAVE_MPI_LOGICAL2 1
+#endif
+#if defined(MPI_LOGICAL4) && !defined(PyMPI_HAVE_MPI_LOGICAL4)
+#  define PyMPI_HAVE_MPI_LOGICAL4 1
+#endif
+#if defined(MPI_LOGICAL8) && !defined(PyMPI_HAVE_MPI_LOGICAL8)
+#  define PyMPI_HAVE_MPI_LOGICAL8 1
+#endif
+#if defined(MPI_LOGICAL16) && !defined(PyMPI_HAVE_MPI_LOGICAL16)
+#  define PyMPI_HAVE_MPI_LOGICAL16 1
+#endif
+
 #endif /* PYMPI_VENDOR_H */
