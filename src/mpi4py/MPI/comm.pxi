@@ -864,9 +864,13 @@ cdef class Comm:
         if not callable(errhandler_fn):
             raise TypeError(f"Comm.Create_errhandler: errhandler_fn must be callable (comm, errorcode), "
                             f"got {type(errhandler_fn).__name__}")
+        cdef int slot = len(_comm_eh_slots)
+        if slot >= _EH_SLOTS:
+            raise RuntimeError(f"Comm.Create_errhandler: at most {_EH_SLOTS} error handlers can be created from Python "
+                               "per process; reuse one Errhandler for several communicators")
         cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_Comm_create_errhandler(<MPI_Comm_errhandler_function*>_comm_eh_trampoline, &eh.ob_mpi))
-        _comm_errhandlers[_h2i_Errhandler(eh.ob_mpi)] = errhandler_fn
+        CHKERR(MPI_Comm_create_errhandler(_comm_eh_fn(slot), &eh.ob_mpi))
+        _comm_eh_slots.append(errhandler_fn)
         return eh
 
     # -- partitioned point-to-point (MPI-4) -----------------------------------------------------
@@ -966,34 +970,68 @@ cdef class Comm:
 
 # -- s2-comm: error handler callbacks, partitioned requests, vendor -----------------------------
 
-# Errhandler handle (as an integer) -> the Python function of Comm.Create_errhandler.
-cdef dict _comm_errhandlers = {}
-
+# Error handlers created from Python.  MPI passes the callback neither the error handler nor user data,
+# and MPICH holds a lock while it runs (so the callback cannot query the communicator's error handler):
+# each Create_errhandler gets its own C entry point from a fixed table, which knows its slot number.
 cdef extern from *:
     """
-    static void (*PyMPI_comm_eh_target)(MPI_Comm *, int *) = 0;
-    static void PyMPI_comm_eh_trampoline(MPI_Comm *comm, int *code, ...)
-    {
-      if (PyMPI_comm_eh_target) PyMPI_comm_eh_target(comm, code);
-    }
+    #define PyMPI_EH_SLOTS 32
+    static void (*PyMPI_comm_eh_target)(int, MPI_Comm *, int *) = 0;
+    #define PyMPI_EH_DEF(i) \\
+      static void PyMPI_comm_eh_##i(MPI_Comm *comm, int *code, ...) \\
+      { if (PyMPI_comm_eh_target) PyMPI_comm_eh_target(i, comm, code); }
+    PyMPI_EH_DEF(0)
+    PyMPI_EH_DEF(1)
+    PyMPI_EH_DEF(2)
+    PyMPI_EH_DEF(3)
+    PyMPI_EH_DEF(4)
+    PyMPI_EH_DEF(5)
+    PyMPI_EH_DEF(6)
+    PyMPI_EH_DEF(7)
+    PyMPI_EH_DEF(8)
+    PyMPI_EH_DEF(9)
+    PyMPI_EH_DEF(10)
+    PyMPI_EH_DEF(11)
+    PyMPI_EH_DEF(12)
+    PyMPI_EH_DEF(13)
+    PyMPI_EH_DEF(14)
+    PyMPI_EH_DEF(15)
+    PyMPI_EH_DEF(16)
+    PyMPI_EH_DEF(17)
+    PyMPI_EH_DEF(18)
+    PyMPI_EH_DEF(19)
+    PyMPI_EH_DEF(20)
+    PyMPI_EH_DEF(21)
+    PyMPI_EH_DEF(22)
+    PyMPI_EH_DEF(23)
+    PyMPI_EH_DEF(24)
+    PyMPI_EH_DEF(25)
+    PyMPI_EH_DEF(26)
+    PyMPI_EH_DEF(27)
+    PyMPI_EH_DEF(28)
+    PyMPI_EH_DEF(29)
+    PyMPI_EH_DEF(30)
+    PyMPI_EH_DEF(31)
+    static MPI_Comm_errhandler_function *PyMPI_comm_eh_table[PyMPI_EH_SLOTS] = { PyMPI_comm_eh_0, PyMPI_comm_eh_1, PyMPI_comm_eh_2, PyMPI_comm_eh_3, PyMPI_comm_eh_4, PyMPI_comm_eh_5, PyMPI_comm_eh_6, PyMPI_comm_eh_7, PyMPI_comm_eh_8, PyMPI_comm_eh_9, PyMPI_comm_eh_10, PyMPI_comm_eh_11, PyMPI_comm_eh_12, PyMPI_comm_eh_13, PyMPI_comm_eh_14, PyMPI_comm_eh_15, PyMPI_comm_eh_16, PyMPI_comm_eh_17, PyMPI_comm_eh_18, PyMPI_comm_eh_19, PyMPI_comm_eh_20, PyMPI_comm_eh_21, PyMPI_comm_eh_22, PyMPI_comm_eh_23, PyMPI_comm_eh_24, PyMPI_comm_eh_25, PyMPI_comm_eh_26, PyMPI_comm_eh_27, PyMPI_comm_eh_28, PyMPI_comm_eh_29, PyMPI_comm_eh_30, PyMPI_comm_eh_31 };
+    static MPI_Comm_errhandler_function *PyMPI_comm_eh_fn(int i) { return PyMPI_comm_eh_table[i]; }
     """
-    ctypedef void (*_comm_eh_target_t)(MPI_Comm*, int*) noexcept
+    enum: _EH_SLOTS "PyMPI_EH_SLOTS"
+    ctypedef void (*_comm_eh_target_t)(int, MPI_Comm*, int*) noexcept
     _comm_eh_target_t _comm_eh_target "PyMPI_comm_eh_target"
-    void _comm_eh_trampoline "PyMPI_comm_eh_trampoline" (MPI_Comm*, int*) noexcept
+    MPI_Comm_errhandler_function *_comm_eh_fn "PyMPI_comm_eh_fn" (int)
+
+# slot -> the Python function of Comm.Create_errhandler (slots are not reused: MPI may keep calling an
+# error handler after Errhandler.Free while a communicator still uses it).
+cdef list _comm_eh_slots = []
 
 
-cdef void _comm_eh_call(MPI_Comm *comm, int *code) noexcept with gil:
-    cdef MPI_Errhandler eh = MPI_ERRHANDLER_NULL
-    if MPI_Comm_get_errhandler(comm[0], &eh) != MPI_SUCCESS:
-        return
-    fn = _comm_errhandlers.get(_h2i_Errhandler(eh))
-    MPI_Errhandler_free(&eh)
-    if fn is None:
+cdef void _comm_eh_call(int slot, MPI_Comm *comm, int *code) noexcept with gil:
+    if slot >= len(_comm_eh_slots):
         return
     cdef Comm c = Comm.__new__(Comm)
     c.ob_mpi = comm[0]
     c.predefined = True  # borrowed: the callback must not free it
-    fn(c, code[0])
+    _comm_eh_slots[slot](c, code[0])
 
 _comm_eh_target = _comm_eh_call
 
