@@ -93,7 +93,7 @@ def test_partitioned_send_recv(comm: MPI.Intracomm) -> None:
         sreq = comm.Psend_init(data, parts, dest=dest, tag=7)
         rreq = comm.Precv_init(got, parts, source=source, tag=7)
         assert isinstance(sreq, MPI.Prequest) and isinstance(rreq, MPI.Prequest)
-        for start in range(2):
+        for _restart in range(2):
             MPI.Prequest.Startall([sreq, rreq])
             sreq.Pready_range(0, 1)
             sreq.Pready(2)
