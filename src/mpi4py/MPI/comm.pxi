@@ -975,47 +975,47 @@ cdef class Comm:
 # each Create_errhandler gets its own C entry point from a fixed table, which knows its slot number.
 cdef extern from *:
     """
-    #define PyMPI_EH_SLOTS 32
+    #define PyMPI_COMM_EH_SLOTS 32
     static void (*PyMPI_comm_eh_target)(int, MPI_Comm *, int *) = 0;
-    #define PyMPI_EH_DEF(i) \\
+    #define PyMPI_COMM_EH_DEF(i) \\
       static void PyMPI_comm_eh_##i(MPI_Comm *comm, int *code, ...) \\
       { if (PyMPI_comm_eh_target) PyMPI_comm_eh_target(i, comm, code); }
-    PyMPI_EH_DEF(0)
-    PyMPI_EH_DEF(1)
-    PyMPI_EH_DEF(2)
-    PyMPI_EH_DEF(3)
-    PyMPI_EH_DEF(4)
-    PyMPI_EH_DEF(5)
-    PyMPI_EH_DEF(6)
-    PyMPI_EH_DEF(7)
-    PyMPI_EH_DEF(8)
-    PyMPI_EH_DEF(9)
-    PyMPI_EH_DEF(10)
-    PyMPI_EH_DEF(11)
-    PyMPI_EH_DEF(12)
-    PyMPI_EH_DEF(13)
-    PyMPI_EH_DEF(14)
-    PyMPI_EH_DEF(15)
-    PyMPI_EH_DEF(16)
-    PyMPI_EH_DEF(17)
-    PyMPI_EH_DEF(18)
-    PyMPI_EH_DEF(19)
-    PyMPI_EH_DEF(20)
-    PyMPI_EH_DEF(21)
-    PyMPI_EH_DEF(22)
-    PyMPI_EH_DEF(23)
-    PyMPI_EH_DEF(24)
-    PyMPI_EH_DEF(25)
-    PyMPI_EH_DEF(26)
-    PyMPI_EH_DEF(27)
-    PyMPI_EH_DEF(28)
-    PyMPI_EH_DEF(29)
-    PyMPI_EH_DEF(30)
-    PyMPI_EH_DEF(31)
-    static MPI_Comm_errhandler_function *PyMPI_comm_eh_table[PyMPI_EH_SLOTS] = { PyMPI_comm_eh_0, PyMPI_comm_eh_1, PyMPI_comm_eh_2, PyMPI_comm_eh_3, PyMPI_comm_eh_4, PyMPI_comm_eh_5, PyMPI_comm_eh_6, PyMPI_comm_eh_7, PyMPI_comm_eh_8, PyMPI_comm_eh_9, PyMPI_comm_eh_10, PyMPI_comm_eh_11, PyMPI_comm_eh_12, PyMPI_comm_eh_13, PyMPI_comm_eh_14, PyMPI_comm_eh_15, PyMPI_comm_eh_16, PyMPI_comm_eh_17, PyMPI_comm_eh_18, PyMPI_comm_eh_19, PyMPI_comm_eh_20, PyMPI_comm_eh_21, PyMPI_comm_eh_22, PyMPI_comm_eh_23, PyMPI_comm_eh_24, PyMPI_comm_eh_25, PyMPI_comm_eh_26, PyMPI_comm_eh_27, PyMPI_comm_eh_28, PyMPI_comm_eh_29, PyMPI_comm_eh_30, PyMPI_comm_eh_31 };
+    PyMPI_COMM_EH_DEF(0)
+    PyMPI_COMM_EH_DEF(1)
+    PyMPI_COMM_EH_DEF(2)
+    PyMPI_COMM_EH_DEF(3)
+    PyMPI_COMM_EH_DEF(4)
+    PyMPI_COMM_EH_DEF(5)
+    PyMPI_COMM_EH_DEF(6)
+    PyMPI_COMM_EH_DEF(7)
+    PyMPI_COMM_EH_DEF(8)
+    PyMPI_COMM_EH_DEF(9)
+    PyMPI_COMM_EH_DEF(10)
+    PyMPI_COMM_EH_DEF(11)
+    PyMPI_COMM_EH_DEF(12)
+    PyMPI_COMM_EH_DEF(13)
+    PyMPI_COMM_EH_DEF(14)
+    PyMPI_COMM_EH_DEF(15)
+    PyMPI_COMM_EH_DEF(16)
+    PyMPI_COMM_EH_DEF(17)
+    PyMPI_COMM_EH_DEF(18)
+    PyMPI_COMM_EH_DEF(19)
+    PyMPI_COMM_EH_DEF(20)
+    PyMPI_COMM_EH_DEF(21)
+    PyMPI_COMM_EH_DEF(22)
+    PyMPI_COMM_EH_DEF(23)
+    PyMPI_COMM_EH_DEF(24)
+    PyMPI_COMM_EH_DEF(25)
+    PyMPI_COMM_EH_DEF(26)
+    PyMPI_COMM_EH_DEF(27)
+    PyMPI_COMM_EH_DEF(28)
+    PyMPI_COMM_EH_DEF(29)
+    PyMPI_COMM_EH_DEF(30)
+    PyMPI_COMM_EH_DEF(31)
+    static MPI_Comm_errhandler_function *PyMPI_comm_eh_table[PyMPI_COMM_EH_SLOTS] = { PyMPI_comm_eh_0, PyMPI_comm_eh_1, PyMPI_comm_eh_2, PyMPI_comm_eh_3, PyMPI_comm_eh_4, PyMPI_comm_eh_5, PyMPI_comm_eh_6, PyMPI_comm_eh_7, PyMPI_comm_eh_8, PyMPI_comm_eh_9, PyMPI_comm_eh_10, PyMPI_comm_eh_11, PyMPI_comm_eh_12, PyMPI_comm_eh_13, PyMPI_comm_eh_14, PyMPI_comm_eh_15, PyMPI_comm_eh_16, PyMPI_comm_eh_17, PyMPI_comm_eh_18, PyMPI_comm_eh_19, PyMPI_comm_eh_20, PyMPI_comm_eh_21, PyMPI_comm_eh_22, PyMPI_comm_eh_23, PyMPI_comm_eh_24, PyMPI_comm_eh_25, PyMPI_comm_eh_26, PyMPI_comm_eh_27, PyMPI_comm_eh_28, PyMPI_comm_eh_29, PyMPI_comm_eh_30, PyMPI_comm_eh_31 };
     static MPI_Comm_errhandler_function *PyMPI_comm_eh_fn(int i) { return PyMPI_comm_eh_table[i]; }
     """
-    enum: _EH_SLOTS "PyMPI_EH_SLOTS"
+    enum: _EH_SLOTS "PyMPI_COMM_EH_SLOTS"
     ctypedef void (*_comm_eh_target_t)(int, MPI_Comm*, int*) noexcept
     _comm_eh_target_t _comm_eh_target "PyMPI_comm_eh_target"
     MPI_Comm_errhandler_function *_comm_eh_fn "PyMPI_comm_eh_fn" (int)
