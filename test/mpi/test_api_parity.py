@@ -16,7 +16,7 @@ from mpi4py import MPI
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mpi4py-4.1-api.json"
 # Minimum fraction of the reference names we must provide (raise it as the core grows).
-FLOOR_OVERALL = 0.77
+FLOOR_OVERALL = 0.99
 # Areas of issue 9: classes whose coverage must be complete (every upstream method/attribute present).
 COMPLETE = ()
 

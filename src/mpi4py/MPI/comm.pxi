@@ -11,7 +11,6 @@ cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
     return (<Info>info).ob_mpi
 
 
-from cpython.ref cimport Py_INCREF, Py_DECREF
 
 # Fortran handle of a communicator -> its attached buffered-send buffer (kept alive while attached).
 cdef dict _comm_buffers = {}
@@ -845,6 +844,101 @@ cdef class Comm:
         """Reduce Python objects to all processes."""
         return obj_allreduce(self.ob_mpi, sendobj, op)
 
+    # -- info, error handlers (s2-comm) ---------------------------------------------------------
+
+    def Set_info(self, Info info not None):
+        """Set the communicator's ``info`` hints."""
+        CHKERR(MPI_Comm_set_info(self.ob_mpi, info.ob_mpi))
+
+    def Get_info(self):
+        """A new Info holding the hints in use by the communicator (free it when done)."""
+        cdef Info info = Info.__new__(Info)
+        CHKERR(MPI_Comm_get_info(self.ob_mpi, &info.ob_mpi))
+        return info
+
+    info = property(Get_info, Set_info, doc="info hints")
+
+    @classmethod
+    def Create_errhandler(cls, errhandler_fn):
+        """New error handler calling ``errhandler_fn(comm, errorcode)`` on errors of the communicators it is set on."""
+        if not callable(errhandler_fn):
+            raise TypeError(f"Comm.Create_errhandler: errhandler_fn must be callable (comm, errorcode), "
+                            f"got {type(errhandler_fn).__name__}")
+        cdef int slot = len(_comm_eh_slots)
+        if slot >= _EH_SLOTS:
+            raise RuntimeError(f"Comm.Create_errhandler: at most {_EH_SLOTS} error handlers can be created from Python "
+                               "per process; reuse one Errhandler for several communicators")
+        cdef Errhandler eh = Errhandler.__new__(Errhandler)
+        CHKERR(MPI_Comm_create_errhandler(_comm_eh_fn(slot), &eh.ob_mpi))
+        _comm_eh_slots.append(errhandler_fn)
+        return eh
+
+    # -- partitioned point-to-point (MPI-4) -----------------------------------------------------
+
+    def Psend_init(self, buf, int partitions, int dest, int tag=0, info=None):
+        """Persistent partitioned send of ``buf`` split into ``partitions`` equal parts (mark each with ``Pready``)."""
+        return _partitioned_init(self.ob_mpi, buf, partitions, dest, tag, info, True)
+
+    def Precv_init(self, buf, int partitions, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, info=None):
+        """Persistent partitioned receive into ``buf`` split into ``partitions`` equal parts (poll with ``Parrived``)."""
+        return _partitioned_init(self.ob_mpi, buf, partitions, source, tag, info, False)
+
+    # -- fault tolerance (ULFM) -----------------------------------------------------------------
+
+    def Revoke(self):
+        """Revoke the communicator: pending and later operations on it fail everywhere."""
+        CHKERR(MPI_Comm_revoke(self.ob_mpi))
+
+    def Is_revoked(self):
+        """Whether the communicator has been revoked."""
+        cdef int flag = 0
+        CHKERR(MPI_Comm_is_revoked(self.ob_mpi, &flag))
+        return <bint>flag
+
+    def Shrink(self):
+        """New communicator of the processes of this one that have not failed."""
+        cdef Comm comm = type(self).__new__(type(self))
+        with nogil:
+            CHKERR(MPI_Comm_shrink(self.ob_mpi, &comm.ob_mpi))
+        return comm
+
+    def Ishrink(self):
+        """Nonblocking ``Shrink``; return ``(newcomm, request)``."""
+        cdef Comm comm = type(self).__new__(type(self))
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Comm_ishrink(self.ob_mpi, &comm.ob_mpi, &req.ob_mpi))
+        return (comm, req)
+
+    def Agree(self, int flag):
+        """Fault-tolerant agreement: the bitwise AND of ``flag`` over the live processes."""
+        cdef int value = flag
+        with nogil:
+            CHKERR(MPI_Comm_agree(self.ob_mpi, &value))
+        return value
+
+    def Iagree(self, flag):
+        """Nonblocking ``Agree`` on a one-int buffer ``flag`` (updated in place on completion)."""
+        cdef _Msg m = msg_build([flag, INT], True, 0, "flag")
+        if m.count != 1:
+            raise ValueError(f"Comm.Iagree: flag must hold exactly one C int, got {m.count}")
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Comm_iagree(self.ob_mpi, <int*>m.buf, &req.ob_mpi))
+        req.ob_buf = m
+        return req
+
+    def Get_failed(self):
+        """Group of the processes of the communicator known to have failed."""
+        cdef Group group = Group.__new__(Group)
+        CHKERR(MPI_Comm_get_failed(self.ob_mpi, &group.ob_mpi))
+        return group
+
+    def Ack_failed(self, num_to_ack=None):
+        """Acknowledge up to ``num_to_ack`` failed processes (default: all); return how many are acknowledged."""
+        cdef int n = self.Get_size() if num_to_ack is None else num_to_ack
+        cdef int acked = 0
+        CHKERR(MPI_Comm_ack_failed(self.ob_mpi, n, &acked))
+        return acked
+
     @property
     def handle(self):
         """The MPI handle as an integer."""
@@ -872,6 +966,117 @@ cdef class Comm:
         """Free the handle unless it is null or predefined (never raises for those)."""
         if self.ob_mpi != MPI_COMM_NULL and not self.predefined:
             CHKERR(MPI_Comm_free(&self.ob_mpi))
+
+
+# -- s2-comm: error handler callbacks, partitioned requests, vendor -----------------------------
+
+# Error handlers created from Python.  MPI passes the callback neither the error handler nor user data,
+# and MPICH holds a lock while it runs (so the callback cannot query the communicator's error handler):
+# each Create_errhandler gets its own C entry point from a fixed table, which knows its slot number.
+cdef extern from *:
+    """
+    #define PyMPI_COMM_EH_SLOTS 32
+    static void (*PyMPI_comm_eh_target)(int, MPI_Comm *, int *) = 0;
+    #define PyMPI_COMM_EH_DEF(i) \\
+      static void PyMPI_comm_eh_##i(MPI_Comm *comm, int *code, ...) \\
+      { if (PyMPI_comm_eh_target) PyMPI_comm_eh_target(i, comm, code); }
+    PyMPI_COMM_EH_DEF(0)
+    PyMPI_COMM_EH_DEF(1)
+    PyMPI_COMM_EH_DEF(2)
+    PyMPI_COMM_EH_DEF(3)
+    PyMPI_COMM_EH_DEF(4)
+    PyMPI_COMM_EH_DEF(5)
+    PyMPI_COMM_EH_DEF(6)
+    PyMPI_COMM_EH_DEF(7)
+    PyMPI_COMM_EH_DEF(8)
+    PyMPI_COMM_EH_DEF(9)
+    PyMPI_COMM_EH_DEF(10)
+    PyMPI_COMM_EH_DEF(11)
+    PyMPI_COMM_EH_DEF(12)
+    PyMPI_COMM_EH_DEF(13)
+    PyMPI_COMM_EH_DEF(14)
+    PyMPI_COMM_EH_DEF(15)
+    PyMPI_COMM_EH_DEF(16)
+    PyMPI_COMM_EH_DEF(17)
+    PyMPI_COMM_EH_DEF(18)
+    PyMPI_COMM_EH_DEF(19)
+    PyMPI_COMM_EH_DEF(20)
+    PyMPI_COMM_EH_DEF(21)
+    PyMPI_COMM_EH_DEF(22)
+    PyMPI_COMM_EH_DEF(23)
+    PyMPI_COMM_EH_DEF(24)
+    PyMPI_COMM_EH_DEF(25)
+    PyMPI_COMM_EH_DEF(26)
+    PyMPI_COMM_EH_DEF(27)
+    PyMPI_COMM_EH_DEF(28)
+    PyMPI_COMM_EH_DEF(29)
+    PyMPI_COMM_EH_DEF(30)
+    PyMPI_COMM_EH_DEF(31)
+    static MPI_Comm_errhandler_function *PyMPI_comm_eh_table[PyMPI_COMM_EH_SLOTS] = { PyMPI_comm_eh_0, PyMPI_comm_eh_1, PyMPI_comm_eh_2, PyMPI_comm_eh_3, PyMPI_comm_eh_4, PyMPI_comm_eh_5, PyMPI_comm_eh_6, PyMPI_comm_eh_7, PyMPI_comm_eh_8, PyMPI_comm_eh_9, PyMPI_comm_eh_10, PyMPI_comm_eh_11, PyMPI_comm_eh_12, PyMPI_comm_eh_13, PyMPI_comm_eh_14, PyMPI_comm_eh_15, PyMPI_comm_eh_16, PyMPI_comm_eh_17, PyMPI_comm_eh_18, PyMPI_comm_eh_19, PyMPI_comm_eh_20, PyMPI_comm_eh_21, PyMPI_comm_eh_22, PyMPI_comm_eh_23, PyMPI_comm_eh_24, PyMPI_comm_eh_25, PyMPI_comm_eh_26, PyMPI_comm_eh_27, PyMPI_comm_eh_28, PyMPI_comm_eh_29, PyMPI_comm_eh_30, PyMPI_comm_eh_31 };
+    static MPI_Comm_errhandler_function *PyMPI_comm_eh_fn(int i) { return PyMPI_comm_eh_table[i]; }
+    """
+    enum: _EH_SLOTS "PyMPI_COMM_EH_SLOTS"
+    ctypedef void (*_comm_eh_target_t)(int, MPI_Comm*, int*) noexcept
+    _comm_eh_target_t _comm_eh_target "PyMPI_comm_eh_target"
+    MPI_Comm_errhandler_function *_comm_eh_fn "PyMPI_comm_eh_fn" (int)
+
+# slot -> the Python function of Comm.Create_errhandler (slots are not reused: MPI may keep calling an
+# error handler after Errhandler.Free while a communicator still uses it).
+cdef list _comm_eh_slots = []
+
+
+cdef void _comm_eh_call(int slot, MPI_Comm *comm, int *code) noexcept with gil:
+    if slot >= len(_comm_eh_slots):
+        return
+    cdef Comm c = Comm.__new__(Comm)
+    c.ob_mpi = comm[0]
+    c.predefined = True  # borrowed: the callback must not free it
+    _comm_eh_slots[slot](c, code[0])
+
+_comm_eh_target = _comm_eh_call
+
+
+cdef Prequest _partitioned_init(MPI_Comm comm, object buf, int partitions, int peer, int tag, object info, bint send):
+    argname = "Psend_init" if send else "Precv_init"
+    if partitions <= 0:
+        raise ValueError(f"Comm.{argname}: partitions must be >= 1, got {partitions}")
+    cdef _Msg m = msg_build(buf, not send, 0, "buf")
+    if m.count % partitions:
+        raise ValueError(f"Comm.{argname}: buf holds {m.count} items, which do not split into {partitions} equal partitions")
+    cdef MPI_Count count = m.count // partitions
+    cdef MPI_Info cinfo = arg_info(info)
+    cdef Prequest req = Prequest.__new__(Prequest)
+    if send:
+        CHKERR(MPI_Psend_init(m.buf, partitions, count, m.dtype, peer, tag, comm, cinfo, &req.ob_mpi))
+    else:
+        CHKERR(MPI_Precv_init(m.buf, partitions, count, m.dtype, peer, tag, comm, cinfo, &req.ob_mpi))
+    req.ob_buf = m
+    return req
+
+
+# Library version string prefix -> vendor name reported by get_vendor().
+_VENDORS = (
+    ("MPICH", "MPICH"),
+    ("Open MPI", "Open MPI"),
+    ("Intel(R) MPI", "Intel MPI"),
+    ("Microsoft MPI", "Microsoft MPI"),
+    ("MVAPICH", "MVAPICH"),
+)
+
+
+def get_vendor():
+    """Name and ``(major, minor, micro)`` version of the MPI implementation, from its library version string."""
+    import re
+    text = Get_library_version()
+    name = "unknown"
+    for prefix, vendor in _VENDORS:
+        if text.lstrip().startswith(prefix) or (vendor != "MPICH" and prefix in text):
+            name = vendor
+            break
+    found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text) if name != "unknown" else None
+    if found is None:
+        return (name, (0, 0, 0))
+    return (name, (int(found.group(1)), int(found.group(2)), int(found.group(3) or 0)))
 
 
 cdef class Intracomm(Comm):
@@ -1096,6 +1301,23 @@ cdef class Intercomm(Comm):
 
     remote_group = property(Get_remote_group, doc="remote group")
     remote_size = property(Get_remote_size, doc="number of remote processes")
+
+    @classmethod
+    def Create_from_groups(cls, Group local_group, int local_leader, Group remote_group, int remote_leader,
+                           stringtag="org.mpi4py", info=None, errhandler=None):
+        """Intercommunicator between two disjoint groups without a parent communicator (MPI-4)."""
+        cdef Intercomm comm = Intercomm.__new__(Intercomm)
+        cdef bytes tag = str(stringtag).encode()
+        cdef char *ctag = tag
+        if errhandler is not None and not isinstance(errhandler, Errhandler):
+            raise TypeError(f"Intercomm.Create_from_groups: errhandler must be an MPI.Errhandler or None, "
+                            f"got {type(errhandler).__name__}")
+        cdef MPI_Errhandler eh = MPI_ERRORS_RETURN if errhandler is None else (<Errhandler>errhandler).ob_mpi
+        cdef MPI_Info cinfo = arg_info(info)
+        with nogil:
+            CHKERR(MPI_Intercomm_create_from_groups(local_group.ob_mpi, local_leader, remote_group.ob_mpi,
+                                                    remote_leader, ctag, cinfo, eh, &comm.ob_mpi))
+        return comm
 
     def Merge(self, bint high=False):
         """Merge both sides into an intracommunicator (``high`` side ordered last)."""
@@ -1347,6 +1569,7 @@ cdef class Cartcomm(Topocomm):
         return ndims
 
     ndim = property(Get_dim, doc="number of dimensions")
+    dim = property(Get_dim, doc="number of dimensions (same as ``ndim``)")
 
     def Get_topo(self):
         """``(dims, periods, coords)``."""

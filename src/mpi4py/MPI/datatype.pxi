@@ -73,6 +73,47 @@ cdef extern from *:
     MPI_Datatype _i2h_Datatype "(MPI_Datatype)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
+from cpython.ref cimport Py_INCREF, Py_DECREF
+
+# keyval -> (copy_fn, delete_fn) for datatype attribute keys created from Python.
+cdef dict _type_keyvals = {}
+
+
+cdef int _type_attr_copy(MPI_Datatype oldtype, int keyval, void *extra, void *value_in, void *value_out,
+                         int *flag) noexcept with gil:
+    flag[0] = 0
+    try:
+        copy_fn = _type_keyvals.get(keyval, (None, None))[0]
+        if copy_fn is None:
+            return MPI_SUCCESS
+        dt = Datatype.__new__(Datatype)
+        (<Datatype>dt).ob_mpi = oldtype
+        (<Datatype>dt).predefined = True  # borrowed: the callback must not free it
+        new = copy_fn(dt, keyval, <object>value_in)
+        if new is NotImplemented:
+            return MPI_SUCCESS
+        Py_INCREF(new)
+        (<void**>value_out)[0] = <void*>new
+        flag[0] = 1
+        return MPI_SUCCESS
+    except BaseException:
+        return MPI_ERR_OTHER
+
+
+cdef int _type_attr_delete(MPI_Datatype dtype, int keyval, void *value, void *extra) noexcept with gil:
+    try:
+        delete_fn = _type_keyvals.get(keyval, (None, None))[1]
+        obj = <object>value
+        Py_DECREF(obj)
+        if delete_fn is not None:
+            dt = Datatype.__new__(Datatype)
+            (<Datatype>dt).ob_mpi = dtype
+            (<Datatype>dt).predefined = True
+            delete_fn(dt, keyval, obj)
+        return MPI_SUCCESS
+    except BaseException:
+        return MPI_ERR_OTHER
+
 cdef class Datatype:
     """Datatype object."""
 
@@ -399,6 +440,91 @@ cdef class Datatype:
         CHKERR(MPI_Pack_external_size(rep, count, self.ob_mpi, &size))
         return size
 
+    # -- Fortran 90 parameterized types, size matching, value-index pairs (s2-comm) -------------
+
+    @classmethod
+    def Create_f90_integer(cls, int r):
+        """Predefined integer datatype with at least ``r`` decimal digits (Fortran ``SELECTED_INT_KIND``)."""
+        cdef MPI_Datatype newtype = MPI_DATATYPE_NULL
+        CHKERR(MPI_Type_create_f90_integer(r, &newtype))
+        return _predefined_type(newtype)
+
+    @classmethod
+    def Create_f90_real(cls, int p, int r):
+        """Predefined real datatype with precision ``p`` and exponent range ``r`` (``UNDEFINED``: any)."""
+        cdef MPI_Datatype newtype = MPI_DATATYPE_NULL
+        CHKERR(MPI_Type_create_f90_real(p, r, &newtype))
+        return _predefined_type(newtype)
+
+    @classmethod
+    def Create_f90_complex(cls, int p, int r):
+        """Predefined complex datatype with precision ``p`` and exponent range ``r`` (``UNDEFINED``: any)."""
+        cdef MPI_Datatype newtype = MPI_DATATYPE_NULL
+        CHKERR(MPI_Type_create_f90_complex(p, r, &newtype))
+        return _predefined_type(newtype)
+
+    @classmethod
+    def Match_size(cls, int typeclass, int size):
+        """Predefined datatype of class ``typeclass`` (``TYPECLASS_*``) occupying ``size`` bytes."""
+        cdef MPI_Datatype dtype = MPI_DATATYPE_NULL
+        CHKERR(MPI_Type_match_size(typeclass, size, &dtype))
+        return _predefined_type(dtype)
+
+    @classmethod
+    def Get_value_index(cls, Datatype value, Datatype index):
+        """Predefined value-index pair datatype (e.g. ``FLOAT_INT``); ``DATATYPE_NULL`` if there is none (MPI-4.1)."""
+        cdef MPI_Datatype dtype = MPI_DATATYPE_NULL
+        CHKERR(MPI_Type_get_value_index(value.ob_mpi, index.ob_mpi, &dtype))
+        return _predefined_type(dtype)
+
+    # -- attributes ----------------------------------------------------------------------------
+
+    @classmethod
+    def Create_keyval(cls, copy_fn=None, delete_fn=None, nopython=False):
+        """New attribute key: ``copy_fn(datatype, keyval, value)`` decides what ``Dup`` copies (return
+        ``NotImplemented`` to skip; ``None``: not copied), ``delete_fn(datatype, keyval, value)`` runs on deletion."""
+        for argname, fn in (("copy_fn", copy_fn), ("delete_fn", delete_fn)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"Datatype.Create_keyval: {argname} must be callable or None, got {type(fn).__name__}")
+        cdef int keyval = MPI_KEYVAL_INVALID
+        CHKERR(MPI_Type_create_keyval(_type_attr_copy, _type_attr_delete, &keyval, NULL))
+        _type_keyvals[keyval] = (copy_fn, delete_fn)
+        return keyval
+
+    @classmethod
+    def Free_keyval(cls, int keyval):
+        """Free an attribute key; return ``KEYVAL_INVALID``."""
+        cdef int key = keyval
+        CHKERR(MPI_Type_free_keyval(&key))
+        _type_keyvals.pop(keyval, None)
+        return key
+
+    def Set_attr(self, int keyval, attrval):
+        """Attach ``attrval`` to the datatype under ``keyval``."""
+        if keyval not in _type_keyvals:
+            raise ValueError(f"Datatype.Set_attr: keyval {keyval} was not created by Datatype.Create_keyval")
+        Py_INCREF(attrval)
+        try:
+            CHKERR(MPI_Type_set_attr(self.ob_mpi, keyval, <void*>attrval))
+        except BaseException:
+            Py_DECREF(attrval)
+            raise
+
+    def Get_attr(self, int keyval):
+        """Attribute value for ``keyval`` (``None`` if not set)."""
+        cdef void *value = NULL
+        cdef int flag = 0
+        CHKERR(MPI_Type_get_attr(self.ob_mpi, keyval, &value, &flag))
+        if not flag or value == NULL:
+            return None
+        if keyval in _type_keyvals:
+            return <object>value
+        return (<MPI_Aint*>value)[0]
+
+    def Delete_attr(self, int keyval):
+        """Delete the attribute for ``keyval``."""
+        CHKERR(MPI_Type_delete_attr(self.ob_mpi, keyval))
+
     def py2f(self):
         """Fortran handle."""
         return MPI_Type_c2f(self.ob_mpi)
@@ -543,6 +669,14 @@ for _name, _value in (("NAMED", MPI_COMBINER_NAMED), ("DUP", MPI_COMBINER_DUP), 
     _COMBINER_NAMES[_value] = _name
 del _name, _value
 
+COMBINER_VALUE_INDEX = MPI_COMBINER_VALUE_INDEX
+if MPI_COMBINER_VALUE_INDEX != MPI_UNDEFINED:
+    _COMBINER_NAMES[MPI_COMBINER_VALUE_INDEX] = "VALUE_INDEX"
+TYPECLASS_INTEGER = MPI_TYPECLASS_INTEGER
+TYPECLASS_REAL = MPI_TYPECLASS_REAL
+TYPECLASS_COMPLEX = MPI_TYPECLASS_COMPLEX
+TYPECLASS_LOGICAL = MPI_TYPECLASS_LOGICAL
+
 DATATYPE_NULL = Datatype()
 (<Datatype>DATATYPE_NULL).predefined = True
 CHAR = _predefined_type(MPI_CHAR)
@@ -597,6 +731,48 @@ REAL = _predefined_type(MPI_REAL)
 DOUBLE_PRECISION = _predefined_type(MPI_DOUBLE_PRECISION)
 COMPLEX = _predefined_type(MPI_COMPLEX)
 DOUBLE_COMPLEX = _predefined_type(MPI_DOUBLE_COMPLEX)
+# Optional Fortran sized types (DATATYPE_NULL when the library lacks them).
+INTEGER1 = _predefined_type(MPI_INTEGER1)
+INTEGER2 = _predefined_type(MPI_INTEGER2)
+INTEGER4 = _predefined_type(MPI_INTEGER4)
+INTEGER8 = _predefined_type(MPI_INTEGER8)
+INTEGER16 = _predefined_type(MPI_INTEGER16)
+REAL2 = _predefined_type(MPI_REAL2)
+REAL4 = _predefined_type(MPI_REAL4)
+REAL8 = _predefined_type(MPI_REAL8)
+REAL16 = _predefined_type(MPI_REAL16)
+COMPLEX4 = _predefined_type(MPI_COMPLEX4)
+COMPLEX8 = _predefined_type(MPI_COMPLEX8)
+COMPLEX16 = _predefined_type(MPI_COMPLEX16)
+COMPLEX32 = _predefined_type(MPI_COMPLEX32)
+LOGICAL1 = _predefined_type(MPI_LOGICAL1)
+LOGICAL2 = _predefined_type(MPI_LOGICAL2)
+LOGICAL4 = _predefined_type(MPI_LOGICAL4)
+LOGICAL8 = _predefined_type(MPI_LOGICAL8)
+LOGICAL16 = _predefined_type(MPI_LOGICAL16)
+# Fortran names by their C counterparts.
+F_BOOL = LOGICAL
+F_INT = INTEGER
+F_FLOAT = REAL
+F_DOUBLE = DOUBLE_PRECISION
+F_COMPLEX = F_FLOAT_COMPLEX = COMPLEX
+F_DOUBLE_COMPLEX = DOUBLE_COMPLEX
+# C++ types.
+CXX_BOOL = _predefined_type(MPI_CXX_BOOL)
+CXX_FLOAT_COMPLEX = _predefined_type(MPI_CXX_FLOAT_COMPLEX)
+CXX_DOUBLE_COMPLEX = _predefined_type(MPI_CXX_DOUBLE_COMPLEX)
+CXX_LONG_DOUBLE_COMPLEX = _predefined_type(MPI_CXX_LONG_DOUBLE_COMPLEX)
+# Language-neutral fixed-size names: signed integers are the C intN_t types; 32/64-bit floats are C
+# float/double (IEEE binary32/binary64 on every platform MPI builds for).  No MPI library exposes
+# 16-bit floating types under an MPI_ name yet: those stay DATATYPE_NULL.
+SINT8_T = INT8_T
+SINT16_T = INT16_T
+SINT32_T = INT32_T
+SINT64_T = INT64_T
+FLOAT32_T = FLOAT
+FLOAT64_T = DOUBLE
+FLOAT16_T = DATATYPE_NULL
+BFLOAT16_T = DATATYPE_NULL
 
 # Buffer-protocol format codes (struct/NumPy style) -> predefined datatype.
 _typedict = {}

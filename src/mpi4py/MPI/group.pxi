@@ -78,6 +78,15 @@ cdef class Group:
         CHKERR(MPI_Group_intersection(group1.ob_mpi, group2.ob_mpi, &group.ob_mpi))
         return group
 
+    Intersect = Intersection
+
+    @classmethod
+    def Create_from_session_pset(cls, session, pset_name):
+        """Group of the processes in the process set ``pset_name`` of ``session`` (MPI-4)."""
+        if not isinstance(session, Session):
+            raise TypeError(f"Group.Create_from_session_pset: session must be an MPI.Session, got {type(session).__name__}")
+        return session.Create_group(pset_name)
+
     @classmethod
     def Difference(cls, Group group1, Group group2):
         """Processes of ``group1`` not in ``group2``."""
