@@ -70,6 +70,7 @@ def _pid(_: object) -> int:
     return os.getpid()
 
 
+@pytest.mark.dynamic_processes
 @spawning  # spawns one worker from the single-process run
 def test_executor_future_class_is_used() -> None:
     class Tagged(Future):  # type: ignore[type-arg]
