@@ -295,3 +295,24 @@ def test_corrupt_frame_is_reported(comm: MPI.Intracomm) -> None:
     with pytest.raises(ValueError, match="corrupt out-of-band pickle frame"):
         comm.recv(source=source, tag=17)
     sreq.Wait()
+
+
+# -- bcast: the pickle rides in the first broadcast up to 248 bytes ------------------------------
+
+def test_bcast_sizes_around_the_eager_limit(comm: MPI.Intracomm) -> None:
+    rank, size = comm.Get_rank(), comm.Get_size()
+    sizes = sorted({len(pickle.dumps(b"x" * k, MPI.pickle.PROTOCOL)) for k in range(200, 300)})
+    assert 248 in sizes and 249 in sizes  # both sides of the limit are exercised
+    for k in range(200, 300):
+        root = k % size
+        got = comm.bcast(b"x" * k + bytes([rank]) if rank == root else None, root)
+        assert got == b"x" * k + bytes([root])
+    arr = comm.bcast(np.arange(THRESHOLD, dtype=np.int64) if rank == 0 else None, 0)
+    assert np.array_equal(arr, np.arange(THRESHOLD, dtype=np.int64)) and arr.flags.writeable
+
+
+def test_bcast_unpicklable_on_root_raises_everywhere(comm: MPI.Intracomm) -> None:
+    rank = comm.Get_rank()
+    with pytest.raises(Exception, match="pickle|serialize"):
+        comm.bcast((lambda: None) if rank == 0 else None, 0)
+    assert comm.bcast("after" if rank == 0 else None, 0) == "after"
