@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import array
 import pickle
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -22,6 +23,30 @@ THRESHOLD = MPI.pickle.THRESHOLD
 def peers(comm: MPI.Intracomm) -> tuple[int, int]:
     rank, size = comm.Get_rank(), comm.Get_size()
     return (rank + 1) % size, (rank - 1) % size
+
+
+def sending(send: Callable[[], object]) -> threading.Thread:
+    """Run a blocking send in a thread (mpi4py initialises MPI_THREAD_MULTIPLE), so that out-of-band
+    frames, which only blocking sends produce, reach every receive path at any number of ranks."""
+    assert MPI.Query_thread() == MPI.THREAD_MULTIPLE
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            send()
+        except BaseException as exc:  # re-raised by joined()
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.errors = errors  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
+def joined(thread: threading.Thread) -> None:
+    thread.join()
+    if thread.errors:  # type: ignore[attr-defined]
+        raise thread.errors[0]  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -136,10 +161,10 @@ IDS = [name for name, _ in PAYLOADS]
 def test_send_recv_any_source_status(comm: MPI.Intracomm, name: str, obj: object) -> None:
     dest, source = peers(comm)
     tag = 20 + IDS.index(name)
-    sreq = comm.isend(obj, dest, tag)
+    sender = sending(lambda: comm.send(obj, dest, tag))
     status = MPI.Status()
     got = comm.recv(None, MPI.ANY_SOURCE, MPI.ANY_TAG, status)
-    sreq.wait()
+    joined(sender)
     assert same(got, obj)
     assert (status.Get_source(), status.Get_tag()) == (source, tag)
     assert status.Get_count(MPI.BYTE) > (obj.nbytes if isinstance(obj, np.ndarray) else 0)
@@ -151,9 +176,9 @@ def test_blocking_send_and_ssend(comm: MPI.Intracomm, name: str, obj: object) ->
     rank, size = comm.Get_rank(), comm.Get_size()
     dest, source = peers(comm)
     if size == 1:
-        req = comm.issend(obj, dest, 5)
+        sender = sending(lambda: comm.ssend(obj, dest, 5))
         got = comm.recv(source=source, tag=5)
-        req.wait()
+        joined(sender)
     elif rank % 2 == 0:
         comm.send(obj, dest, 5)
         got = comm.recv(source=source, tag=5)
@@ -174,9 +199,9 @@ def test_irecv_into_user_buffer(comm: MPI.Intracomm, name: str, obj: object) -> 
     dest, source = peers(comm)
     buf = bytearray(4 * THRESHOLD)
     rreq = comm.irecv(buf, source, 9)
-    sreq = comm.isend(obj, dest, 9)
+    comm.Barrier()  # every receive is posted: the blocking sends cannot wait on each other
+    comm.send(obj, dest, 9)
     got = rreq.wait()
-    sreq.wait()
     buf[:] = bytes(len(buf))  # the user may reuse the buffer at once: the object must not alias it
     assert same(got, obj)
     check_arrays(got)
@@ -185,18 +210,18 @@ def test_irecv_into_user_buffer(comm: MPI.Intracomm, name: str, obj: object) -> 
 @pytest.mark.parametrize(("name", "obj"), PAYLOADS, ids=IDS)
 def test_matched_probe_and_sendrecv(comm: MPI.Intracomm, name: str, obj: object) -> None:
     dest, source = peers(comm)
-    sreq = comm.isend(obj, dest, 11)
+    sender = sending(lambda: comm.send(obj, dest, 11))
     msg = MPI.Message.probe(comm, MPI.ANY_SOURCE, 11)
     got = msg.recv()
-    sreq.wait()
+    joined(sender)
     assert same(got, obj)
     check_arrays(got)
-    sreq = comm.isend(obj, dest, 12)
+    sender = sending(lambda: comm.ssend(obj, dest, 12))
     msg = None
     while msg is None:
         msg = MPI.Message.iprobe(comm, source, 12)
     got = msg.irecv().wait()
-    sreq.wait()
+    joined(sender)
     assert same(got, obj)
     status = MPI.Status()
     got = comm.sendrecv(obj, dest, 13, None, MPI.ANY_SOURCE, 13, status)
@@ -207,10 +232,10 @@ def test_threshold_zero_many_buffers(comm: MPI.Intracomm, threshold: None) -> No
     """Every PickleBuffer out of band: many small buffers at odd sizes, each aligned on arrival."""
     MPI.pickle.THRESHOLD = 0
     dest, source = peers(comm)
-    obj = [np.arange(k, dtype=np.float64 if k % 2 else np.int8) for k in range(1, 40)]
-    sreq = comm.isend(obj, dest, 14)
+    obj = [np.arange(k, dtype=np.float64 if k % 2 else np.int8) for k in range(0, 40)]
+    sender = sending(lambda: comm.send(obj, dest, 14))
     got = comm.recv(source=source, tag=14)
-    sreq.wait()
+    joined(sender)
     assert len(got) == len(obj) and all(same(a, b) for a, b in zip(got, obj))
     for a in got:
         assert a.flags.aligned and a.flags.writeable
@@ -220,11 +245,23 @@ def test_protocol_4_stays_in_band(comm: MPI.Intracomm, threshold: None) -> None:
     MPI.pickle.PROTOCOL = 4
     dest, source = peers(comm)
     obj = np.arange(THRESHOLD // 8 + 1, dtype=np.float64)
-    sreq = comm.isend(obj, dest, 15)
+    sender = sending(lambda: comm.send(obj, dest, 15))
     status = MPI.Status()
     got = comm.recv(source=source, tag=15, status=status)
-    sreq.wait()
+    joined(sender)
     assert same(got, obj) and status.Get_count() == len(pickle.dumps(obj, 4))
+
+
+@pytest.mark.parametrize("sync", [False, True])
+def test_isend_is_a_snapshot(comm: MPI.Intracomm, sync: bool) -> None:
+    """Nonblocking sends stay in band: changing the object before the request completes changes nothing."""
+    dest, source = peers(comm)
+    obj = np.arange(THRESHOLD, dtype=np.int64)
+    sreq = (comm.issend if sync else comm.isend)(obj, dest, 18)
+    obj[:] = -1
+    got = comm.recv(source=source, tag=18)
+    sreq.wait()
+    assert np.array_equal(got, np.arange(THRESHOLD, dtype=np.int64))
 
 
 def test_frame_sent_to_proc_null(comm: MPI.Intracomm) -> None:
@@ -277,12 +314,12 @@ def test_wire_frame_carries_the_array_bytes_uncopied_layout(comm: MPI.Intracomm)
     """Seen as raw bytes, the message is a frame (magic, header) with the array data at an aligned offset."""
     dest, source = peers(comm)
     obj = np.arange(THRESHOLD // 8, dtype=np.float64)
-    sreq = comm.isend(obj, dest, 16)
+    sender = sending(lambda: comm.send(obj, dest, 16))
     status = MPI.Status()
     comm.Probe(source, 16, status)
     raw = bytearray(status.Get_count(MPI.BYTE))
     comm.Recv(raw, source, 16)
-    sreq.wait()
+    joined(sender)
     assert raw[:8] == b"\x00MPI4PY5"
     offset = bytes(raw).find(obj.tobytes())
     assert offset > 0 and offset % 64 == 0 and len(raw) < offset + obj.nbytes + 64

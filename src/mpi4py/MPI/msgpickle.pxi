@@ -1,10 +1,11 @@
 # Python objects as messages: serialization with pickle.
 #
-# Point-to-point sends of objects holding large contiguous buffers (NumPy arrays, PickleBuffer) use
-# pickle protocol 5 with out-of-band buffers: the message is one MPI message described by an hindexed
+# Blocking point-to-point sends (send, ssend, sendrecv) of objects holding large contiguous buffers
+# (NumPy arrays, PickleBuffer) use pickle protocol 5 with out-of-band buffers: the message is one MPI message described by an hindexed
 # datatype over [frame header, pickle stream, buffer 0, buffer 1, ...] in place, so the array data is
 # never copied into a pickle stream; the receiver unpickles with ``buffers=`` slices of the received
 # bytearray (no copy either). Every receive path recognises the frame by its 8-byte magic.
+# Nonblocking sends stay in band: the caller may modify the object before the request completes.
 
 import pickle as _pickle_module
 

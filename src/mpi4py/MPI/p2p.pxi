@@ -202,21 +202,15 @@ cdef object obj_recv(MPI_Comm comm, int source, int tag, Status status):
 
 
 cdef Request obj_isend(MPI_Comm comm, object obj, int dest, int tag, bint sync):
-    cdef object frame = frame_dumps(obj, "obj")
-    cdef void *p = NULL
-    cdef int n = 0
-    cdef MPI_Datatype dt = MPI_BYTE
-    frame_args(frame, &p, &n, &dt)
+    # Always in band: the pickle is a snapshot, so the caller may modify ``obj`` before the request completes.
+    cdef bytes data = pickle_dumps(obj)
+    cdef int n = bytes_count(data, "obj")
     cdef Request req = Request.__new__(Request)
-    try:
-        if sync:
-            CHKERR(MPI_Issend(p, n, dt, dest, tag, comm, &req.ob_mpi))
-        else:
-            CHKERR(MPI_Isend(p, n, dt, dest, tag, comm, &req.ob_mpi))
-    finally:
-        if type(frame) is not bytes:
-            frame_free_type(<_Frame>frame)
-    req.ob_buf = frame
+    if sync:
+        CHKERR(MPI_Issend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, tag, comm, &req.ob_mpi))
+    else:
+        CHKERR(MPI_Isend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, tag, comm, &req.ob_mpi))
+    req.ob_buf = data
     return req
 
 
