@@ -353,3 +353,24 @@ def test_bcast_unpicklable_on_root_raises_everywhere(comm: MPI.Intracomm) -> Non
     with pytest.raises(Exception, match="pickle|serialize"):
         comm.bcast((lambda: None) if rank == 0 else None, 0)
     assert comm.bcast("after" if rank == 0 else None, 0) == "after"
+
+
+class Nested:
+    """Pickling it sends another out-of-band object: the serializer state must not be shared."""
+
+    def __init__(self, arr: np.ndarray) -> None:
+        self.arr = arr
+
+    def __reduce__(self) -> tuple[type[Nested], tuple[np.ndarray]]:
+        MPI.COMM_WORLD.send({"inner": np.ones(THRESHOLD)}, MPI.PROC_NULL, 0)
+        return (Nested, (self.arr,))
+
+
+def test_reentrant_send_while_pickling(comm: MPI.Intracomm) -> None:
+    dest, source = peers(comm)
+    obj = [Nested(np.arange(THRESHOLD, dtype=np.int32)), np.full(THRESHOLD, 2.5)]
+    sender = sending(lambda: comm.send(obj, dest, 19))
+    got = comm.recv(source=source, tag=19)
+    joined(sender)
+    assert isinstance(got[0], Nested) and np.array_equal(got[0].arr, obj[0].arr)
+    assert np.array_equal(got[1], obj[1])

@@ -233,11 +233,13 @@ cdef object frame_dumps(object obj, str argname):
     cb.busy = True
     cb.bufs = None
     cb.threshold = _pickle.ob_threshold
+    bufs = None
     try:
         data = PyMPI_Call2Kw(_stdlib_dumps, obj, _pickle.ob_protocol, _KW_BUFFER_CALLBACK, cb)
+        bufs = cb.bufs
     finally:
+        cb.bufs = None
         cb.busy = False
-    bufs, cb.bufs = cb.bufs, None
     if bufs is None:
         bytes_count(<bytes>data, argname)
         return data
