@@ -57,7 +57,8 @@ def Get_library_version():
     cdef char name[MPI_MAX_LIBRARY_VERSION_STRING + 1]
     cdef int nlen = 0
     CHKERR(MPI_Get_library_version(name, &nlen))
-    return name[:nlen].decode(errors="replace")
+    # Open MPI counts the terminating NUL in the length: stop at the first one.
+    return name[:nlen].split(b"\0", 1)[0].decode(errors="replace")
 
 
 def Get_processor_name():
