@@ -374,3 +374,16 @@ def test_reentrant_send_while_pickling(comm: MPI.Intracomm) -> None:
     joined(sender)
     assert isinstance(got[0], Nested) and np.array_equal(got[0].arr, obj[0].arr)
     assert np.array_equal(got[1], obj[1])
+
+
+def test_irecv_into_unaligned_numpy_buffer(comm: MPI.Intracomm) -> None:
+    dest, source = peers(comm)
+    obj = dict(PAYLOADS)["mixed"]
+    buf = np.zeros(4 * THRESHOLD + 1, dtype=np.uint8)[1:]  # odd address: the frame header is read unaligned
+    rreq = comm.irecv(buf, source, 10)
+    comm.Barrier()
+    comm.send(obj, dest, 10)
+    got = rreq.wait()
+    buf[:] = 0
+    assert same(got, obj)
+    check_arrays(got)

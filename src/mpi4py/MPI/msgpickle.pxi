@@ -321,10 +321,16 @@ cdef inline int frame_args(object frame, void **buf, int *count, MPI_Datatype *d
     return 0
 
 
+cdef inline uint64_t _frame_field(const char *p, Py_ssize_t k) noexcept:
+    """Header field ``k`` (after the magic); memcpy: a user's receive buffer may be unaligned."""
+    cdef uint64_t value
+    memcpy(&value, p + 8 + 8 * k, 8)
+    return value
+
+
 cdef object _frame_loads(object data, const char *p, Py_ssize_t n, bint copy):
     """Unpickle a frame; buffers are slices of ``data`` (copied when ``copy``: the memory is not ours)."""
-    cdef const uint64_t *fields = <const uint64_t*>(p + 8)
-    cdef uint64_t nbuf = fields[0], i, off, length
+    cdef uint64_t nbuf = _frame_field(p, 0), i, off, length
     if nbuf > <uint64_t>((n - _FRAME_FIXED) // 16) or _FRAME_FIXED + 16 * (nbuf + 1) > <uint64_t>n:
         raise ValueError(f"received a corrupt out-of-band pickle frame ({n} bytes, {nbuf} buffers)")
     mv = memoryview(data)
@@ -332,7 +338,7 @@ cdef object _frame_loads(object data, const char *p, Py_ssize_t n, bint copy):
         mv = mv.cast("B")
     bufs = []
     for i in range(nbuf + 1):
-        off, length = fields[1 + 2 * i], fields[2 + 2 * i]
+        off, length = _frame_field(p, 1 + 2 * i), _frame_field(p, 2 + 2 * i)
         if off > <uint64_t>n or length > <uint64_t>n - off:
             raise ValueError(f"received a corrupt out-of-band pickle frame (part {i} at {off}+{length} of {n} bytes)")
         part = mv[off:off + length]
