@@ -112,6 +112,35 @@ def Pcontrol(int level):
     CHKERR(MPI_Pcontrol(level))
 
 
+def Get_hw_resource_info():
+    """Hardware resources of the calling process as a new Info object (MPI-4.1)."""
+    cdef Info info = Info.__new__(Info)
+    CHKERR(MPI_Get_hw_resource_info(&info.ob_mpi))
+    return info
+
+
+def Get_abi_version():
+    """Version ``(major, minor)`` of the MPI standard ABI the library implements (MPI-5.0);
+    ``(-1, -1)`` when the library is not built for the standard ABI."""
+    cdef int major = -1, minor = -1
+    CHKERR(MPI_Abi_get_version(&major, &minor))
+    return (major, minor)
+
+
+def Get_abi_info():
+    """Facts about the library's ABI as a new Info object (MPI-5.0)."""
+    cdef Info info = Info.__new__(Info)
+    CHKERR(MPI_Abi_get_info(&info.ob_mpi))
+    return info
+
+
+def Get_abi_fortran_info():
+    """Fortran ABI facts (sizes of Fortran types) as a new Info object (MPI-5.0)."""
+    cdef Info info = Info.__new__(Info)
+    CHKERR(MPI_Abi_get_fortran_info(&info.ob_mpi))
+    return info
+
+
 def _build_info():
     """How this extension was built: MPI family of the headers and config source."""
     return {"abi": PYMPI_MPI_ABI.decode(), "config": PYMPI_CONFIG_SOURCE.decode()}
