@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nox
 from cibw import install_mpi as cibw_mpi  # conf/ is on sys.path (noxfile.py): the one copy of the Windows MPI layouts
+from smoke import MPIEXEC_ENV  # conf/smoke.py: standalone (recipes copy it alone), so the one copy lives there
 
 from noxlib.platforms import PlatformError, mpiexec_path, nox_platform, test_mpis
 
@@ -31,18 +32,9 @@ MPIS = test_mpis(PLATFORM)
 MPI_CFG_DIR = TOP / "build" / "nox-mpi"
 TIMEOUT_RUN = Path(__file__).resolve().parent / "timeout_run.py"
 
-# Open MPI refuses root and more ranks than cores unless told; harmless for MPICH.
-MPIEXEC_ENV = {
-    "OMPI_ALLOW_RUN_AS_ROOT": "1",
-    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-    "OMPI_MCA_rmaps_base_oversubscribe": "1",
-    "PRTE_MCA_rmaps_default_mapping_policy": ":oversubscribe",
-    "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
-    "PYTHONUNBUFFERED": "1",
-}
-
 
 def mpiexec_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """MPIEXEC_ENV (conf/smoke.py: root + oversubscription for Open MPI, harmless for MPICH) plus ``extra``."""
     env = dict(MPIEXEC_ENV)
     env.update(extra or {})
     return env

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -17,16 +16,11 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test/: the shared mpi_plugin module
+from mpi_plugin import clean_env  # noqa: E402
+
 BIN = Path(sys.executable).parent
 MPIEXEC = BIN / "mpiexec"
-LAUNCHER_PREFIXES = ("PMI_", "PMIX_", "OMPI_", "PRTE_", "HYDRA_", "MPIR_", "OPAL_")
-MPIEXEC_ENV = {
-    "OMPI_ALLOW_RUN_AS_ROOT": "1",
-    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-    "OMPI_MCA_rmaps_base_oversubscribe": "1",
-    "PRTE_MCA_rmaps_default_mapping_policy": ":oversubscribe",
-    "PYTHONUNBUFFERED": "1",
-}
 DEADLINE = 10.0  # seconds for a job with a failed rank to end
 
 
@@ -42,8 +36,7 @@ class Job:
 
 
 def run_job(n: int, *args: str, cwd: Path | None = None, timeout: float = 60) -> Job:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(LAUNCHER_PREFIXES)}
-    env.update(MPIEXEC_ENV)
+    env = clean_env()
     cmd = [str(MPIEXEC), "-n", str(n), sys.executable, *args]
     start = time.monotonic()
     try:
