@@ -2,7 +2,8 @@
 
 ``python conf/mpibuild/gensrc.py OUTDIR`` writes into OUTDIR:
 
-- ``libmpi.pxi``, ``pympi_missing.h`` and ``pympi_config.h`` generated from ``libmpi.sym``;
+- ``libmpi.pxi``, ``pympi_missing.h`` and ``pympi_config.h`` generated from ``libmpi.sym`` (and the
+  family facts of ``libmpi.vendor``);
 - ``MPI.c``, Cython's translation of ``src/mpi4py/MPI.pyx`` (always the same flags).
 
 setuptools passes the probed symbol set instead of the version-based configuration when
@@ -47,7 +48,9 @@ def generate_headers(outdir: Path, present: set[str] | None = None) -> list[symb
     outdir.mkdir(parents=True, exist_ok=True)
     table = symbols.load(PKG / "libmpi.sym")
     _write_if_changed(outdir / "libmpi.pxi", symbols.emit_pxi(table))
-    _write_if_changed(outdir / "pympi_missing.h", symbols.emit_missing_h(table))
+    # Family facts (libmpi.vendor) complete a version-based configuration; probes need no help.
+    vendor = symbols.load_vendor(PKG / "libmpi.vendor", table) if present is None else []
+    _write_if_changed(outdir / "pympi_missing.h", symbols.emit_missing_h(table, vendor))
     config = symbols.emit_version_config_h(table) if present is None else symbols.emit_probed_config_h(table, present)
     _write_if_changed(outdir / "pympi_config.h", config)
     return table
@@ -55,7 +58,7 @@ def generate_headers(outdir: Path, present: set[str] | None = None) -> list[symb
 
 def cython_sources(outdir: Path) -> list[Path]:
     """Every file that, when changed, requires re-running Cython."""
-    deps = [PKG / "libmpi.sym", Path(__file__), Path(symbols.__file__)]
+    deps = [PKG / "libmpi.sym", PKG / "libmpi.vendor", Path(__file__), Path(symbols.__file__)]
     deps += sorted(PKG.glob("*.pyx")) + sorted((PKG / "MPI").glob("*.pxi")) + sorted(PKG.glob("*.pxd"))
     return deps
 

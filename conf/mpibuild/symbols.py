@@ -198,12 +198,60 @@ def emit_guards(symbols: list[Symbol]) -> list[str]:
 # -- C fallbacks and configuration ----------------------------------------------------------
 
 
-def emit_missing_h(symbols: list[Symbol]) -> str:
-    """Replacements for every symbol whose PyMPI_HAVE_ macro is not set."""
+@dataclass(frozen=True)
+class VendorFamily:
+    """An MPI family known to provide ``names`` although its mpi.h reports an older standard."""
+
+    name: str
+    condition: str  # C preprocessor expression that identifies the family
+    names: tuple[str, ...]
+
+
+def load_vendor(path: str | Path, table: list[Symbol]) -> list[VendorFamily]:
+    """Parse ``libmpi.vendor`` (see its header); every name must be a probed symbol of ``table``."""
+    known = {s.name for s in table if s.kind in PROBED_KINDS}
+    families: list[VendorFamily] = []
+    current: tuple[str, str, list[str]] | None = None
+    for lineno, raw in enumerate(Path(path).read_text().splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("family "):
+            name, sep, condition = line[len("family "):].partition(" when ")
+            if not sep or not name.strip() or not condition.strip():
+                raise SymbolTableError(f"{path}:{lineno}: expected 'family NAME when C-CONDITION', got {raw.strip()!r}")
+            current = (name.strip(), condition.strip(), [])
+            families.append(VendorFamily(current[0], current[1], ()))
+            continue
+        if current is None:
+            raise SymbolTableError(f"{path}:{lineno}: symbol names before the first 'family' line")
+        for word in line.split():
+            if word not in known:
+                raise SymbolTableError(f"{path}:{lineno}: {word} is not a symbol of libmpi.sym (add it there first)")
+            current[2].append(word)
+        families[-1] = VendorFamily(current[0], current[1], tuple(current[2]))
+    return families
+
+
+def emit_vendor(families: list[VendorFamily]) -> list[str]:
+    """``PyMPI_HAVE_*`` for what each family provides beyond its mpi.h's MPI_VERSION."""
+    out: list[str] = []
+    for family in families:
+        out.append(f"/* {family.name}: provides these although its mpi.h reports an older MPI_VERSION */")
+        out.append(f"#if {family.condition}")
+        for name in family.names:
+            out.append(f"#  ifndef PyMPI_HAVE_{name}\n#    define PyMPI_HAVE_{name} 1\n#  endif")
+        out.append("#endif")
+    return out
+
+
+def emit_missing_h(symbols: list[Symbol], vendor: list[VendorFamily] | None = None) -> str:
+    """Replacements for every symbol whose PyMPI_HAVE_ macro is not set (after the ``vendor`` facts)."""
     out = [
         "/* Generated from libmpi.sym by conf/mpibuild/symbols.py -- do not edit. */",
         "#ifndef PYMPI_MISSING_H",
         "#define PYMPI_MISSING_H",
+        *emit_vendor(vendor or []),
     ]
     for s in symbols:
         if s.kind not in PROBED_KINDS:

@@ -62,12 +62,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 spawning = pytest.mark.ranks(max=1)
 
 
-def mpi4_only(call, routine: str) -> bool:  # noqa: ANN001
-    """Run ``call``; with an MPI-3.x library it must raise NotImplementedError naming ``routine`` instead.
+def built_with(routine: str) -> bool:
+    """Whether this build compiled ``routine`` from the MPI library (not its fallback stub).
 
-    Returns True when the call ran (MPI-4 library), False after checking the unavailable-routine error.
+    Decided by what the build found, not by ``MPI.Get_version()``: some libraries (Open MPI 5) provide
+    MPI-4 routines while their mpi.h reports MPI 3.1.
     """
-    if MPI.Get_version() >= (4, 0):
+    return routine not in MPI._missing_symbols()
+
+
+def mpi4_only(call, routine: str) -> bool:  # noqa: ANN001
+    """Run ``call``; when the build lacks ``routine`` it must raise NotImplementedError naming it instead.
+
+    Returns True when the call ran, False after checking the unavailable-routine error.
+    """
+    if built_with(routine):
         call()
         return True
     with pytest.raises(NotImplementedError, match=routine):

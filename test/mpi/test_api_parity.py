@@ -51,3 +51,49 @@ def test_api_parity(capsys: pytest.CaptureFixture[str]) -> None:
     assert found / total >= FLOOR_OVERALL, f"API coverage {found}/{total} fell below the floor {FLOOR_OVERALL:.0%}"
     incomplete = {a: areas[a][2] for a in COMPLETE if areas[a][2]}
     assert not incomplete, f"areas that must be complete lack: {incomplete}"
+
+
+# -- the pure-Python packages: mpi4py.futures and mpi4py.util (kept apart from the MPI figure) --------
+
+PY_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mpi4py-4.1-pyapi.json"
+# Minimum fraction of upstream's mpi4py.futures / mpi4py.util names (modules, classes, their attributes).
+# pkl5.Comm/Intracomm/Intercomm subclass the MPI classes: names that upstream's MPI class of the same
+# name has (inherited or overridden alike: a subclass has them either way) are counted by
+# test_api_parity above, not here.
+FLOOR_PYTHON = 1.0
+
+
+def _python_coverage() -> tuple[dict[str, tuple[int, int, list[str]]], int, int]:
+    from apinames import module_names
+
+    ref = json.loads(PY_REFERENCE.read_text())
+    mpi_classes = json.loads(REFERENCE.read_text())["classes"]
+    areas: dict[str, tuple[int, int, list[str]]] = {}
+    for modname, names in ref.items():
+        if modname == "version":
+            continue
+        ours = module_names(modname)
+        plain = [n for n in names["module"] if n not in names["classes"]]
+        missing = [n for n in plain if n not in ours["module"]]
+        if plain:  # a module whose public names are all classes has no area of its own
+            areas[modname] = (len(plain) - len(missing), len(plain), missing)
+        for cls, attrs in names["classes"].items():
+            if modname == "mpi4py.util.pkl5" and cls in mpi_classes:
+                attrs = [a for a in attrs if a not in set(mpi_classes[cls])]
+            have = set(ours["classes"].get(cls, []))
+            lacking = ([cls] if cls not in ours["classes"] else []) + [a for a in attrs if a not in have]
+            areas[f"{modname}.{cls}"] = (len(attrs) + 1 - len(lacking), len(attrs) + 1, lacking)
+    found = sum(a[0] for a in areas.values())
+    total = sum(a[1] for a in areas.values())
+    return areas, found, total
+
+
+def test_python_packages_parity(capsys: pytest.CaptureFixture[str]) -> None:
+    areas, found, total = _python_coverage()
+    if MPI.COMM_WORLD.Get_rank() == 0:
+        with capsys.disabled():
+            print(f"\nAPI parity of mpi4py.futures + mpi4py.util with mpi4py 4.1: {found}/{total} names ({100 * found / total:.1f}%)")
+            for area, (have, want, missing) in sorted(areas.items()):
+                shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+                print(f"  {area:<36} {have:>4}/{want:<4} {100 * have / want:5.1f}%  {('missing: ' + shown) if missing else ''}")
+    assert found / total >= FLOOR_PYTHON, f"futures/util coverage {found}/{total} fell below the floor {FLOOR_PYTHON:.0%}"

@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import spawning
 
 from mpi4py import MPI
 
 # Spawning from every rank of a multi-process run would oversubscribe the machine for no gain.
-single = pytest.mark.skipif(MPI.COMM_WORLD.Get_size() != 1, reason="spawns processes: runs only in the single-process run")
+single = spawning
 
 CHILD = """\
 import sys

@@ -23,12 +23,13 @@ def test_versions() -> None:
     assert MPI.VERSION >= 3 and MPI.SUBVERSION >= 0
     text = MPI.Get_library_version()
     assert isinstance(text, str) and any(name in text for name in ("MPICH", "Open MPI", "Intel", "Microsoft"))
+    assert "\0" not in text and text == text.rstrip("\0")
     assert MPI._build_info()["abi"] in ("mpich", "openmpi", "mpiabi", "impi", "msmpi", "unknown")
 
 
 def test_processor_name() -> None:
     name = MPI.Get_processor_name()
-    assert isinstance(name, str) and 0 < len(name) <= MPI.MAX_PROCESSOR_NAME
+    assert isinstance(name, str) and 0 < len(name) <= MPI.MAX_PROCESSOR_NAME and "\0" not in name
 
 
 def test_timers() -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from missing import needs
 
 from mpi4py import MPI
 from mpi4py.util import pkl5
@@ -147,13 +146,18 @@ def test_probe_and_proc_null(pcomm: LimitedIntracomm) -> None:
         pcomm.recv(bytearray(10), 0, 0)
 
 
-@needs("Comm.Mprobe", "Comm.Improbe", "Message")
 def test_mprobe_message(pcomm: LimitedIntracomm) -> None:
-    MPI.Comm.Mprobe, MPI.Message  # noqa: B018 - fail before sending anything while the core lacks them
     rank, size = pcomm.Get_rank(), pcomm.Get_size()
     request = pcomm.isend(big(rank), (rank + 1) % size, 31)
     message = pcomm.mprobe((rank - 1) % size, 31)
+    # As sequences: the matched MPI.Message until received; the MPI requests of every piece sent.
+    assert len(message) == 1 and isinstance(message[0], MPI.Message) and message.index(message[0]) == 0
+    assert len(request) >= 2 and all(isinstance(r, MPI.Request) for r in request)
+    # (Handles compare by value: pieces already complete may all equal REQUEST_NULL.)
+    assert request.index(request[0]) == 0 and request.count(request[-1]) >= 1 and request.count("other") == 0
+    assert list(request[:]) == list(request)
     assert same(message.recv(), big((rank - 1) % size))
+    assert len(message) == 0 and message.count(None) == 0
     request.wait()
     request = pcomm.isend([1, 2, 3], (rank + 1) % size, 32)
     matched = None
@@ -187,3 +191,8 @@ def test_plain_comm_interoperates() -> None:
     req = comm.isend(pickle.dumps(rank), (rank + 1) % size, 41)
     assert pickle.loads(comm.recv(None, (rank - 1) % size, 41)) == (rank - 1) % size
     req.wait()
+
+
+def test_module_reexports_mpi_constants() -> None:
+    assert (pkl5.ANY_SOURCE, pkl5.ANY_TAG, pkl5.PROC_NULL, pkl5.ROOT) == (MPI.ANY_SOURCE, MPI.ANY_TAG, MPI.PROC_NULL, MPI.ROOT)
+    assert pkl5.Status is MPI.Status

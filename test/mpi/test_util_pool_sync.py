@@ -6,11 +6,10 @@ import multiprocessing
 import time
 
 import pytest
-from missing import needs
 
 from mpi4py import MPI
 from mpi4py.util import sync
-from mpi4py.util.pool import ThreadPool
+from mpi4py.util.pool import Pool, ThreadPool
 
 
 def square(x: int) -> int:
@@ -68,9 +67,7 @@ def test_sequential_runs_in_rank_order(comm: MPI.Intracomm, tmp_path_factory: py
         assert [int(line) for line in handle] == list(range(size))
 
 
-@needs("Win")
 def test_counter(comm: MPI.Intracomm) -> None:
-    MPI.Win  # noqa: B018
     counter = sync.Counter(10, 2, comm=comm)
     try:
         values = [counter.next() for _ in range(3)]
@@ -80,9 +77,7 @@ def test_counter(comm: MPI.Intracomm) -> None:
         counter.free()
 
 
-@needs("Win")
 def test_mutex_protects_read_modify_write(comm: MPI.Intracomm) -> None:
-    MPI.Win  # noqa: B018
     mutex = sync.Mutex(comm)
     shared = sync.Counter(0, comm=comm)  # read and rewrite non-atomically under the mutex
     try:
@@ -113,9 +108,7 @@ def test_mutex_protects_read_modify_write(comm: MPI.Intracomm) -> None:
         mutex.free()
 
 
-@needs("Win")
 def test_condition_and_semaphore(comm: MPI.Intracomm) -> None:
-    MPI.Win  # noqa: B018
     rank = comm.Get_rank()
     semaphore = sync.Semaphore(1, comm=comm)
     try:
@@ -143,3 +136,58 @@ def test_condition_and_semaphore(comm: MPI.Intracomm) -> None:
     finally:
         flag.free()
         condition.free()
+
+
+def test_recursive_mutex_count_and_condition_locked(comm: MPI.Intracomm) -> None:
+    rank = comm.Get_rank()
+    mutex = sync.Mutex(comm=comm, recursive=True)
+    plain = sync.Mutex(comm)
+    condition = sync.Condition(comm=comm)
+    counter = sync.Counter(5, typecode="q", comm=comm)
+    try:
+        assert mutex.count() == 0 and plain.count() == 0
+        if rank == 0:
+            assert mutex.acquire() and mutex.acquire(blocking=False)
+            assert mutex.count() == 2
+            mutex.release()
+            assert mutex.count() == 1
+        comm.Barrier()
+        assert mutex.locked()  # still held once by rank 0, seen from every rank
+        if rank == comm.Get_size() - 1 and rank > 0:
+            assert mutex.acquire(blocking=False) is False and mutex.count() == 0
+        comm.Barrier()
+        if rank == 0:
+            mutex.release()
+            assert mutex.count() == 0
+            with plain:
+                assert plain.count() == 1
+                with pytest.raises(RuntimeError, match="recursive=True"):
+                    plain.acquire()
+        comm.Barrier()
+        assert not mutex.locked() and not plain.locked()
+        if rank == 0:
+            with condition:
+                assert condition.locked()
+        comm.Barrier()
+        assert not condition.locked()
+        with pytest.raises(ValueError, match="typecode must be a signed integer code"):
+            sync.Counter(typecode="f")
+        comm.Barrier()
+        assert counter.next() >= 5
+    finally:
+        comm.Barrier()
+        for obj in (counter, condition, plain, mutex):
+            obj.free()
+
+
+def test_pool_executor_class_and_istarmap() -> None:
+    from mpi4py.futures import MPIPoolExecutor, ThreadPoolExecutor
+
+    assert Pool.Executor is MPIPoolExecutor and ThreadPool.Executor is ThreadPoolExecutor
+    with ThreadPool(2) as pool:
+        assert isinstance(pool._executor, ThreadPoolExecutor)
+        assert list(pool.istarmap(pow, [(2, 3), (3, 3), (4, 3)], chunksize=2)) == [8, 27, 64]
+        assert sorted(pool.istarmap_unordered(pow, [(2, 1), (2, 2), (2, 3)])) == [2, 4, 8]
+        assert sorted(pool.imap_unordered(square, range(5), chunksize=2)) == [0, 1, 4, 9, 16]
+    with pytest.raises(ValueError, match="not running"):
+        pool.istarmap(pow, [(1, 1)])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from mpibuild import symbols
 
@@ -55,3 +57,34 @@ def test_routines_are_guarded_except_the_always_allowed_ones() -> None:
     assert {"MPI_Comm_c2f", "MPI_Comm_f2c", "MPI_Aint_add"} <= pure
     assert unguarded == set(symbols.ALWAYS_ALLOWED) | {s.name for s in funcs if s.name.startswith("MPI_Session_")} | pure
     assert "MPI_Session_init" in unguarded
+
+
+def test_vendor_facts_become_guarded_have_macros(tmp_path: Path) -> None:
+    table = [s for s in (symbols.parse_line("4.0 func int MPI_Foo(int)"), symbols.parse_line("4.0 const MPI_BAR")) if s]
+    vendor = tmp_path / "libmpi.vendor"
+    vendor.write_text("# comment\nfamily acme when defined(ACME_MPI) && ACME_MAJOR >= 2\n  MPI_Foo MPI_BAR  # both\n")
+    families = symbols.load_vendor(vendor, table)
+    assert families == [symbols.VendorFamily("acme", "defined(ACME_MPI) && ACME_MAJOR >= 2", ("MPI_Foo", "MPI_BAR"))]
+    text = symbols.emit_missing_h(table, families)
+    # The family facts come before the fallbacks they switch off.
+    assert text.index("#if defined(ACME_MPI) && ACME_MAJOR >= 2") < text.index("#    define PyMPI_HAVE_MPI_Foo 1")
+    assert text.index("#    define PyMPI_HAVE_MPI_Foo 1") < text.index("#ifndef PyMPI_HAVE_MPI_Foo\n#undef MPI_Foo")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("family acme when X\n  MPI_Nope\n", "MPI_Nope is not a symbol of libmpi.sym"),
+    ("MPI_Foo\n", "before the first 'family' line"),
+    ("family acme\n  MPI_Foo\n", "expected 'family NAME when C-CONDITION'"),
+])
+def test_vendor_file_errors_name_the_line(tmp_path: Path, body: str, message: str) -> None:
+    table = [s for s in (symbols.parse_line("4.0 func int MPI_Foo(int)"),) if s]
+    vendor = tmp_path / "libmpi.vendor"
+    vendor.write_text(body)
+    with pytest.raises(symbols.SymbolTableError, match=message):
+        symbols.load_vendor(vendor, table)
+
+
+def test_shipped_vendor_file_names_only_known_symbols() -> None:
+    table = symbols.load(symbols.default_table())
+    families = symbols.load_vendor(symbols.default_table().with_name("libmpi.vendor"), table)
+    assert [f.name for f in families] == ["openmpi5"] and "MPI_Allreduce_init" in families[0].names

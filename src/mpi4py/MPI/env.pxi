@@ -57,7 +57,8 @@ def Get_library_version():
     cdef char name[MPI_MAX_LIBRARY_VERSION_STRING + 1]
     cdef int nlen = 0
     CHKERR(MPI_Get_library_version(name, &nlen))
-    return name[:nlen].decode(errors="replace")
+    # Open MPI counts the terminating NUL in the length: stop at the first one.
+    return name[:nlen].split(b"\0", 1)[0].decode(errors="replace")
 
 
 def Get_processor_name():
@@ -109,6 +110,35 @@ def Is_thread_main():
 def Pcontrol(int level):
     """Control the level of profiling."""
     CHKERR(MPI_Pcontrol(level))
+
+
+def Get_hw_resource_info():
+    """Hardware resources of the calling process as a new Info object (MPI-4.1)."""
+    cdef Info info = Info.__new__(Info)
+    CHKERR(MPI_Get_hw_resource_info(&info.ob_mpi))
+    return info
+
+
+def Get_abi_version():
+    """Version ``(major, minor)`` of the MPI standard ABI the library implements (MPI-5.0);
+    ``(-1, -1)`` when the library is not built for the standard ABI."""
+    cdef int major = -1, minor = -1
+    CHKERR(MPI_Abi_get_version(&major, &minor))
+    return (major, minor)
+
+
+def Get_abi_info():
+    """Facts about the library's ABI as a new Info object (MPI-5.0)."""
+    cdef Info info = Info.__new__(Info)
+    CHKERR(MPI_Abi_get_info(&info.ob_mpi))
+    return info
+
+
+def Get_abi_fortran_info():
+    """Fortran ABI facts (sizes of Fortran types) as a new Info object (MPI-5.0)."""
+    cdef Info info = Info.__new__(Info)
+    CHKERR(MPI_Abi_get_fortran_info(&info.ob_mpi))
+    return info
 
 
 def _build_info():

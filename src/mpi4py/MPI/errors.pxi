@@ -162,6 +162,40 @@ ERR_PROC_ABORTED = MPI_ERR_PROC_ABORTED
 ERR_VALUE_TOO_LARGE = MPI_ERR_VALUE_TOO_LARGE
 ERR_ERRHANDLER = MPI_ERR_ERRHANDLER
 ERR_LASTCODE = MPI_ERR_LASTCODE
+ERR_ABI = MPI_ERR_ABI
+
+# Fault-tolerance (ULFM) error classes: MPI_ERR_* in Open MPI, MPIX_ERR_* in MPICH; UNDEFINED elsewhere.
+cdef extern from *:
+    """
+    #if defined(MPI_ERR_PROC_FAILED)
+    #  define PyMPI_ERR_PROC_FAILED MPI_ERR_PROC_FAILED
+    #elif defined(MPIX_ERR_PROC_FAILED)
+    #  define PyMPI_ERR_PROC_FAILED MPIX_ERR_PROC_FAILED
+    #else
+    #  define PyMPI_ERR_PROC_FAILED MPI_UNDEFINED
+    #endif
+    #if defined(MPI_ERR_PROC_FAILED_PENDING)
+    #  define PyMPI_ERR_PROC_FAILED_PENDING MPI_ERR_PROC_FAILED_PENDING
+    #elif defined(MPIX_ERR_PROC_FAILED_PENDING)
+    #  define PyMPI_ERR_PROC_FAILED_PENDING MPIX_ERR_PROC_FAILED_PENDING
+    #else
+    #  define PyMPI_ERR_PROC_FAILED_PENDING MPI_UNDEFINED
+    #endif
+    #if defined(MPI_ERR_REVOKED)
+    #  define PyMPI_ERR_REVOKED MPI_ERR_REVOKED
+    #elif defined(MPIX_ERR_REVOKED)
+    #  define PyMPI_ERR_REVOKED MPIX_ERR_REVOKED
+    #else
+    #  define PyMPI_ERR_REVOKED MPI_UNDEFINED
+    #endif
+    """
+    enum: PyMPI_ERR_PROC_FAILED
+    enum: PyMPI_ERR_PROC_FAILED_PENDING
+    enum: PyMPI_ERR_REVOKED
+
+ERR_PROC_FAILED = PyMPI_ERR_PROC_FAILED
+ERR_PROC_FAILED_PENDING = PyMPI_ERR_PROC_FAILED_PENDING
+ERR_REVOKED = PyMPI_ERR_REVOKED
 
 
 cdef extern from *:
@@ -241,6 +275,82 @@ cdef Errhandler _predefined_errhandler(MPI_Errhandler handle):
     eh.ob_mpi = handle
     eh.predefined = True
     return eh
+
+
+# Error handlers made by Win/File/Session.Create_errhandler (kind 0/1/2): C glue and Python side.
+cdef extern from *:
+    """
+    /* Error handlers with Python callbacks: MPI gives a callback only the object and the code (and
+     * may hold locks while it runs), so each created handler gets its own C function, a slot. */
+    #define PyMPI_EH_SLOTS 16
+    typedef void (*PyMPI_eh_hook_t)(int, int, Py_ssize_t, int *);
+    static PyMPI_eh_hook_t pympi_eh_hook = 0;
+    #define PyMPI_EH_DEF(K, T, S) static void pympi_eh_##K##_##S(T *h, int *c, ...) \
+      { if (pympi_eh_hook) pympi_eh_hook(K, S, (Py_ssize_t)(*h), c); }
+    PyMPI_EH_DEF(0, MPI_Win, 0) PyMPI_EH_DEF(0, MPI_Win, 1) PyMPI_EH_DEF(0, MPI_Win, 2) PyMPI_EH_DEF(0, MPI_Win, 3) PyMPI_EH_DEF(0, MPI_Win, 4) PyMPI_EH_DEF(0, MPI_Win, 5) PyMPI_EH_DEF(0, MPI_Win, 6) PyMPI_EH_DEF(0, MPI_Win, 7) PyMPI_EH_DEF(0, MPI_Win, 8) PyMPI_EH_DEF(0, MPI_Win, 9) PyMPI_EH_DEF(0, MPI_Win, 10) PyMPI_EH_DEF(0, MPI_Win, 11) PyMPI_EH_DEF(0, MPI_Win, 12) PyMPI_EH_DEF(0, MPI_Win, 13) PyMPI_EH_DEF(0, MPI_Win, 14) PyMPI_EH_DEF(0, MPI_Win, 15)
+    static void (*const pympi_eh_tab_0[16])(MPI_Win *, int *, ...) = {pympi_eh_0_0, pympi_eh_0_1, pympi_eh_0_2, pympi_eh_0_3, pympi_eh_0_4, pympi_eh_0_5, pympi_eh_0_6, pympi_eh_0_7, pympi_eh_0_8, pympi_eh_0_9, pympi_eh_0_10, pympi_eh_0_11, pympi_eh_0_12, pympi_eh_0_13, pympi_eh_0_14, pympi_eh_0_15};
+    PyMPI_EH_DEF(1, MPI_File, 0) PyMPI_EH_DEF(1, MPI_File, 1) PyMPI_EH_DEF(1, MPI_File, 2) PyMPI_EH_DEF(1, MPI_File, 3) PyMPI_EH_DEF(1, MPI_File, 4) PyMPI_EH_DEF(1, MPI_File, 5) PyMPI_EH_DEF(1, MPI_File, 6) PyMPI_EH_DEF(1, MPI_File, 7) PyMPI_EH_DEF(1, MPI_File, 8) PyMPI_EH_DEF(1, MPI_File, 9) PyMPI_EH_DEF(1, MPI_File, 10) PyMPI_EH_DEF(1, MPI_File, 11) PyMPI_EH_DEF(1, MPI_File, 12) PyMPI_EH_DEF(1, MPI_File, 13) PyMPI_EH_DEF(1, MPI_File, 14) PyMPI_EH_DEF(1, MPI_File, 15)
+    static void (*const pympi_eh_tab_1[16])(MPI_File *, int *, ...) = {pympi_eh_1_0, pympi_eh_1_1, pympi_eh_1_2, pympi_eh_1_3, pympi_eh_1_4, pympi_eh_1_5, pympi_eh_1_6, pympi_eh_1_7, pympi_eh_1_8, pympi_eh_1_9, pympi_eh_1_10, pympi_eh_1_11, pympi_eh_1_12, pympi_eh_1_13, pympi_eh_1_14, pympi_eh_1_15};
+    PyMPI_EH_DEF(2, MPI_Session, 0) PyMPI_EH_DEF(2, MPI_Session, 1) PyMPI_EH_DEF(2, MPI_Session, 2) PyMPI_EH_DEF(2, MPI_Session, 3) PyMPI_EH_DEF(2, MPI_Session, 4) PyMPI_EH_DEF(2, MPI_Session, 5) PyMPI_EH_DEF(2, MPI_Session, 6) PyMPI_EH_DEF(2, MPI_Session, 7) PyMPI_EH_DEF(2, MPI_Session, 8) PyMPI_EH_DEF(2, MPI_Session, 9) PyMPI_EH_DEF(2, MPI_Session, 10) PyMPI_EH_DEF(2, MPI_Session, 11) PyMPI_EH_DEF(2, MPI_Session, 12) PyMPI_EH_DEF(2, MPI_Session, 13) PyMPI_EH_DEF(2, MPI_Session, 14) PyMPI_EH_DEF(2, MPI_Session, 15)
+    static void (*const pympi_eh_tab_2[16])(MPI_Session *, int *, ...) = {pympi_eh_2_0, pympi_eh_2_1, pympi_eh_2_2, pympi_eh_2_3, pympi_eh_2_4, pympi_eh_2_5, pympi_eh_2_6, pympi_eh_2_7, pympi_eh_2_8, pympi_eh_2_9, pympi_eh_2_10, pympi_eh_2_11, pympi_eh_2_12, pympi_eh_2_13, pympi_eh_2_14, pympi_eh_2_15};
+    static int PyMPI_Create_eh(int kind, int slot, MPI_Errhandler *eh)
+    {
+      if (slot < 0 || slot >= PyMPI_EH_SLOTS) return MPI_ERR_ARG;
+      switch (kind) {
+      case 0: return PyMPI_CALL_MPI_Win_create_errhandler(pympi_eh_tab_0[slot], eh);
+      case 1: return PyMPI_CALL_MPI_File_create_errhandler(pympi_eh_tab_1[slot], eh);
+      case 2: return MPI_Session_create_errhandler(pympi_eh_tab_2[slot], eh);
+      }
+      return MPI_ERR_ARG;
+    }
+    """
+    enum: PyMPI_EH_SLOTS
+    ctypedef void (*PyMPI_eh_hook_t)(int, int, Py_ssize_t, int *) noexcept
+    PyMPI_eh_hook_t pympi_eh_hook
+    int PyMPI_Create_eh(int, int, MPI_Errhandler *)
+
+# _eh_fns[kind][slot]: the Python callable of each slot; _eh_wrap[kind]: handle int -> Python object
+# (set by win.pxi, file.pxi, session.pxi); _eh_used[kind]: slots taken so far.
+cdef list _eh_fns = [[None] * PyMPI_EH_SLOTS for _ in range(3)]
+cdef list _eh_wrap = [None, None, None]
+cdef list _eh_used = [0, 0, 0]
+cdef tuple _eh_names = ("Win", "File", "Session")
+
+
+cdef void _errhandler_dispatch(int kind, int slot, Py_ssize_t handle, int *code) noexcept with gil:
+    try:
+        fn = _eh_fns[kind][slot]
+        if fn is not None:
+            fn(_eh_wrap[kind](handle), code[0])
+    except BaseException:
+        _errhandler_failed(f"a {_eh_names[kind]} error handler")
+
+
+pympi_eh_hook = _errhandler_dispatch
+
+
+cdef Errhandler _create_errhandler(int kind, object errhandler_fn):
+    cdef str where = f"{_eh_names[kind]}.Create_errhandler"
+    if not callable(errhandler_fn):
+        raise TypeError(f"{where}: errhandler_fn must be a callable fn(obj, errorcode), got {type(errhandler_fn).__name__}")
+    cdef int slot = _eh_used[kind]
+    if slot >= PyMPI_EH_SLOTS:
+        raise RuntimeError(f"{where}: at most {PyMPI_EH_SLOTS} error handlers with Python callbacks per class")
+    cdef Errhandler eh = Errhandler.__new__(Errhandler)
+    CHKERR(PyMPI_Create_eh(kind, slot, &eh.ob_mpi))
+    _eh_fns[kind][slot] = errhandler_fn
+    _eh_used[kind] = slot + 1
+    return eh
+
+
+cdef void _errhandler_failed(str where) noexcept:
+    """An exception escaped a Python error handler: MPI cannot take it, so report it like an unraisable one."""
+    import sys, traceback
+    try:
+        sys.stderr.write(f"mpi4py: exception in {where} (MPI cannot receive it; ignored):\n")
+        traceback.print_exc()
+    except BaseException:
+        pass
 
 
 ERRHANDLER_NULL = _predefined_errhandler(MPI_ERRHANDLER_NULL)

@@ -15,6 +15,11 @@ cdef inline _Msg _io_msg(object buf, bint reading, str where):
     return msg_build(buf, reading, 0, where)
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_File "(Py_ssize_t)" (MPI_File)
+    MPI_File _i2h_File "(MPI_File)(Py_ssize_t)" (Py_ssize_t)
+
+
 cdef class File:
     """File handle for parallel I/O."""
 
@@ -484,6 +489,70 @@ cdef class File:
         self.ob_split = None
 
 
+
+    # -- error handling -----------------------------------------------------------------------
+
+    @classmethod
+    def Create_errhandler(cls, errhandler_fn):
+        """Error handler calling ``errhandler_fn(file, errorcode)``; attach it with ``Set_errhandler``."""
+        return _create_errhandler(1, errhandler_fn)
+
+    def Get_errhandler(self):
+        """Error handler of the file (``FILE_NULL``: the default for newly opened files)."""
+        cdef Errhandler eh = Errhandler.__new__(Errhandler)
+        CHKERR(MPI_File_get_errhandler(self.ob_mpi, &eh.ob_mpi))
+        return eh
+
+    def Set_errhandler(self, Errhandler errhandler not None):
+        """Set the error handler of the file (on ``FILE_NULL``: the default for files opened later)."""
+        CHKERR(MPI_File_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+
+    def Call_errhandler(self, int errorcode):
+        """Invoke the error handler of the file with ``errorcode``."""
+        CHKERR(MPI_File_call_errhandler(self.ob_mpi, errorcode))
+
+    # -- handles ------------------------------------------------------------------------------
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_File_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """File from a Fortran handle."""
+        cdef File obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_File_f2c(arg)
+        return obj
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_File(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef File obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_File(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_File_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef File obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_File_f2c(arg)
+        return obj
+
+    def free(self):
+        """Close the file unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_FILE_NULL and not self.predefined:
+            self.Close()
+
+
 cdef object _view_type(Datatype dtype):
     """A predefined datatype returned by Get_view is the module's object; others stay new objects."""
     for value in _typedict.values():
@@ -569,6 +638,7 @@ def Register_datarep(datarep, read_fn, write_fn, extent_fn):
     _datareps[datarep] = state  # MPI keeps the pointer for the rest of the run
 
 
+_eh_wrap[1] = File.fromhandle
 FILE_NULL = File()
 (<File>FILE_NULL).predefined = True
 
@@ -585,4 +655,5 @@ SEEK_SET = MPI_SEEK_SET
 SEEK_CUR = MPI_SEEK_CUR
 SEEK_END = MPI_SEEK_END
 DISPLACEMENT_CURRENT = MPI_DISPLACEMENT_CURRENT
+DISP_CUR = MPI_DISPLACEMENT_CURRENT  # upstream alias
 MAX_DATAREP_STRING = MPI_MAX_DATAREP_STRING

@@ -37,6 +37,11 @@ cdef object _info_get(MPI_Info info, bytes key):
     return bytes(value[:vlen]).decode(errors="replace")
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Info "(Py_ssize_t)" (MPI_Info) nogil
+    MPI_Info _i2h_Info "(MPI_Info)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
 cdef class Info:
     """Info object: an ordered set of ``(key, value)`` string pairs passed as hints to MPI."""
 
@@ -224,6 +229,47 @@ cdef class Info:
         """Remove every key."""
         for key in self.keys():
             self.Delete(key)
+
+    # -- handles ------------------------------------------------------------------------------
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Info_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Info from a Fortran handle."""
+        cdef Info obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Info_f2c(arg)
+        return obj
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Info(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Info obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Info(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Info_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Info obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Info_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the info object unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_INFO_NULL and not self.predefined:
+            CHKERR(MPI_Info_free(&self.ob_mpi))
 
 
 cdef Info _new_info(MPI_Info handle):

@@ -369,6 +369,18 @@ cdef class buffer:
             CHKERR(MPI_Free_mem(self.base))
         self.base, self.length, self.owner = NULL, 0, None
 
+    format = property(lambda self: "B", doc="struct format of the items (always unsigned bytes)")
+    itemsize = property(lambda self: 1, doc="size of an item in bytes (always 1)")
+
+    def toreadonly(self):
+        """Read-only buffer over the same memory (keeps this buffer alive)."""
+        cdef buffer b = buffer.__new__(buffer)
+        b.base, b.length, b.ro, b.owner = self.base, self.length, True, self
+        return b
+
+
+memory = buffer  # upstream's older name, kept as an alias
+
 
 def Alloc_mem(MPI_Aint size, info=None):
     """Allocate ``size`` bytes of memory (possibly special, e.g. for RMA); return a ``buffer``."""

@@ -1,10 +1,12 @@
 # Requests for nonblocking operations; object requests unpickle their message on completion.
 
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
+from cpython.ref cimport Py_INCREF, Py_DECREF
 
 cdef enum:
     _REQ_PLAIN = 0
     _REQ_OBJ_RECV = 1
+    _REQ_GREQ_OBJ = 2  # generalized request completed with ``complete(obj)``: ob_buf is the object
 
 # How a communication routine runs: _BLOCK (wait), _NONBLOCK (I..., fills a Request) or
 # _PERSIST (..._init, fills a Prequest).
@@ -197,6 +199,21 @@ cdef class Request:
 
     # -- object-based completion --------------------------------------------------------------
 
+    @classmethod
+    def get_status_all(cls, requests, statuses=None):
+        """Non-destructive test of every request (MPI-4.1, object API): whether all completed."""
+        return cls.Get_status_all(requests, statuses)
+
+    @classmethod
+    def get_status_any(cls, requests, Status status=None):
+        """Non-destructive test of any request (MPI-4.1, object API): ``(index, flag)``."""
+        return cls.Get_status_any(requests, status)
+
+    @classmethod
+    def get_status_some(cls, requests, statuses=None):
+        """Non-destructive test of some requests (MPI-4.1, object API): completed indices or ``None``."""
+        return cls.Get_status_some(requests, statuses)
+
     def wait(self, Status status=None):
         """Wait for completion; return the received object (``None`` for sends)."""
         cdef MPI_Status st
@@ -219,6 +236,9 @@ cdef class Request:
 
     cdef object _complete(self, MPI_Status *st):
         buf, self.ob_buf = self.ob_buf, None
+        if self.ob_kind == _REQ_GREQ_OBJ:
+            self.ob_kind = _REQ_PLAIN
+            return buf
         if self.ob_kind != _REQ_OBJ_RECV:
             return None
         self.ob_kind = _REQ_PLAIN
@@ -325,6 +345,101 @@ cdef class Prequest(Request):
         cdef int flag = 0
         CHKERR(MPI_Test(&self.ob_mpi, &flag, _status_ptr(status)))
         return <bint>flag
+
+
+# -- generalized requests ------------------------------------------------------------------------
+
+cdef int _greq_error(str where) noexcept:
+    """Error code for an exception raised by a Grequest callback (printed: MPI cannot carry it)."""
+    import sys
+    exc = sys.exc_info()[1]
+    if isinstance(exc, Exception):
+        try:
+            return int(exc)
+        except BaseException:
+            pass
+    _errhandler_failed(where)
+    return MPI_ERR_OTHER
+
+
+cdef int _greq_query(void *extra, MPI_Status *status) noexcept with gil:
+    cdef tuple state = <tuple>extra
+    cdef Status st
+    try:
+        query_fn, args, kwargs = state[0], state[3], state[4]
+        if query_fn is None:
+            status.MPI_SOURCE = MPI_ANY_SOURCE
+            status.MPI_TAG = MPI_ANY_TAG
+            status.MPI_ERROR = MPI_SUCCESS
+            MPI_Status_set_elements(status, MPI_BYTE, 0)
+            MPI_Status_set_cancelled(status, 0)
+            return MPI_SUCCESS
+        st = Status.__new__(Status)
+        st.ob_mpi = status[0]
+        query_fn(st, *args, **kwargs)
+        status[0] = st.ob_mpi
+        return MPI_SUCCESS
+    except BaseException:
+        return _greq_error("a Grequest query_fn")
+
+
+cdef int _greq_free(void *extra) noexcept with gil:
+    cdef object state = <object>extra
+    try:
+        free_fn, args, kwargs = state[1], state[3], state[4]
+        if free_fn is not None:
+            free_fn(*args, **kwargs)
+        return MPI_SUCCESS
+    except BaseException:
+        return _greq_error("a Grequest free_fn")
+    finally:
+        Py_DECREF(state)  # the reference Grequest.Start handed to MPI
+
+
+cdef int _greq_cancel(void *extra, int completed) noexcept with gil:
+    cdef tuple state = <tuple>extra
+    try:
+        cancel_fn, args, kwargs = state[2], state[3], state[4]
+        if cancel_fn is not None:
+            cancel_fn(<bint>completed, *args, **kwargs)
+        return MPI_SUCCESS
+    except BaseException:
+        return _greq_error("a Grequest cancel_fn")
+
+
+cdef class Grequest(Request):
+    """Generalized request: an operation the program itself carries out and completes.
+
+    ``Start(query_fn, free_fn, cancel_fn, args, kwargs)`` creates it; MPI calls
+    ``query_fn(status, *args, **kwargs)`` to fill the status on completion, ``free_fn(*args, **kwargs)``
+    when the request is freed and ``cancel_fn(completed, *args, **kwargs)`` on ``Cancel``.
+    """
+
+    @classmethod
+    def Start(cls, query_fn=None, free_fn=None, cancel_fn=None, args=None, kwargs=None):
+        """Create and return a generalized request (callbacks may be ``None``)."""
+        for argname, fn in (("query_fn", query_fn), ("free_fn", free_fn), ("cancel_fn", cancel_fn)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"Grequest.Start: {argname} must be callable or None, got {type(fn).__name__}")
+        cdef tuple state = (query_fn, free_fn, cancel_fn, tuple(args or ()), dict(kwargs or {}))
+        cdef Grequest req = cls.__new__(cls)
+        Py_INCREF(state)  # released by _greq_free, which MPI calls exactly once
+        try:
+            CHKERR(MPI_Grequest_start(_greq_query, _greq_free, _greq_cancel, <void*>state, &req.ob_mpi))
+        except BaseException:
+            Py_DECREF(state)
+            raise
+        return req
+
+    def Complete(self):
+        """Tell MPI the operation is complete (``Wait``/``Test`` then succeed)."""
+        CHKERR(MPI_Grequest_complete(self.ob_mpi))
+
+    def complete(self, obj=None):
+        """Complete the request; ``wait``/``test`` then return ``obj``."""
+        CHKERR(MPI_Grequest_complete(self.ob_mpi))
+        self.ob_buf = obj
+        self.ob_kind = _REQ_GREQ_OBJ
 
 
 @cython.final

@@ -1,6 +1,45 @@
 # MPI-4 sessions: Session (init/finalize, process sets, groups from process sets).
 
 
+cdef extern from *:
+    """
+    /* MPI_Session_c2f/f2c return no error code: report their absence as one. */
+    static int PyMPI_Session_c2f(MPI_Session session, MPI_Fint *f)
+    {
+    #ifdef PyMPI_HAVE_MPI_Session_c2f
+      *f = MPI_Session_c2f(session); return MPI_SUCCESS;
+    #else
+      (void)session; (void)f; return PyMPI_Unavailable("MPI_Session_c2f");
+    #endif
+    }
+    static int PyMPI_Session_f2c(MPI_Fint f, MPI_Session *session)
+    {
+    #ifdef PyMPI_HAVE_MPI_Session_f2c
+      *session = MPI_Session_f2c(f); return MPI_SUCCESS;
+    #else
+      (void)f; (void)session; return PyMPI_Unavailable("MPI_Session_f2c");
+    #endif
+    }
+    """
+    int PyMPI_Session_c2f(MPI_Session, MPI_Fint *)
+    int PyMPI_Session_f2c(MPI_Fint, MPI_Session *)
+    Py_ssize_t _h2i_Session "(Py_ssize_t)" (MPI_Session)
+    MPI_Session _i2h_Session "(MPI_Session)(Py_ssize_t)" (Py_ssize_t)
+
+
+class BufferAutomaticType(int):
+    """Type of ``BUFFER_AUTOMATIC``: let MPI manage the buffered-send buffer (MPI-4.1 ``Attach_buffer``)."""
+
+    def __repr__(self):
+        return "BUFFER_AUTOMATIC"
+
+
+BUFFER_AUTOMATIC = BufferAutomaticType(<Py_ssize_t>MPI_BUFFER_AUTOMATIC)
+
+# Fortran handle of a session -> its attached buffered-send buffer (kept alive while attached).
+cdef dict _session_buffers = {}
+
+
 cdef class Session:
     """Session: an isolated MPI environment (MPI-4), started without ``MPI_Init``."""
 
@@ -31,14 +70,13 @@ cdef class Session:
             self.Finalize()
 
     @classmethod
-    def Init(cls, Info info not None=INFO_NULL, errhandler=None):
-        """Start a session; errors on it raise MPI.Exception (``errhandler`` other than None is
-        not supported yet)."""
-        if errhandler is not None:
-            raise NotImplementedError("Session.Init: only errhandler=None (errors raise MPI.Exception) is supported")
+    def Init(cls, Info info not None=INFO_NULL, Errhandler errhandler=None):
+        """Start a session.  With ``errhandler=None`` errors on it raise MPI.Exception; otherwise
+        ``errhandler`` (e.g. from ``Session.Create_errhandler``) is attached to it."""
+        cdef MPI_Errhandler eh = MPI_ERRORS_RETURN if errhandler is None else errhandler.ob_mpi
         cdef Session session = cls.__new__(cls)
         with nogil:
-            CHKERR(MPI_Session_init(info.ob_mpi, MPI_ERRORS_RETURN, &session.ob_mpi))
+            CHKERR(MPI_Session_init(info.ob_mpi, eh, &session.ob_mpi))
         return session
 
     def Finalize(self):
@@ -83,6 +121,108 @@ cdef class Session:
             CHKERR(MPI_Group_from_session_pset(self.ob_mpi, cname, &group.ob_mpi))
         return group
 
+    # -- buffered sends (MPI-4.1) -------------------------------------------------------------
+
+    def Attach_buffer(self, buf):
+        """Attach a buffer for buffered sends on the communicators of this session (MPI-4.1);
+        ``BUFFER_AUTOMATIC`` lets MPI allocate what it needs."""
+        cdef void *addr = MPI_BUFFER_AUTOMATIC
+        cdef int size = 0
+        cdef _Msg m = None
+        if isinstance(buf, BufferAutomaticType):
+            if MPI_BUFFER_AUTOMATIC == NULL:
+                raise NotImplementedError("MPI_BUFFER_AUTOMATIC is not available in this MPI library")
+        else:
+            m = msg_build([buf, BYTE], True, 0, "Session.Attach_buffer: buf")
+            addr, size = m.buf, m.count
+        CHKERR(MPI_Session_attach_buffer(self.ob_mpi, addr, size))
+        _session_buffers[_h2i_Session(self.ob_mpi)] = (buf, m)
+
+    def Detach_buffer(self):
+        """Detach the session's buffered-send buffer (MPI-4.1); return it (``BUFFER_AUTOMATIC`` if
+        MPI managed it)."""
+        cdef void *addr = NULL
+        cdef int size = 0
+        with nogil:
+            CHKERR(MPI_Session_detach_buffer(self.ob_mpi, &addr, &size))
+        buf = _session_buffers.pop(_h2i_Session(self.ob_mpi), (None, None))[0]
+        if addr == MPI_BUFFER_AUTOMATIC and MPI_BUFFER_AUTOMATIC != NULL:
+            return BUFFER_AUTOMATIC
+        return buf
+
+    def Flush_buffer(self):
+        """Wait until the buffered sends of this session have been delivered (MPI-4.1)."""
+        with nogil:
+            CHKERR(MPI_Session_flush_buffer(self.ob_mpi))
+
+    def Iflush_buffer(self):
+        """Nonblocking ``Flush_buffer`` (MPI-4.1)."""
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Session_iflush_buffer(self.ob_mpi, &req.ob_mpi))
+        return req
+
+    # -- error handling -----------------------------------------------------------------------
+
+    @classmethod
+    def Create_errhandler(cls, errhandler_fn):
+        """Error handler calling ``errhandler_fn(session, errorcode)``; pass it to ``Init`` or ``Set_errhandler``."""
+        return _create_errhandler(2, errhandler_fn)
+
+    def Get_errhandler(self):
+        """Error handler of the session (free it with ``Errhandler.Free`` when done)."""
+        cdef Errhandler eh = Errhandler.__new__(Errhandler)
+        CHKERR(MPI_Session_get_errhandler(self.ob_mpi, &eh.ob_mpi))
+        return eh
+
+    def Set_errhandler(self, Errhandler errhandler not None):
+        """Set the error handler of the session."""
+        CHKERR(MPI_Session_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+
+    def Call_errhandler(self, int errorcode):
+        """Invoke the error handler of the session with ``errorcode``."""
+        CHKERR(MPI_Session_call_errhandler(self.ob_mpi, errorcode))
+
+    # -- handles ------------------------------------------------------------------------------
+
+    def py2f(self):
+        """Fortran handle."""
+        cdef MPI_Fint f = 0
+        CHKERR(PyMPI_Session_c2f(self.ob_mpi, &f))
+        return f
+
+    @classmethod
+    def f2py(cls, arg):
+        """Session from a Fortran handle."""
+        cdef Session obj = cls.__new__(cls)
+        CHKERR(PyMPI_Session_f2c(arg, &obj.ob_mpi))
+        return obj
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Session(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Session obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Session(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return self.py2f()
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        return cls.f2py(arg)
+
+    def free(self):
+        """Finalize the session unless it is null (never raises for that)."""
+        if self.ob_mpi != MPI_SESSION_NULL:
+            self.Finalize()
+
 
 def _comm_create_from_group(Group group not None, stringtag="org.mpi4py", Info info not None=INFO_NULL):
     """Intracomm from ``group`` (MPI_Comm_create_from_group), errors raising MPI.Exception.
@@ -98,6 +238,7 @@ def _comm_create_from_group(Group group not None, stringtag="org.mpi4py", Info i
     return comm
 
 
+_eh_wrap[2] = Session.fromhandle
 SESSION_NULL = Session()
 MAX_PSET_NAME_LEN = MPI_MAX_PSET_NAME_LEN
 MAX_STRINGTAG_LEN = MPI_MAX_STRINGTAG_LEN

@@ -1,5 +1,17 @@
 # Status of a receive or of a completed request.
 
+from cpython.buffer cimport PyBuffer_FillInfo
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
+
+cdef MPI_Fint *_fstatus_alloc(str where) except NULL:
+    if MPI_F_STATUS_SIZE <= 0:
+        raise NotImplementedError(f"{where}: MPI_F_STATUS_SIZE is not available in this MPI library")
+    cdef MPI_Fint *f = <MPI_Fint*>PyMem_Malloc(MPI_F_STATUS_SIZE * sizeof(MPI_Fint))
+    if f == NULL:
+        raise MemoryError
+    return f
+
 cdef class Status:
     """Status object."""
 
@@ -83,6 +95,46 @@ cdef class Status:
         """Byte count."""
         return self.Get_count(BYTE)
 
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        PyBuffer_FillInfo(view, self, <void*>&self.ob_mpi, sizeof(MPI_Status), False, flags)
+
+    def tomemory(self):
+        """Writable ``buffer`` over the bytes of the C ``MPI_Status`` (keeps this status alive)."""
+        return buffer(self)
+
+    def py2f(self):
+        """Fortran status: a list of ``F_STATUS_SIZE`` integers (``F_SOURCE``, ``F_TAG``, ``F_ERROR`` index it)."""
+        cdef MPI_Fint *f = _fstatus_alloc("Status.py2f")
+        cdef int i
+        try:
+            CHKERR(MPI_Status_c2f(&self.ob_mpi, f))
+            return [f[i] for i in range(MPI_F_STATUS_SIZE)]
+        finally:
+            PyMem_Free(f)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Status from a Fortran status (a sequence of ``F_STATUS_SIZE`` integers)."""
+        cdef list values = list(arg)
+        if len(values) != MPI_F_STATUS_SIZE:
+            raise ValueError(f"Status.f2py: expected a sequence of F_STATUS_SIZE={MPI_F_STATUS_SIZE} integers, got {len(values)}")
+        cdef MPI_Fint *f = _fstatus_alloc("Status.f2py")
+        cdef Status status = cls.__new__(cls)
+        cdef int i
+        try:
+            for i in range(MPI_F_STATUS_SIZE):
+                f[i] = values[i]
+            CHKERR(MPI_Status_f2c(f, &status.ob_mpi))
+        finally:
+            PyMem_Free(f)
+        return status
+
 
 cdef inline MPI_Status *_status_ptr(Status status) noexcept:
     return MPI_STATUS_IGNORE if status is None else &status.ob_mpi
+
+
+F_STATUS_SIZE = MPI_F_STATUS_SIZE
+F_SOURCE = MPI_F_SOURCE
+F_TAG = MPI_F_TAG
+F_ERROR = MPI_F_ERROR

@@ -104,6 +104,36 @@ cdef Request _new_request(object keep):
     return req
 
 
+cdef extern from *:
+    Py_ssize_t _h2i_Win "(Py_ssize_t)" (MPI_Win)
+    MPI_Win _i2h_Win "(MPI_Win)(Py_ssize_t)" (Py_ssize_t)
+
+# keyval -> (copy_fn, delete_fn) for window attribute keys created from Python.
+cdef dict _win_keyvals = {}
+
+
+cdef int _win_attr_copy(MPI_Win oldwin, int keyval, void *extra, void *value_in, void *value_out, int *flag) noexcept with gil:
+    flag[0] = 0  # windows are never duplicated; MPI requires the function all the same
+    return MPI_SUCCESS
+
+
+cdef int _win_attr_delete(MPI_Win win, int keyval, void *value, void *extra) noexcept with gil:
+    cdef Win obj
+    try:
+        delete_fn = _win_keyvals.get(keyval, (None, None))[1]
+        attrval = <object>value
+        Py_DECREF(attrval)
+        if delete_fn is not None:
+            obj = Win.__new__(Win)
+            obj.ob_mpi = win
+            obj.predefined = True
+            delete_fn(obj, keyval, attrval)
+        return MPI_SUCCESS
+    except BaseException:
+        _errhandler_failed("a Win attribute delete_fn")
+        return MPI_ERR_OTHER
+
+
 cdef class Win:
     """Window: memory exposed to one-sided (RMA) operations by the processes of a communicator."""
 
@@ -226,6 +256,8 @@ cdef class Win:
         CHKERR(MPI_Win_get_attr(self.ob_mpi, keyval, &value, &flag))
         if not flag:
             return None
+        if keyval in _win_keyvals:
+            return <object>value
         if keyval == MPI_WIN_BASE:
             return <Py_ssize_t>value
         if keyval == MPI_WIN_SIZE:
@@ -499,7 +531,104 @@ cdef class Win:
         with nogil:
             CHKERR(MPI_Win_sync(self.ob_mpi))
 
+    # -- attributes from Python keyvals -------------------------------------------------------
 
+    @classmethod
+    def Create_keyval(cls, copy_fn=None, delete_fn=None, nopython=False):
+        """New window attribute key; ``delete_fn(win, keyval, value)`` runs when the attribute is deleted
+        (or the window freed).  ``copy_fn`` is accepted for symmetry with ``Comm`` (windows are never copied)."""
+        if delete_fn is not None and not callable(delete_fn):
+            raise TypeError(f"Win.Create_keyval: delete_fn must be callable or None, got {type(delete_fn).__name__}")
+        cdef int keyval = MPI_KEYVAL_INVALID
+        CHKERR(MPI_Win_create_keyval(_win_attr_copy, _win_attr_delete, &keyval, NULL))
+        _win_keyvals[keyval] = (copy_fn, delete_fn)
+        return keyval
+
+    @classmethod
+    def Free_keyval(cls, int keyval):
+        """Free a window attribute key; return ``KEYVAL_INVALID``."""
+        CHKERR(MPI_Win_free_keyval(&keyval))
+        return keyval
+
+    def Set_attr(self, int keyval, attrval):
+        """Attach ``attrval`` to the window under ``keyval`` (from ``Win.Create_keyval``)."""
+        if keyval not in _win_keyvals:
+            raise ValueError(f"Win.Set_attr: keyval {keyval} was not created by Win.Create_keyval")
+        Py_INCREF(attrval)
+        try:
+            CHKERR(MPI_Win_set_attr(self.ob_mpi, keyval, <void*>attrval))
+        except BaseException:
+            Py_DECREF(attrval)
+            raise
+
+    def Delete_attr(self, int keyval):
+        """Delete the attribute for ``keyval``."""
+        CHKERR(MPI_Win_delete_attr(self.ob_mpi, keyval))
+
+    # -- error handling -----------------------------------------------------------------------
+
+    @classmethod
+    def Create_errhandler(cls, errhandler_fn):
+        """Error handler calling ``errhandler_fn(win, errorcode)``; attach it with ``Set_errhandler``."""
+        return _create_errhandler(0, errhandler_fn)
+
+    def Get_errhandler(self):
+        """Error handler of the window (free it with ``Errhandler.Free`` when done)."""
+        cdef Errhandler eh = Errhandler.__new__(Errhandler)
+        CHKERR(MPI_Win_get_errhandler(self.ob_mpi, &eh.ob_mpi))
+        return eh
+
+    def Set_errhandler(self, Errhandler errhandler not None):
+        """Set the error handler of the window."""
+        CHKERR(MPI_Win_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+
+    def Call_errhandler(self, int errorcode):
+        """Invoke the error handler of the window with ``errorcode``."""
+        CHKERR(MPI_Win_call_errhandler(self.ob_mpi, errorcode))
+
+    # -- handles ------------------------------------------------------------------------------
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Win_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Window from a Fortran handle."""
+        cdef Win obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Win_f2c(arg)
+        return obj
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Win(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Win obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Win(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Win_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Win obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Win_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the window unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_WIN_NULL and not self.predefined:
+            self.Free()
+
+
+_eh_wrap[0] = Win.fromhandle
 WIN_NULL = Win()
 (<Win>WIN_NULL).predefined = True
 
@@ -514,6 +643,7 @@ WIN_BASE = MPI_WIN_BASE
 WIN_SIZE = MPI_WIN_SIZE
 WIN_DISP_UNIT = MPI_WIN_DISP_UNIT
 WIN_CREATE_FLAVOR = MPI_WIN_CREATE_FLAVOR
+WIN_FLAVOR = MPI_WIN_CREATE_FLAVOR  # upstream alias
 WIN_MODEL = MPI_WIN_MODEL
 WIN_FLAVOR_CREATE = MPI_WIN_FLAVOR_CREATE
 WIN_FLAVOR_ALLOCATE = MPI_WIN_FLAVOR_ALLOCATE

@@ -11,14 +11,12 @@ from concurrent.futures import (
     Executor,
     Future,
     InvalidStateError,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
     TimeoutError,
     as_completed,
     wait,
 )
 
-from .pool import MPICommExecutor, MPIPoolExecutor, get_comm_workers
+from .pool import MPICommExecutor, MPIPoolExecutor, ProcessPoolExecutor, ThreadPoolExecutor, get_comm_workers
 from .util import collect, compose
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import concurrent.futures as _cf
 import itertools
 import os
 import sys
@@ -116,6 +117,7 @@ class MPIPoolExecutor(Executor):
     ``mpi4py.util.pkl5``: large buffers out of band; default MPI4PY_FUTURES_USE_PKL5).
     """
 
+    Future: type[_cf.Future[Any]] = _cf.Future  # the class of the futures ``submit`` returns
     _OPTIONS = ("python_exe", "python_args", "mpi_info", "globals", "main", "path", "wdir", "env", "backoff", "use_pkl5")
 
     def __init__(self, max_workers: int | None = None, initializer: Callable[..., object] | None = None,
@@ -203,13 +205,13 @@ class MPIPoolExecutor(Executor):
             raise self._manager.broken
         return self._manager.num_workers or 0
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> _cf.Future[T]:
         if not callable(fn):
             raise TypeError(f"submit: fn must be callable, got {fn!r}")
         with self._lock:
             if self._shutdown:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            future: Future[T] = Future()
+            future: _cf.Future[T] = self.Future()
             self._manager.put(WorkItem(future, fn, args, kwargs))
             self._start()
         return future
@@ -246,6 +248,61 @@ class MPIPoolExecutor(Executor):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.shutdown(wait=True)
+
+
+class _LocalPoolExecutor(MPIPoolExecutor):
+    """MPIPoolExecutor's interface (``starmap``, ``map(chunksize, unordered)``, ``bootup``, ``num_workers``)
+    over a ``concurrent.futures`` pool of this process: no MPI workers. Extra keyword arguments go to
+    that pool (e.g. ``mp_context`` for processes)."""
+
+    _backend: type[_cf.ThreadPoolExecutor] | type[_cf.ProcessPoolExecutor]
+
+    def __init__(self, max_workers: int | None = None, initializer: Callable[..., object] | None = None,
+                 initargs: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(max_workers, initializer, initargs)
+        if max_workers is None and os.environ.get("MPI4PY_FUTURES_MAX_WORKERS"):
+            max_workers = _default_max_workers()
+        try:
+            self._inner = self._backend(max_workers, initializer=initializer, initargs=tuple(initargs), **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{type(self).__name__}: {exc}") from None
+
+    def bootup(self, wait: bool = True) -> MPIPoolExecutor:
+        """Nothing to start ahead: the pool creates its workers as tasks arrive."""
+        with self._lock:
+            if self._shutdown:
+                raise RuntimeError("cannot boot up after shutdown")
+        return self
+
+    @property
+    def num_workers(self) -> int:
+        """The most workers the pool runs at once."""
+        return int(vars(self._inner)["_max_workers"])  # the count the stdlib pool settled on (its default when None)
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> _cf.Future[T]:
+        if not callable(fn):
+            raise TypeError(f"submit: fn must be callable, got {fn!r}")
+        with self._lock:
+            if self._shutdown:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            return self._inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._shutdown = True
+        self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+class ThreadPoolExecutor(_LocalPoolExecutor):
+    """``MPIPoolExecutor`` subclass running the tasks in a pool of threads of this process."""
+
+    _backend = _cf.ThreadPoolExecutor
+
+
+class ProcessPoolExecutor(_LocalPoolExecutor):
+    """``MPIPoolExecutor`` subclass running the tasks in a pool of (non-MPI) processes started by this one."""
+
+    _backend = _cf.ProcessPoolExecutor
 
 
 def _results(futures: list[Future[list[T]]], end: float | None, unordered: bool) -> Iterator[T]:

@@ -176,12 +176,17 @@ def _derived(np: Any, base: Any, combiner: str, params: dict[str, Any], datatype
                 if not member.Is_predefined():
                     member.Free()
         counts = params["blocklengths"]
+        fields = [f if c == 1 else np.dtype((f, (c,))) for f, c in zip(formats, counts)]
+        offsets = list(params["displacements"])
         lb, extent = datatype.Get_extent()
+        # A struct's extent is implementation-padded (Open MPI may report less than the last member's end):
+        # never smaller than what the fields occupy; an enclosing RESIZED sets the final itemsize.
+        end = max((off + f.itemsize for off, f in zip(offsets, fields)), default=0)
         return np.dtype({
             "names": [f"f{i}" for i in range(len(formats))],
-            "formats": [f if c == 1 else np.dtype((f, (c,))) for f, c in zip(formats, counts)],
-            "offsets": list(params["displacements"]),
-            "itemsize": extent,
+            "formats": fields,
+            "offsets": offsets,
+            "itemsize": max(extent, end),
         })
     if combiner == "RESIZED":
         inner = to_numpy_dtype(base)

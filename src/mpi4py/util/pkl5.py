@@ -15,11 +15,13 @@ import os
 import pickle as _pickle
 import struct
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from .. import MPI
+from ..MPI import ANY_SOURCE, ANY_TAG, PROC_NULL, ROOT, Status
 
-__all__ = ["Comm", "Intercomm", "Intracomm", "Message", "Pickle", "Request", "pickle"]
+__all__ = ["ANY_SOURCE", "ANY_TAG", "PROC_NULL", "ROOT", "Comm", "Intercomm", "Intracomm", "Message", "Pickle", "Request",
+           "Status", "pickle"]
 
 _WORD = struct.Struct("<q")
 
@@ -144,8 +146,30 @@ def _have_mprobe() -> bool:
 
 # -- matched message -------------------------------------------------------------------------------
 
-class Message:
-    """A matched pkl5 message (from ``Comm.mprobe``/``improbe``), received once by ``recv``/``irecv``."""
+class _Handles(Sequence[Any]):
+    """Read-only sequence of the MPI handles an object wraps (``len``, indexing, ``count``, ``index``)."""
+
+    def _handles(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._handles()[index]
+
+    def __len__(self) -> int:
+        return len(self._handles())
+
+
+class Message(_Handles):
+    """A matched pkl5 message (from ``Comm.mprobe``/``improbe``), received once by ``recv``/``irecv``.
+
+    As a sequence it holds the ``MPI.Message`` of the matched header until it is received."""
+
+    def _handles(self) -> tuple[Any, ...]:
+        return () if self._message is None else (self._message,)
 
     def __init__(self, comm: MPI.Comm, message: Any, source: int, tag: int, nbytes: int) -> None:
         self._comm = comm
@@ -229,8 +253,11 @@ def _mprobe(comm: MPI.Comm, source: int, tag: int, status: MPI.Status | None, bl
 
 # -- requests --------------------------------------------------------------------------------------
 
-class Request:
-    """Completion handle of a pkl5 nonblocking operation (wraps the MPI requests of all pieces)."""
+class Request(_Handles):
+    """Completion handle of a pkl5 nonblocking operation; as a sequence, the MPI requests of all pieces."""
+
+    def _handles(self) -> tuple[Any, ...]:
+        return tuple(self._requests)
 
     def __init__(self, requests: list[MPI.Request], keep: Any = None, result: Callable[[], Any] | None = None,
                  deferred: Callable[[bool, MPI.Status | None], tuple[bool, Any]] | None = None) -> None:

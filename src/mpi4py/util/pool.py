@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from ..futures import MPIPoolExecutor, ThreadPoolExecutor
+
 __all__ = ["ApplyResult", "AsyncResult", "MapResult", "Pool", "ThreadPool"]
 
 T = TypeVar("T")
@@ -87,22 +89,17 @@ def _apply_chunk(func: Callable[..., T], chunk: list[tuple[Any, ...]]) -> list[T
 
 
 class Pool:
-    """Pool of MPI worker processes (``processes`` = max_workers; extra keyword options go to MPIPoolExecutor)."""
+    """Pool of MPI worker processes (``processes`` = max_workers; extra keyword options go to ``Executor``)."""
+
+    Executor: type[MPIPoolExecutor] = MPIPoolExecutor  # the executor class the pool runs on
 
     def __init__(self, processes: int | None = None, initializer: Callable[..., object] | None = None,
                  initargs: Iterable[Any] = (), **kwargs: Any) -> None:
         if processes is not None and (isinstance(processes, bool) or not isinstance(processes, int) or processes < 1):
             raise ValueError(f"Pool: processes must be an integer >= 1 or None, got {processes!r}")
-        self._executor = self._make_executor(processes, initializer, tuple(initargs), kwargs)
+        self._executor = self.Executor(processes, initializer, tuple(initargs), **kwargs)
         self._state = "RUN"
         self._lock = threading.Lock()
-
-    @staticmethod
-    def _make_executor(processes: int | None, initializer: Callable[..., object] | None, initargs: tuple[Any, ...],
-                       kwargs: dict[str, Any]) -> cf.Executor:
-        from ..futures import MPIPoolExecutor
-
-        return MPIPoolExecutor(processes, initializer, initargs, **kwargs)
 
     def _check_running(self) -> None:
         if self._state != "RUN":
@@ -120,7 +117,7 @@ class Pool:
         return [items[i:i + chunksize] for i in range(0, len(items), chunksize)]
 
     def _workers(self) -> int:
-        return int(getattr(self._executor, "_max_workers", None) or os.cpu_count() or 1)
+        return int(self._executor._max_workers or os.cpu_count() or 1)
 
     def apply(self, func: Callable[..., T], args: Iterable[Any] = (), kwds: Mapping[str, Any] | None = None) -> T:
         return self.apply_async(func, args, kwds).get()
@@ -162,9 +159,17 @@ class Pool:
 
     def imap_unordered(self, func: Callable[[Any], T], iterable: Iterable[Any], chunksize: int = 1) -> Iterator[T]:
         self._check_running()
-        chunks = self._chunks(func, iterable, chunksize, False, 1)
-        futures = [self._executor.submit(_apply_chunk, func, chunk) for chunk in chunks]
-        return (item for future in cf.as_completed(futures) for item in future.result())
+        return self._executor.map(func, iterable, chunksize=chunksize, unordered=True)
+
+    def istarmap(self, func: Callable[..., T], iterable: Iterable[Iterable[Any]], chunksize: int = 1) -> Iterator[T]:
+        """Lazy ``starmap``: results in order, as they become available."""
+        self._check_running()
+        return self._executor.starmap(func, iterable, chunksize=chunksize)
+
+    def istarmap_unordered(self, func: Callable[..., T], iterable: Iterable[Iterable[Any]], chunksize: int = 1) -> Iterator[T]:
+        """Lazy ``starmap``: results in completion order."""
+        self._check_running()
+        return self._executor.starmap(func, iterable, chunksize=chunksize, unordered=True)
 
     def close(self) -> None:
         """No more tasks; ``join()`` then waits for the submitted ones."""
@@ -192,11 +197,6 @@ class Pool:
 
 
 class ThreadPool(Pool):
-    """The same interface over a ``concurrent.futures.ThreadPoolExecutor`` (no MPI)."""
+    """The same interface over ``mpi4py.futures.ThreadPoolExecutor``: threads of this process (no MPI)."""
 
-    @staticmethod
-    def _make_executor(processes: int | None, initializer: Callable[..., object] | None, initargs: tuple[Any, ...],
-                       kwargs: dict[str, Any]) -> cf.Executor:
-        if kwargs:
-            raise TypeError(f"ThreadPool: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
-        return cf.ThreadPoolExecutor(processes, initializer=initializer, initargs=initargs)
+    Executor = ThreadPoolExecutor

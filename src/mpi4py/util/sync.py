@@ -97,12 +97,13 @@ def _check_root(name: str, comm: MPI.Intracomm, root: int) -> int:
 class Counter:
     """Global counter: ``next()`` returns the current value and adds ``step`` (atomically, at ``root``)."""
 
-    def __init__(self, start: int = 0, step: int = 1, *, typechar: str = "i", comm: MPI.Intracomm = MPI.COMM_SELF,
-                 info: Any = None, root: int = 0) -> None:
+    def __init__(self, start: int = 0, step: int = 1, *, typecode: str = "i", comm: MPI.Intracomm = MPI.COMM_SELF,
+                 info: Any = None, root: int = 0, typechar: str | None = None) -> None:
         comm = _check_comm("Counter", comm)
         self._root = _check_root("Counter", comm, root)
+        typechar = typecode if typechar is None else typechar  # typechar: this package's earlier name
         if typechar not in _TYPECHARS:
-            raise ValueError(f"Counter: typechar must be a signed integer code ({', '.join(_TYPECHARS)}), got {typechar!r}")
+            raise ValueError(f"Counter: typecode must be a signed integer code ({', '.join(_TYPECHARS)}), got {typechar!r}")
         self._typechar = typechar
         self._step = step
         self._window, self._memory = _int_window(comm, [start] if comm.Get_rank() == root else [], info, typechar)
@@ -124,38 +125,52 @@ class Counter:
 class Mutex:
     """Mutual exclusion across the processes of ``comm`` (an MCS queue lock: fair, no spinning on ``root``).
 
-    Each process's window holds the rank of its successor in the queue; ``root``'s second window holds the tail.
+    ``recursive=True``: the holder may acquire again and keeps the lock until as many ``release()``
+    calls (``count()`` is the depth). Each process's window holds the rank of its successor in the
+    queue; ``root``'s second window holds the tail.
     """
 
-    def __init__(self, comm: MPI.Intracomm = MPI.COMM_SELF, info: Any = None, root: int = 0) -> None:
-        comm = _check_comm("Mutex", comm)
-        self._root = _check_root("Mutex", comm, root)
+    def __init__(self, comm: MPI.Intracomm = MPI.COMM_SELF, info: Any = None, root: int = 0, *, recursive: bool = False) -> None:
+        comm = _check_comm(type(self).__name__, comm)
+        self._root = _check_root(type(self).__name__, comm, root)
+        self._recursive = bool(recursive)
         self._rank = comm.Get_rank()
         self._comm = comm.Dup()
         self._window, self._memory = _int_window(self._comm, [_NONE], info)
         self._tail_window, self._tail = _int_window(self._comm, [_NONE] if self._rank == root else [], None)
-        self._held = False
+        self._depth = 0
+
+    @property
+    def _held(self) -> bool:
+        return self._depth > 0
 
     def acquire(self, blocking: bool = True) -> bool:
-        if self._held:
-            raise RuntimeError("Mutex.acquire: already held by this process (use RMutex for recursion)")
+        """Take the lock (``blocking=False``: only if free now); returns whether it was taken."""
+        if self._depth:
+            if not self._recursive:
+                raise RuntimeError(f"{type(self).__name__}.acquire: already held by this process (use recursive=True for recursion)")
+            self._depth += 1
+            return True
         _atomic(self._window, self._rank, 0, MPI.REPLACE, _NONE)
         if not blocking:
             if _cas(self._tail_window, self._root, 0, _NONE, self._rank) != _NONE:
                 return False
-            self._held = True
+            self._depth = 1
             return True
         previous = _atomic(self._tail_window, self._root, 0, MPI.REPLACE, self._rank)
         if previous != _NONE:
             _atomic(self._window, previous, 0, MPI.REPLACE, self._rank)  # tell the predecessor who follows
             self._comm.Recv([bytearray(0), MPI.BYTE], previous, _WAKE_TAG)
-        self._held = True
+        self._depth = 1
         return True
 
     def release(self) -> None:
-        if not self._held:
-            raise RuntimeError("Mutex.release: not held by this process")
-        self._held = False
+        """Give the lock back (a recursive mutex: once the depth drops to zero)."""
+        if not self._depth:
+            raise RuntimeError(f"{type(self).__name__}.release: not held by this process")
+        self._depth -= 1
+        if self._depth:
+            return
         if _cas(self._tail_window, self._root, 0, self._rank, _NONE) == self._rank:
             return  # nobody queued behind us
         delay = 0.0
@@ -165,7 +180,12 @@ class Mutex:
         self._comm.Send([bytearray(0), MPI.BYTE], successor, _WAKE_TAG)
 
     def locked(self) -> bool:
+        """Whether some process holds the lock."""
         return _atomic(self._tail_window, self._root, 0, MPI.NO_OP, 0) != _NONE
+
+    def count(self) -> int:
+        """How many times this process holds the lock (0 or 1 unless recursive)."""
+        return self._depth
 
     def free(self) -> None:
         for window in (self._window, self._tail_window):
@@ -183,30 +203,10 @@ class Mutex:
 
 
 class RMutex(Mutex):
-    """Recursive mutex: the holder may acquire again; released after as many ``release()`` calls."""
+    """Recursive mutex: ``Mutex(..., recursive=True)``."""
 
     def __init__(self, comm: MPI.Intracomm = MPI.COMM_SELF, info: Any = None, root: int = 0) -> None:
-        super().__init__(comm, info, root)
-        self._depth = 0
-
-    def acquire(self, blocking: bool = True) -> bool:
-        if self._depth:
-            self._depth += 1
-            return True
-        if super().acquire(blocking):
-            self._depth = 1
-            return True
-        return False
-
-    def release(self) -> None:
-        if not self._depth:
-            raise RuntimeError("RMutex.release: not held by this process")
-        self._depth -= 1
-        if not self._depth:
-            super().release()
-
-    def count(self) -> int:
-        return self._depth
+        super().__init__(comm, info, root, recursive=True)
 
 
 class Condition:
@@ -217,7 +217,7 @@ class Condition:
         comm = _check_comm("Condition", comm)
         self._root = _check_root("Condition", comm, root)
         self._own_mutex = mutex is None
-        self._mutex = mutex if mutex is not None else (RMutex if recursive else Mutex)(comm, info, root)
+        self._mutex = mutex if mutex is not None else Mutex(comm, info, root, recursive=recursive)
         self._comm = comm.Dup()
         size = comm.Get_size()
         # At root: [number of waiters, waiter ranks in FIFO order...]
@@ -245,11 +245,15 @@ class Condition:
     def release(self) -> None:
         self._mutex.release()
 
+    def locked(self) -> bool:
+        """Whether the underlying mutex is held (by any process)."""
+        return self._mutex.locked()
+
     def wait(self) -> bool:
         if not self._mutex._held:
             raise RuntimeError("Condition.wait: the mutex is not held by this process")
         rank = self._comm.Get_rank()
-        depth = self._mutex._depth if isinstance(self._mutex, RMutex) else 1
+        depth = self._mutex.count()
         self._queue(lambda q: [*q, rank])
         for _ in range(depth):
             self._mutex.release()

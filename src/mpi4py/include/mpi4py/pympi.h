@@ -74,7 +74,6 @@ static inline double PyMPI_InactiveDouble(void) { return -1.0; }
 #endif
 
 #include "pympi_config.h"
-#include "pympi_vendor.h"
 #include "pympi_missing.h"
 
 #endif /* PYMPI_H */
