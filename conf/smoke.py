@@ -12,7 +12,10 @@ Checks, in order, and stops at the first failure (exit status 1; 2 for bad argum
 
 Every child runs under a hard timeout in its own process group, so a hung rank fails the test
 instead of blocking the channel's CI. This file only uses the standard library: recipes copy it
-next to their tests and run it with the Python they test.
+alone next to their tests and run it with the Python they test. Being standalone, it is also the one
+home of what every MPI job of this repository needs: ``MPIEXEC_ENV`` (the launcher environment) and
+``kill_tree()`` (end a job with all its ranks); the nox sessions, conf/cibw/test_wheel.py and the
+tests import them from here (``conf/`` on ``sys.path``, or test/mpi_plugin.py's loader).
 
 Example (a module-style install, as Fedora's MPI packaging does)::
 
@@ -37,14 +40,60 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-# Open MPI refuses to run as root and to place more ranks than cores unless told; MPICH ignores these.
-ROOT_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
-OVERSUBSCRIBE_ENV = {
+# The mpiexec environment of every MPI job this repository starts (this dict is the one copy: the nox
+# sessions, conf/cibw/test_wheel.py and the tests import it from here). Open MPI refuses to run as root
+# and to place more ranks than cores unless told; MPICH ignores these variables.
+MPIEXEC_ENV = {
+    "OMPI_ALLOW_RUN_AS_ROOT": "1",
+    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
     "OMPI_MCA_rmaps_base_oversubscribe": "1",  # Open MPI 4.x
     "PRTE_MCA_rmaps_default_mapping_policy": ":oversubscribe",  # Open MPI 5.x
+    "OMPI_MCA_btl_vader_single_copy_mechanism": "none",  # no CMA/ptrace in containers
     "PYTHONUNBUFFERED": "1",
 }
+KILL_GRACE = 10.0  # seconds between SIGTERM and SIGKILL in kill_tree()
+
+
+def with_mpiexec_env(env: dict[str, str], override: bool = False) -> dict[str, str]:
+    """A copy of ``env`` with MPIEXEC_ENV added (``override``: ours win; otherwise values already set stay)."""
+    merged = dict(env)
+    for name, value in MPIEXEC_ENV.items():
+        if override or name not in merged:
+            merged[name] = value
+    return merged
+
+
+def kill_tree(proc: subprocess.Popen[Any], grace: float = KILL_GRACE) -> None:
+    """End ``proc`` and every process it started. POSIX: ``proc`` must lead its own session
+    (``start_new_session=True``); its process group gets SIGTERM, then SIGKILL after ``grace`` seconds.
+    Windows: ``taskkill /T /F`` ends the process tree."""
+    if not hasattr(os, "killpg"):
+        subprocess.run(["taskkill", "/T", "/F", "/PID", str(proc.pid)], check=False, capture_output=True)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+        if sig == signal.SIGTERM:  # the leader is gone; take down any child that ignored SIGTERM
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        break
+    proc.wait()
+
 
 # Run by the tested interpreter: report what it imports, as one JSON line.
 PROBE = r"""
@@ -100,12 +149,7 @@ def parse_env_items(items: Sequence[str]) -> dict[str, str]:
 
 def build_env(args: argparse.Namespace, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of every child: ours, plus the mpiexec defaults, --pythonpath and --env."""
-    env = dict(os.environ if base is None else base)
-    defaults = dict(OVERSUBSCRIBE_ENV)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        defaults.update(ROOT_ENV)
-    for name, value in defaults.items():
-        env.setdefault(name, value)
+    env = with_mpiexec_env(dict(os.environ if base is None else base))
     if args.pythonpath:
         old = env.get("PYTHONPATH", "")
         env["PYTHONPATH"] = os.pathsep.join([*args.pythonpath, *([old] if old else [])])
@@ -137,7 +181,7 @@ def run(cmd: Sequence[str], env: dict[str, str], timeout: float, shown: Sequence
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
+        kill_tree(proc, grace=5)
         output, _ = proc.communicate()
         sys.stdout.write(_indent(output))
         raise SmokeFailure(f"timed out after {timeout:g} s (raise it with --timeout): {' '.join(cmd)}") from None
@@ -146,23 +190,6 @@ def run(cmd: Sequence[str], env: dict[str, str], timeout: float, shown: Sequence
         sys.stdout.write(_indent(output))
     sys.stdout.flush()
     return Result(proc.returncode, output, seconds)
-
-
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    if not hasattr(os, "killpg"):  # Windows: no process groups; the launcher takes its ranks down
-        proc.kill()
-        proc.wait()
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=5)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _indent(text: str) -> str:
@@ -245,7 +272,7 @@ def parser() -> argparse.ArgumentParser:
         description="Smoke-test an installed mpi4py: expected import path/version/MPI, then "
                     "'mpi4py.bench helloworld' and 'ringtest' under mpiexec. "
                     "Exit status: 0 if every check passes, 1 at the first failed check, 2 for bad arguments.",
-        epilog="Open MPI's run-as-root and oversubscription variables are set unless already in the environment.",
+        epilog="Open MPI's run-as-root and oversubscription variables (MPIEXEC_ENV) are set unless already in the environment.",
     )
     p.add_argument("--python", default=sys.executable, metavar="CMD",
                    help="interpreter to test (default: the one running this script: %(default)s)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script by CMake/Meson
@@ -79,11 +80,15 @@ def run_cython(outdir: Path, force: bool = False) -> list[Path]:
         cmd = [sys.executable, "-m", "cython", *CYTHON_FLAGS, "-I", str(outdir), "-I", str(PKG),
                str(source), "-o", str(partial)]
         print("mpi4py: cythonizing", source.relative_to(TOP), "->", target, flush=True)
+        started = time.time()
         try:
             result = subprocess.run(cmd, cwd=TOP)
             if result.returncode != 0:
                 target.unlink(missing_ok=True)
                 raise SystemExit(f"mpi4py: Cython failed on {source} (exit {result.returncode})")
+            # Date the output when Cython started reading: a source edited during the run stays newer,
+            # so the next build translates again instead of keeping a stale MPI.c.
+            os.utime(partial, (started, started))
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import nox
 from cibw import install_mpi as cibw_mpi  # conf/ is on sys.path (noxfile.py): the one copy of the Windows MPI layouts
+from smoke import MPIEXEC_ENV  # conf/smoke.py: standalone (recipes copy it alone), so the one copy lives there
 
+from noxlib.distro import missing_apt_packages
 from noxlib.platforms import PlatformError, mpiexec_path, nox_platform, test_mpis
 
 TOP = Path(__file__).resolve().parents[2]
@@ -31,21 +35,53 @@ MPIS = test_mpis(PLATFORM)
 MPI_CFG_DIR = TOP / "build" / "nox-mpi"
 TIMEOUT_RUN = Path(__file__).resolve().parent / "timeout_run.py"
 
-# Open MPI refuses root and more ranks than cores unless told; harmless for MPICH.
-MPIEXEC_ENV = {
-    "OMPI_ALLOW_RUN_AS_ROOT": "1",
-    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-    "OMPI_MCA_rmaps_base_oversubscribe": "1",
-    "PRTE_MCA_rmaps_default_mapping_policy": ":oversubscribe",
-    "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
-    "PYTHONUNBUFFERED": "1",
-}
-
 
 def mpiexec_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """MPIEXEC_ENV (conf/smoke.py: root + oversubscription for Open MPI, harmless for MPICH) plus ``extra``."""
     env = dict(MPIEXEC_ENV)
     env.update(extra or {})
     return env
+
+
+# Debian tools run with the system's PATH only (no venv, no pyenv shims).
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+APT_OPTIONS = ("-o", "DPkg::Lock::Timeout=600", "-o", "APT::Install-Recommends=false")
+APT_FLAG = "--apt"
+
+
+def apt_requested(session: nox.Session) -> bool:
+    """Whether the session was run with ``-- --apt`` (see ensure_apt)."""
+    return APT_FLAG in session.posargs
+
+
+def ensure_apt(session: nox.Session, packages: Sequence[str], why: str) -> None:
+    """Make sure the Debian ``packages`` that ``why`` needs are installed -- the one apt policy of every session.
+
+    Nothing is installed unless asked: a session changes the machine only when run with ``-- --apt``
+    (CI does: ``nox -s deb rpm -- --apt``) and as root; otherwise it stops, naming the missing packages and
+    the ``apt-get install`` command. Package lists are fetched first when the machine has none (fresh
+    machine or container). Callers that accept a tool from anywhere pass only the packages whose program
+    is not on PATH."""
+    packages = list(dict.fromkeys(packages))
+    if not packages:
+        return
+    if shutil.which("dpkg-query") is None:
+        session.error(f"{why} needs these Debian packages: {' '.join(packages)}; this is not a Debian/Ubuntu machine "
+                      "(no dpkg-query): install the same tools with the system's package manager.")
+    missing = missing_apt_packages(packages)
+    if not missing:
+        return
+    command = "apt-get install -y " + " ".join(missing)
+    if not apt_requested(session):
+        session.error(f"{why} needs these apt packages, which are not installed: {' '.join(missing)}\n"
+                      f"Install them ({command}), or run the session with `-- {APT_FLAG}` to let it do so.")
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        session.error(f"{why}: cannot install {' '.join(missing)} without root and apt-get; run: sudo {command}")
+    session.log(f"installing apt packages for {why}: {' '.join(missing)}")
+    env = {"PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/root"), "LC_ALL": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
+    if not any(Path("/var/lib/apt/lists").glob("*_Packages*")):  # a fresh machine or container: no package lists yet
+        session.run("apt-get", "update", "-q", *APT_OPTIONS, external=True, env=env, include_outer_env=False)
+    session.run("apt-get", "install", "-y", "-q", *APT_OPTIONS, *missing, external=True, env=env, include_outer_env=False)
 
 
 def install_mpi(session: nox.Session, mpi: str) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Both use the machine's own packaging tools and system Python (/usr/bin/python3), never the session
 venv: ``nox -s deb`` and ``nox -s rpm``. Pass ``-- --apt`` to let them ``apt-get install`` what they
-miss (CI does); without it they stop and name the packages. Artifacts land in build/deb and build/rpm.
+miss (CI does); without it they stop and name the packages (``common.ensure_apt``, the policy of every
+session). Artifacts land in build/deb and build/rpm.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import nox
 
-from noxlib.common import DIST, TOP
+from noxlib.common import APT_OPTIONS, DIST, SYSTEM_PATH, TOP, ensure_apt
 from noxlib.distro import (
     debian_changelog_version,
-    missing_apt_packages,
     parse_unmet_build_depends,
     project_version,
     spec_version,
@@ -29,8 +29,6 @@ from noxlib.distro import (
 PACKAGING = TOP / "packaging"
 SMOKE = TOP / "conf" / "smoke.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
-SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-APT_OPTIONS = ("-o", "DPkg::Lock::Timeout=600", "-o", "APT::Install-Recommends=false")
 # What `nox -s deb` itself runs, on top of debian/control's Build-Depends.
 DEB_TOOLS = ("dpkg-dev", "lintian", "apt")
 # What `nox -s rpm` runs; the spec's BuildRequires are Fedora names, so here they are mapped to
@@ -50,27 +48,6 @@ def system_env(**extra: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- apt
-
-
-def ensure_apt(session: nox.Session, names: Sequence[str], why: str) -> None:
-    """Install missing Debian packages with ``-- --apt``; otherwise fail naming them and the command."""
-    if shutil.which("dpkg-query") is None:
-        session.error(f"{why} needs a Debian/Ubuntu machine (dpkg-query not found).")
-    missing = missing_apt_packages(names)
-    if not missing:
-        return
-    command = "apt-get install -y " + " ".join(missing)
-    if "--apt" not in session.posargs:
-        session.error(f"{why} needs these apt packages, which are not installed: {' '.join(missing)}\n"
-                      f"Install them ({command}), or run the session with `-- --apt` to let it do so.")
-    if os.geteuid() != 0:
-        session.error(f"{why}: cannot install {' '.join(missing)} without root; run: sudo {command}")
-    session.log(f"installing apt packages: {' '.join(missing)}")
-    lists = Path("/var/lib/apt/lists")
-    if not any(lists.glob("*_Packages*")):  # a fresh machine or container: no package lists yet
-        session.run("apt-get", "update", "-q", *APT_OPTIONS, external=True, env=system_env(), include_outer_env=False)
-    session.run("apt-get", "install", "-y", "-q", *APT_OPTIONS, *missing, external=True,
-                env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
 
 
 @contextmanager

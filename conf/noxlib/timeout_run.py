@@ -11,42 +11,21 @@ session and the whole process group gets SIGTERM, then SIGKILL after a grace per
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+# conf/smoke.py has the one kill_tree. Run as a script, sys.path[0] is conf/noxlib/, whose typing.py (a nox
+# session module) would shadow the standard library's: conf/ takes its place.
+_HERE, _CONF = Path(__file__).resolve().parent, str(Path(__file__).resolve().parents[1])
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+if _CONF not in sys.path:
+    sys.path.insert(0, _CONF)
+from smoke import KILL_GRACE as GRACE_SECONDS  # noqa: E402
+from smoke import kill_tree  # noqa: E402
 
 TIMED_OUT = 124
-GRACE_SECONDS = 10.0
-
-
-def kill_tree(proc: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
-    """End ``proc`` and every process it started (its process group / Windows process tree)."""
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/T", "/F", "/PID", str(proc.pid)], check=False, capture_output=True)
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            continue
-        if sig == signal.SIGTERM:  # the leader is gone; take down any child that ignored SIGTERM
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        break
-    proc.wait()
 
 
 def run(cmd: Sequence[str], timeout: float, grace: float = GRACE_SECONDS) -> int:

@@ -7,8 +7,8 @@
 - Linux with Podman: cibuildwheel with Podman and the local image of ``nox -s build_image``
   (built on demand; no registry needed), restricted to the image's CPython;
 - Linux with neither: the very same build -> repair -> check -> test scripts on the host;
-- ``MPI4PY_CIBW_ENGINE=docker|podman|host`` forces a path (podman: installs podman/runc with
-  apt-get when missing and running as root, as CI does);
+- ``MPI4PY_CIBW_ENGINE=docker|podman|host`` forces a path (podman/runc/debootstrap missing: the
+  session names them, or installs them with ``-- --apt`` as root: ``common.ensure_apt``);
 - macOS/Windows: cibuildwheel on the host.
 
 Linux/macOS wheels are merged wheels for every MPI (``[tool.cibuildwheel]``: the ``mpich`` variant is
@@ -20,7 +20,7 @@ on Linux, smoke-tested (conf/smoke.py via test_wheel.py) with PyPI Open MPI 5.x,
 records the sdist digest the wheels came from (``nox -s wheel_abi`` reuses them).
 With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
 is tested on every other CPython >= X.Y found on PATH.
-Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``).
+Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``), except ``--apt``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ import nox
 import tomllib
 
 from noxlib import abi
-from noxlib.common import TOP
+from noxlib.common import APT_FLAG, TOP, ensure_apt
 
 CIBW = TOP / "conf" / "cibw"
 WHEELHOUSE = TOP / "wheelhouse"
@@ -95,17 +95,14 @@ def _works(*cmd: str) -> bool:
         return False
 
 
-def ensure_apt(session: nox.Session, programs: dict[str, str]) -> None:
-    """Install missing Debian packages (program -> package) when running as root with apt-get."""
-    missing = sorted({pkg for prog, pkg in programs.items() if shutil.which(prog) is None})
-    if not missing:
-        return
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
-        session.run("apt-get", "update", "-qq", external=True, env=apt_env)  # a fresh machine has no lists
-        session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=apt_env)
-    else:
-        session.error(f"missing {', '.join(missing)}: install them (Debian/Ubuntu: sudo apt-get install -y {' '.join(missing)})")
+def missing_programs(*programs: str) -> list[str]:
+    """Those of ``programs`` not on PATH (each comes from the Debian package of the same name)."""
+    return [program for program in programs if shutil.which(program) is None]
+
+
+def cibuildwheel_args(session: nox.Session) -> list[str]:
+    """The session's arguments for cibuildwheel: all but ``--apt`` (common.ensure_apt's switch)."""
+    return [arg for arg in session.posargs if arg != APT_FLAG]
 
 
 _PODMAN_OK: list[bool] = []
@@ -128,7 +125,7 @@ def container_engine(session: nox.Session) -> str:
     if forced not in ("", "docker", "podman", "host"):
         session.error(f"MPI4PY_CIBW_ENGINE={forced!r}: use docker, podman or host (or leave it unset to auto-detect)")
     if forced == "podman" and sys.platform.startswith("linux"):
-        ensure_apt(session, {"podman": "podman", "runc": "runc"})
+        ensure_apt(session, missing_programs("podman", "runc"), "MPI4PY_CIBW_ENGINE=podman")
     if forced in ("", "docker") and _works("docker", "info"):
         return "docker"
     if forced in ("", "podman") and setup_podman(session):
@@ -139,7 +136,7 @@ def container_engine(session: nox.Session) -> str:
 
 
 def build_local_image(session: nox.Session) -> float:
-    ensure_apt(session, {"podman": "podman", "runc": "runc", "debootstrap": "debootstrap"})
+    ensure_apt(session, missing_programs(*APT_NEEDS), "the local build image (nox -s build_image)")
     if not setup_podman(session):
         session.error("podman does not work here ('podman info' fails); see conf/cibw/podman_setup.py")
     start = time.monotonic()
@@ -367,7 +364,7 @@ def wheels(session: nox.Session) -> None:
         shown = {k: v for k, v in cibw_env.items() if k.startswith("CIBW_")}
         session.log(f"wheels: {json.dumps(shown)}")
         start = time.monotonic()
-        session.run("cibuildwheel", "--platform", "auto", "--output-dir", str(WHEELHOUSE), *session.posargs, str(sdist),
+        session.run("cibuildwheel", "--platform", "auto", "--output-dir", str(WHEELHOUSE), *cibuildwheel_args(session), str(sdist),
                     env=cibw_env)
         timings["cibuildwheel build+repair+test"] = time.monotonic() - start
         wheels_built = sorted(WHEELHOUSE.glob("mpi4py-*.whl"))

@@ -1,6 +1,6 @@
 """Type stubs for the compiled module ``mpi4py.MPI`` (the mpi4py 4.x public API)."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Literal, SupportsIndex, TypeVar, overload
 
 from typing_extensions import Buffer, Self
@@ -828,6 +828,8 @@ class Pickle:
                  protocol: int | None = None, threshold: int | None = None) -> None: ...
     def dumps(self, obj: Any) -> bytes: ...
     def loads(self, data: Buffer) -> Any: ...
+    def dumps_oob(self, obj: Any) -> tuple[bytes, list[buffer]]: ...
+    def loads_oob(self, data: Buffer, buffers: Iterable[Buffer]) -> Any: ...
     PROTOCOL: int
     THRESHOLD: int
 

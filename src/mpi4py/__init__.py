@@ -110,14 +110,16 @@ class _MPIImportHook:
     """``sys.meta_path`` entry for ``mpi4py.MPI`` only (the logic is in ``mpi4py/_mpiabi.py``).
 
     Merged binary wheel: find the MPI library and load the matching variant.  From-source build:
-    the normal extension, no search at all; only if it fails to load because of its MPI library,
-    the error names the MPI it was built for, the MPI present now, and how to rebuild.
+    the normal extension, no search (Windows: the folder of the MPI DLL named by the build record is
+    added to the DLL search first); only if it fails to load because of its MPI library, the error
+    names the MPI it was built for, the MPI present now, and how to rebuild.
     """
 
     @staticmethod
     def find_spec(fullname: str, path: object = None, target: object = None) -> object:
         if fullname != __name__ + ".MPI":
             return None
+        import sys
         from os.path import dirname
 
         if _has_variants():
@@ -127,6 +129,10 @@ class _MPIImportHook:
         from importlib.machinery import ExtensionFileLoader, PathFinder
 
         spec = PathFinder.find_spec(fullname, path)  # type: ignore[arg-type]
+        if spec is not None and sys.platform == "win32":  # PATH is not searched for its MPI DLL: add that folder
+            from . import _mpiabi
+
+            _mpiabi.add_build_dll_directory(dirname(__file__))
         if spec is not None and type(spec.loader) is ExtensionFileLoader:
 
             class ExplainingLoader(ExtensionFileLoader):

@@ -17,7 +17,8 @@ name and by ``MPI_Get_library_version`` (allowed before ``MPI_Init``), loaded wi
 and the matching variant is imported.  ``MPI4PY_MPIABI=<variant>`` forces a variant (only libraries
 of that ABI are then accepted).  ``MPI4PY_TRACE_ABI=1`` (or ``python -v``) prints every step.
 
-For a from-source build (``mpi4py/MPI.*`` directly, linked to its MPI) nothing is searched; only
+For a from-source build (``mpi4py/MPI.*`` directly, linked to its MPI) nothing is searched (Windows:
+``add_build_dll_directory`` adds the folder of the DLL it was built against); only
 if the extension fails to load is the build record compared with the MPI present now
 (``load_failure``), to say that the cached or old build does not match.
 """
@@ -602,3 +603,53 @@ def load_failure(exc: BaseException, package_dir: str, platform: str = sys.platf
     if not now:
         lines.append(get_mpi_help(platform))
     return ImportError("\n".join(lines), name=f"{PACKAGE}.MPI")
+
+
+# -- a from-source Windows build: where its MPI DLL is ------------------------------------------
+
+_kept_systems: list[System] = []  # their os.add_dll_directory handles must outlive the import
+
+
+def build_dll_dirs(record: Mapping[str, str], environ: Mapping[str, str],
+                   roots: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Folders that may hold the MPI DLL of a from-source Windows build, best first, as (folder, description):
+    for each ``library_dirs`` entry of its build record (where the import library ``impi.lib``/``msmpi.lib``
+    was), the sibling ``bin`` folder and the folder itself; then I_MPI_ROOT, MSMPI_BIN, ``<prefix>\\Library\\bin``."""
+    import ntpath
+
+    dirs: list[tuple[str, str]] = []
+    for libdir in split_paths(record.get("library_dirs", "").replace("\n", ";"), "win32"):
+        parent = ntpath.dirname(libdir.rstrip("\\/"))
+        dirs.append((ntpath.join(parent, "bin"), f"build record: {libdir}\\..\\bin"))
+        dirs.append((libdir, f"build record: {libdir}"))
+    return dirs + search_dirs("win32", environ, roots)
+
+
+def add_build_dll_directory(package_dir: str, platform: str = sys.platform, system: System | None = None,
+                            environ: Mapping[str, str] = os.environ,
+                            roots: Sequence[tuple[str, str]] | None = None) -> str:
+    """Windows, from-source build: add the folder with the MPI DLL it was built against to the DLL search.
+
+    Python 3.8+ ignores PATH when an extension module's DLLs are resolved, so ``mpi4py.MPI`` linked to
+    ``impi.lib`` would not find ``impi.dll`` unless its folder is added with ``os.add_dll_directory``
+    before the extension loads. The DLL names come from the build record (``libraries``, else the MPI
+    family); the first folder of ``build_dll_dirs`` holding one is added. Returns it ('' if none, or not
+    Windows: nothing is done elsewhere; a DLL found nowhere is explained by ``load_failure``).
+    """
+    if os_key(platform) != "win32":
+        return ""
+    import ntpath
+
+    record = read_record(package_dir)
+    names = [f"{lib}.dll" for lib in record.get("libraries", "").replace(",", " ").split()]
+    family = record.get("mpi_abi_variant") or record.get("mpi_abi", "")
+    if not names:
+        names = [SONAME["win32"][family]] if family in SONAME["win32"] else list(SONAME["win32"].values())
+    system = system or System(platform)
+    for found, _ in build_dll_dirs(record, environ, prefixes() if roots is None else roots):
+        folder = ntpath.normpath(found)
+        if any(system.isfile(ntpath.join(folder, name)) for name in names):
+            system.add_dll_directory(folder)
+            _kept_systems.append(system)
+            return folder
+    return ""

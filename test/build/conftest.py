@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test/: the shared mpi_plugin module
+from mpi_plugin import MPIEXEC_ENV  # noqa: E402
+
 TOP = Path(__file__).resolve().parents[2]
 PREFIX = Path(sys.prefix)
 VENV_BIN = Path(sys.executable).parent
@@ -24,7 +27,6 @@ MPIEXEC = VENV_BIN / "mpiexec"
 # Variables that would steer a build; the tests set exactly the ones they are about.
 BUILD_VARS = ("MPI4PY_BUILD_BACKEND", "MPI4PY_BUILD_MPICC", "MPICC", "MPI4PY_BUILD_MPILD", "MPILD",
               "MPI4PY_BUILD_MPICFG", "MPICFG", "MPI4PY_BUILD_CONFIGURE", "CFLAGS", "LDFLAGS")
-MPIEXEC_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "PYTHONUNBUFFERED": "1"}
 IGNORE = shutil.ignore_patterns(".git", ".nox", "build", "dist", "wheelhouse", "venv", "__pycache__", "*.so",
                                 "*.egg-info", ".pytest_cache", ".ruff_cache")
 

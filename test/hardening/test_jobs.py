@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -17,16 +16,11 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test/: the shared mpi_plugin module
+from mpi_plugin import clean_env  # noqa: E402
+
 BIN = Path(sys.executable).parent
 MPIEXEC = BIN / "mpiexec"
-LAUNCHER_PREFIXES = ("PMI_", "PMIX_", "OMPI_", "PRTE_", "HYDRA_", "MPIR_", "OPAL_")
-MPIEXEC_ENV = {
-    "OMPI_ALLOW_RUN_AS_ROOT": "1",
-    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-    "OMPI_MCA_rmaps_base_oversubscribe": "1",
-    "PRTE_MCA_rmaps_default_mapping_policy": ":oversubscribe",
-    "PYTHONUNBUFFERED": "1",
-}
 DEADLINE = 10.0  # seconds for a job with a failed rank to end
 
 
@@ -42,8 +36,7 @@ class Job:
 
 
 def run_job(n: int, *args: str, cwd: Path | None = None, timeout: float = 60) -> Job:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(LAUNCHER_PREFIXES)}
-    env.update(MPIEXEC_ENV)
+    env = clean_env()
     cmd = [str(MPIEXEC), "-n", str(n), sys.executable, *args]
     start = time.monotonic()
     try:
@@ -200,3 +193,30 @@ def test_successful_job_still_exits_zero(tmp_path: Path) -> None:
     job = run_job(3, "-m", "mpi4py", str(script))
     assert job.returncode == 0, job.output
     assert job.output.count("finished normally") == 3, job.output
+
+
+# -- the shared pytest hook (test/mpi_plugin.py) used by test/mpi and test/hardening/mpi ----------
+
+PLUGIN_CONFTEST = """\
+import sys
+sys.path.insert(0, {testdir!r})
+from mpi_plugin import pytest_runtest_makereport  # noqa: F401
+"""
+ONE_RANK_FAILS = """\
+from mpi4py import MPI
+
+def test_one_rank_fails():
+    if MPI.COMM_WORLD.Get_rank() == 1:
+        raise AssertionError("rank 1 fails on purpose")
+    MPI.COMM_WORLD.Barrier()  # rank 0 waits here for good unless the failing rank aborts the job
+"""
+
+
+def test_pytest_failure_on_one_rank_aborts_the_job(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(PLUGIN_CONFTEST.format(testdir=str(Path(__file__).resolve().parents[1])))
+    (tmp_path / "test_one_rank.py").write_text(ONE_RANK_FAILS)
+    job = run_job(2, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path), cwd=tmp_path)
+    assert job.returncode != 0, job.output
+    assert "[rank 1] FAILED test_one_rank.py::test_one_rank_fails (call)" in job.output, job.output
+    assert "rank 1 fails on purpose" in job.output and "aborting the MPI job" in job.output, job.output
+    assert job.seconds < 3 * DEADLINE, f"the job took {job.seconds:.1f} s to end after one rank failed"

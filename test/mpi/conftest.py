@@ -7,7 +7,6 @@ report): the other ranks would otherwise wait forever in the next communication.
 
 from __future__ import annotations
 
-import ast
 import functools
 import os
 import shutil
@@ -18,7 +17,8 @@ import pytest
 
 from mpi4py import MPI
 
-TOP = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test/: the shared mpi_plugin module
+from mpi_plugin import TOP, clean_env, pytest_runtest_makereport  # noqa: E402, F401  (the abort hook is registered here)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -29,44 +29,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    outcome = yield
-    report = outcome.get_result()
-    if report.failed and MPI.COMM_WORLD.Get_size() > 1:
-        rank = MPI.COMM_WORLD.Get_rank()
-        sys.stderr.write(f"\n[rank {rank}] FAILED {item.nodeid} ({report.when})\n{report.longreprtext}\n"
-                         f"[rank {rank}] aborting the MPI job so the other ranks do not hang\n")
-        sys.stderr.flush()
-        MPI.COMM_WORLD.Abort(1)
-
-
 @pytest.fixture
 def comm() -> MPI.Intracomm:
     return MPI.COMM_WORLD
-
-
-def mpiexec_env_values() -> dict[str, str]:
-    """MPIEXEC_ENV from conf/noxlib/common.py, read without importing nox."""
-    tree = ast.parse((TOP / "conf" / "noxlib" / "common.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "MPIEXEC_ENV" for t in node.targets):
-            return dict(ast.literal_eval(node.value))
-    raise LookupError("MPIEXEC_ENV not found in conf/noxlib/common.py")
-
-
-_LAUNCHER_PREFIXES = ("PMI_", "PMIX_", "OMPI_", "PRTE_", "HYDRA_", "MPIR_", "MPI_LOCAL", "OPAL_", "PMIX")
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """Environment for a child process that must start its own MPI job (no inherited launcher state)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_LAUNCHER_PREFIXES)}
-    env.update(mpiexec_env_values())
-    if extra.get("PYTHONPATH") and os.environ.get("PYTHONPATH"):
-        # In front of the inherited path, which may be where mpi4py is (distro checks of staged files).
-        extra = {**extra, "PYTHONPATH": os.pathsep.join([extra["PYTHONPATH"], os.environ["PYTHONPATH"]])}
-    env.update(extra)
-    return env
 
 
 MPIEXEC_VARIABLE = "MPI4PY_TEST_MPIEXEC"
@@ -125,6 +90,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         message = dynamic_processes_unsupported()
         if message is not None:
             pytest.skip(f"this MPI library declares dynamic processes unsupported: {message}")
+
+
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -7,6 +7,7 @@ override, classification and error message is checked on any machine (Windows an
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -385,3 +386,69 @@ def test_trace_variable(value: str, on: bool, capsys: pytest.CaptureFixture[str]
     if trace is not None:
         trace("hello")
         assert capsys.readouterr().err == "# mpi4py: hello\n"
+
+
+# -- a from-source Windows build: the folder of its MPI DLL is added before mpi4py.MPI loads -----
+
+IMPI_RECORD = "[mpi]\ninclude_dirs = C:\\venv\\Library\\include\nlibrary_dirs = C:\\venv\\Library\\lib\nlibraries = impi\n" \
+              "[build]\nmpi_abi = mpich\n"
+
+
+def test_from_source_windows_build_adds_the_dll_folder_next_to_its_import_library(tmp_path: Path) -> None:
+    (tmp_path / "mpi.cfg").write_text(IMPI_RECORD)
+    system = FakeSystem("win32", {"C:\\venv\\Library\\bin\\impi.dll": INTEL, "C:\\oneAPI\\bin\\impi.dll": INTEL})
+    added = abi.add_build_dll_directory(str(tmp_path), "win32", system, {"I_MPI_ROOT": "C:\\oneAPI"}, roots=[])
+    assert added == "C:\\venv\\Library\\bin" and system.added == ["C:\\venv\\Library\\bin"]
+
+
+def test_from_source_windows_build_falls_back_to_i_mpi_root(tmp_path: Path) -> None:
+    (tmp_path / "mpi.cfg").write_text(IMPI_RECORD)  # the recorded folders are gone (another machine, a moved venv)
+    system = FakeSystem("win32", {"C:\\oneAPI\\bin\\impi.dll": INTEL})
+    added = abi.add_build_dll_directory(str(tmp_path), "win32", system, {"I_MPI_ROOT": "C:\\oneAPI"}, roots=[])
+    assert added == "C:\\oneAPI\\bin" and system.added == [added]
+
+
+def test_from_source_windows_build_msmpi_and_prefix_library_bin(tmp_path: Path) -> None:
+    (tmp_path / "mpi.cfg").write_text("[mpi]\nlibrary_dirs = C:\\SDK\\Lib\\x64\nlibraries = msmpi\n[build]\nmpi_abi = msmpi\n")
+    system = FakeSystem("win32", {"C:\\MPI\\Bin\\msmpi.dll": MSMPI})
+    assert abi.add_build_dll_directory(str(tmp_path), "win32", system, {"MSMPI_BIN": "C:\\MPI\\Bin"}, roots=[]) == "C:\\MPI\\Bin"
+    (tmp_path / "mpi.cfg").write_text(IMPI_RECORD.replace("C:\\venv", "D:\\gone"))
+    system = FakeSystem("win32", {"C:\\conda\\Library\\bin\\impi.dll": INTEL})
+    added = abi.add_build_dll_directory(str(tmp_path), "win32", system, {}, roots=[("C:\\conda", "prefix")])
+    assert added == "C:\\conda\\Library\\bin" and system.added == [added]
+
+
+def test_from_source_windows_build_without_its_dll_adds_nothing(tmp_path: Path) -> None:
+    (tmp_path / "mpi.cfg").write_text(IMPI_RECORD)
+    system = FakeSystem("win32", {"C:\\venv\\Library\\bin\\msmpi.dll": MSMPI})  # another MPI's DLL: not ours
+    assert abi.add_build_dll_directory(str(tmp_path), "win32", system, {}, roots=[]) == ""
+    assert system.added == []
+    linux = FakeSystem("linux", {"C:\\venv\\Library\\bin\\impi.dll": INTEL})
+    assert abi.add_build_dll_directory(str(tmp_path), "linux", linux, {}, roots=[]) == "" and linux.added == []
+
+
+def test_import_hook_adds_the_dll_folder_before_the_extension_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``mpi4py/__init__.py``'s import hook, for a from-source package on (faked) Windows: the DLL folder is
+    added when ``mpi4py.MPI`` is looked up, i.e. before its loader runs; the spec found is unchanged."""
+    from importlib.machinery import ModuleSpec, PathFinder
+
+    package = tmp_path / "pkg"
+    shutil.copytree(SOURCE.parent, package / "mpi4py", ignore=shutil.ignore_patterns("_abi", "MPI*", "*.so", "*.pyd", "__pycache__"))
+    monkeypatch.syspath_prepend(str(package))
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))  # the copy's hook is gone after the test
+    for name in [m for m in sys.modules if m == "mpi4py" or m.startswith("mpi4py.")]:
+        monkeypatch.delitem(sys.modules, name)
+    import mpi4py
+    import mpi4py._mpiabi as loaded_abi
+
+    assert mpi4py.__file__ == str(package / "mpi4py" / "__init__.py")
+    calls: list[tuple[str, str]] = []
+    monkeypatch.setattr(loaded_abi, "add_build_dll_directory", lambda package_dir: calls.append(("added", package_dir)) or "")
+    found = ModuleSpec("mpi4py.MPI", None)
+    monkeypatch.setattr(PathFinder, "find_spec", classmethod(lambda cls, name, path=None, target=None: found))
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert mpi4py._MPIImportHook.find_spec("mpi4py.MPI", [str(package / "mpi4py")]) is found
+    assert calls == [("added", str(package / "mpi4py"))]
+    monkeypatch.setattr(sys, "platform", "linux")
+    mpi4py._MPIImportHook.find_spec("mpi4py.MPI", [str(package / "mpi4py")])
+    assert len(calls) == 1  # other platforms: nothing added

@@ -437,16 +437,30 @@ cdef list _unpickle_parts(bytes data, _Ints counts, _Ints displs):
     return result
 
 
+cdef enum:
+    _BCAST_HEAD = 256  # first broadcast: the pickle's size (8 bytes) and, if it fits, the pickle itself
+
+
 cdef object obj_bcast(MPI_Comm comm, object obj, int root):
+    """One broadcast for a pickle of up to 248 bytes; larger ones follow in a second broadcast."""
     cdef bint isroot = comm_rank(comm) == root
+    cdef char head[_BCAST_HEAD]
     cdef int n = 0
     data, err = None, None
     if isroot:
         data, n, err = _try_dumps(obj)
+        if 0 < n <= _BCAST_HEAD - 8:
+            memcpy(head + 8, PyBytes_AS_STRING(data), n)
+    memcpy(head, &n, sizeof(int))
     with nogil:
-        CHKERR(MPI_Bcast(&n, 1, MPI_INT, root, comm))
+        CHKERR(MPI_Bcast(head, _BCAST_HEAD, MPI_BYTE, root, comm))
+    memcpy(&n, head, sizeof(int))
     if n < 0:
         _raise_failed(err, [root], "bcast")
+    if n <= _BCAST_HEAD - 8:
+        if not isroot:
+            data = PyBytes_FromStringAndSize(head + 8, n)
+        return pickle_loads(data, n)
     if not isroot:
         data = PyBytes_FromStringAndSize(NULL, n)
     cdef char *p = PyBytes_AS_STRING(data)

@@ -187,14 +187,64 @@ cdef _ForeignMem _from_dlpack(object obj, str argname):
     return f
 
 
+cdef extern from *:
+    """
+    /* PyObject_GetBuffer that reports failure as 0 with no exception set (the caller falls back). */
+    static int PyMPI_TryGetBuffer(PyObject *o, Py_buffer *view, int flags) {
+      if (PyObject_GetBuffer(o, view, flags) < 0) { PyErr_Clear(); return 0; }
+      return 1;
+    }
+    """
+    int PyMPI_TryGetBuffer(object, Py_buffer *, int) noexcept
+
+
+cdef int msg_view(object spec, bint writable, Py_buffer *view, MPI_Datatype *dtype, int *count) noexcept:
+    """Fast path of ``msg_build`` for a bare buffer object with a one-character native format.
+
+    Returns 1 with ``view`` held (the caller releases it), or 0 with nothing held and no exception:
+    then ``msg_build`` handles the spec (and reports any error in full).
+    """
+    cdef const char *f
+    cdef unsigned char c
+    cdef Py_ssize_t items
+    if type(spec) is list or type(spec) is tuple or spec is None or not PyObject_CheckBuffer(spec):
+        return 0
+    if not PyMPI_TryGetBuffer(spec, view, PyBUF_ANY_CONTIGUOUS | PyBUF_FORMAT | (PyBUF_WRITABLE if writable else 0)):
+        return 0
+    f = view.format
+    if f == NULL:
+        dtype[0] = MPI_BYTE
+        items = view.len
+    else:
+        c = <unsigned char>f[0]
+        if c == b'@' or c == b'=':
+            f += 1
+            c = <unsigned char>f[0]
+        if c >= 128 or f[1] != 0 or not _fmt_known[c] or view.itemsize <= 0 or view.len % view.itemsize:
+            PyBuffer_Release(view)
+            return 0
+        dtype[0] = _fmt_type[c]
+        items = view.len // view.itemsize
+    if items > INT_MAX:
+        PyBuffer_Release(view)
+        return 0
+    count[0] = <int>items
+    return 1
+
+
 cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
     """Parse a message spec; ``count`` is per block when ``blocks`` > 1 (collectives)."""
     cdef _Msg m = _Msg.__new__(_Msg)
     cdef object o_buf = spec, o_count = None, o_displ = None, o_type = None
     cdef Py_ssize_t n, extent, count, displ = 0, total
-    cdef int flags
+    cdef int flags, fast_count = 0
     m.dtype = MPI_BYTE
     if spec is None:
+        return m
+    if blocks <= 1 and msg_view(spec, writable, &m.view, &m.dtype, &fast_count):
+        m.has_view = True
+        m.buf = m.view.buf
+        m.count = fast_count
         return m
     if type(spec) is list or type(spec) is tuple:
         n = len(spec)

@@ -1,37 +1,175 @@
 # Python objects as messages: serialization with pickle.
+#
+# Blocking point-to-point sends (send, ssend, sendrecv) of objects holding large contiguous buffers
+# (NumPy arrays, PickleBuffer) use pickle protocol 5 with out-of-band buffers: the message is one MPI message described by an hindexed
+# datatype over [frame header, pickle stream, buffer 0, buffer 1, ...] in place, so the array data is
+# never copied into a pickle stream; the receiver unpickles with ``buffers=`` slices of the received
+# bytearray (no copy either). Every receive path recognises the frame by its 8-byte magic.
+# Nonblocking sends stay in band: the caller may modify the object before the request completes.
 
 import pickle as _pickle_module
 
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.bytearray cimport PyByteArray_FromStringAndSize, PyByteArray_AS_STRING
+from libc.string cimport memcmp, memcpy
+from libc.stdint cimport uint64_t
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
+cdef extern from *:
+    """
+    /* f(a0, a1, <kwname>=kv) through vectorcall with a cached kwnames tuple (no dict per call). */
+    static PyObject *PyMPI_Call2Kw(PyObject *f, PyObject *a0, PyObject *a1, PyObject *kwnames, PyObject *kv) {
+    #if !defined(Py_LIMITED_API) || Py_LIMITED_API+0 >= 0x030C0000
+      PyObject *args[3];
+      args[0] = a0; args[1] = a1; args[2] = kv;
+      return PyObject_Vectorcall(f, args, 2, kwnames);
+    #else
+      PyObject *res = NULL, *tup = NULL, *kw = NULL;
+      tup = PyTuple_Pack(2, a0, a1);
+      if (tup == NULL) goto done;
+      kw = PyDict_New();
+      if (kw == NULL || PyDict_SetItem(kw, PyTuple_GetItem(kwnames, 0), kv) < 0) goto done;
+      res = PyObject_Call(f, tup, kw);
+    done:
+      Py_XDECREF(tup); Py_XDECREF(kw);
+      return res;
+    #endif
+    }
+    static const char PyMPI_FRAME_MAGIC[8] = {0, 'M', 'P', 'I', '4', 'P', 'Y', '5'};
+    static const char PyMPI_FRAME_ZEROS[64] = {0};
+    """
+    object PyMPI_Call2Kw(object f, object a0, object a1, object kwnames, object kv)
+    const char *_FRAME_MAGIC "PyMPI_FRAME_MAGIC"
+    const char *_FRAME_ZEROS "PyMPI_FRAME_ZEROS"
+
+cdef enum:
+    _FRAME_ALIGN = 64  # out-of-band buffers start at multiples of this offset in the message
+    _FRAME_FIXED = 16  # magic + number of buffers; then (offset, length) of the stream and each buffer
+
+cdef object _KW_BUFFER_CALLBACK = ("buffer_callback",)
+cdef object _stdlib_dumps = _pickle_module.dumps
+cdef object _stdlib_loads = _pickle_module.loads
+cdef object _PickleBuffer = getattr(_pickle_module, "PickleBuffer", None)
+cdef Py_ssize_t _DEFAULT_THRESHOLD = 256 * 1024
+
+
+@cython.final
+cdef class _OOBCollector:
+    """``buffer_callback`` for pickle.dumps: buffers of at least ``threshold`` bytes go out of band."""
+
+    cdef Py_ssize_t threshold
+    cdef list bufs
+    cdef bint busy
+
+    def __call__(self, pb):
+        cdef Py_buffer view
+        try:
+            PyObject_GetBuffer(pb, &view, PyBUF_ANY_CONTIGUOUS)
+        except BufferError:
+            return True  # non-contiguous: pickle copies it in band
+        cdef Py_ssize_t n = view.len
+        PyBuffer_Release(&view)
+        if n < self.threshold:
+            return True
+        if self.bufs is None:
+            self.bufs = []
+        self.bufs.append(pb)
+        return False
 
 
 cdef class Pickle:
-    """Serialization of Python objects for the lowercase (object) communication methods."""
+    """Serialization of Python objects for the lowercase (object) communication methods.
+
+    Buffers of at least ``THRESHOLD`` bytes (pickle protocol 5 ``PickleBuffer``, e.g. NumPy arrays)
+    travel out of band in point-to-point messages and in ``dumps_oob``.
+    """
 
     cdef object ob_dumps
     cdef object ob_loads
     cdef object ob_protocol
+    cdef Py_ssize_t ob_threshold
+    cdef bint ob_oob  # stdlib dumps/loads and protocol >= 5: out-of-band framing possible
 
-    def __cinit__(self, dumps=None, loads=None, protocol=None):
-        self.ob_dumps = _pickle_module.dumps if dumps is None else dumps
-        self.ob_loads = _pickle_module.loads if loads is None else loads
-        self.ob_protocol = _pickle_module.HIGHEST_PROTOCOL if protocol is None else protocol
+    def __cinit__(self, *args, **kwargs):
+        self.ob_dumps = _stdlib_dumps
+        self.ob_loads = _stdlib_loads
+        self.ob_protocol = _pickle_module.HIGHEST_PROTOCOL
+        self.ob_threshold = _DEFAULT_THRESHOLD
+        self._update()
+
+    def __init__(self, dumps=None, loads=None, protocol=None, threshold=None):
+        if dumps is not None and not callable(dumps):
+            raise TypeError(f"Pickle: dumps must be callable, got {type(dumps).__name__}")
+        if loads is not None and not callable(loads):
+            raise TypeError(f"Pickle: loads must be callable, got {type(loads).__name__}")
+        self.ob_dumps = _stdlib_dumps if dumps is None else dumps
+        self.ob_loads = _stdlib_loads if loads is None else loads
+        self.PROTOCOL = protocol
+        self.THRESHOLD = threshold
+
+    cdef void _update(self) noexcept:
+        self.ob_oob = (self.ob_dumps is _stdlib_dumps and self.ob_loads is _stdlib_loads and
+                       _PickleBuffer is not None and type(self.ob_protocol) is int and self.ob_protocol >= 5)
 
     def dumps(self, obj):
-        """Serialize a Python object to bytes."""
+        """Serialize a Python object to bytes (every buffer in band)."""
         return self.ob_dumps(obj, self.ob_protocol)
 
     def loads(self, data):
         """Deserialize a Python object from a bytes-like object."""
         return self.ob_loads(data)
 
+    def dumps_oob(self, obj):
+        """Serialize ``obj`` to ``(data, buffers)``: buffers of at least ``THRESHOLD`` bytes stay out of band.
+
+        ``buffers`` is a list of ``MPI.buffer`` views of the object's own memory (no copy); it is empty
+        unless pickle protocol 5 or higher is in use.
+        """
+        if self.ob_protocol is None or self.ob_protocol < 5 or _PickleBuffer is None:
+            return (self.dumps(obj), [])
+        cdef _OOBCollector cb = _OOBCollector.__new__(_OOBCollector)
+        cb.threshold = self.ob_threshold
+        data = PyMPI_Call2Kw(self.ob_dumps, obj, self.ob_protocol, _KW_BUFFER_CALLBACK, cb)
+        return (data, [buffer(pb) for pb in (cb.bufs or ())])
+
+    def loads_oob(self, data, buffers):
+        """Deserialize a Python object from ``data`` and the out-of-band ``buffers`` of ``dumps_oob``."""
+        try:
+            bufs = list(buffers)
+        except TypeError:
+            raise TypeError(f"Pickle.loads_oob: buffers must be an iterable of buffer-like objects, "
+                            f"got {type(buffers).__name__}") from None
+        return self.ob_loads(data, buffers=bufs)
+
     property PROTOCOL:
-        """Pickle protocol in use."""
+        """Pickle protocol in use (``None`` resets to ``pickle.HIGHEST_PROTOCOL``)."""
         def __get__(self):
             return self.ob_protocol
 
         def __set__(self, value):
-            self.ob_protocol = _pickle_module.HIGHEST_PROTOCOL if value is None else int(value)
+            if value is None:
+                value = _pickle_module.HIGHEST_PROTOCOL
+            elif not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"Pickle.PROTOCOL must be an int or None, got {type(value).__name__}")
+            elif value < 0:
+                value = _pickle_module.HIGHEST_PROTOCOL
+            self.ob_protocol = int(value)
+            self._update()
+
+    property THRESHOLD:
+        """Buffers of at least this many bytes are sent out of band (``None`` resets to 256 KiB)."""
+        def __get__(self):
+            return self.ob_threshold
+
+        def __set__(self, value):
+            if value is None:
+                self.ob_threshold = _DEFAULT_THRESHOLD
+                return
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"Pickle.THRESHOLD must be an int (bytes) or None, got {type(value).__name__}")
+            if value < 0:
+                raise ValueError(f"Pickle.THRESHOLD must be >= 0 bytes, got {value}")
+            self.ob_threshold = value
 
 
 pickle = Pickle()
@@ -45,14 +183,192 @@ cdef inline bytes pickle_dumps(object obj):
     return <bytes>data
 
 
-cdef inline object pickle_loads(object data, Py_ssize_t n):
-    if n == 0:
-        return None
-    return _pickle.ob_loads(data)
-
-
 cdef inline int bytes_count(bytes data, str argname) except -1:
     cdef Py_ssize_t n = PyBytes_GET_SIZE(data)
     if n > INT_MAX:
         raise OverflowError(f"{argname}: pickled object of {n} bytes exceeds the largest MPI int count {INT_MAX}")
     return <int>n
+
+
+# -- out-of-band frames (point-to-point) -----------------------------------------------------------
+
+@cython.final
+cdef class _Frame:
+    """A pickled object with out-of-band buffers, sent as one message: ``dtype`` at MPI_BOTTOM."""
+
+    cdef bytes header
+    cdef list keep         # the pickle stream and the PickleBuffers, alive until the send completes
+    cdef Py_buffer *views
+    cdef int nviews
+    cdef MPI_Datatype dtype
+
+    def __dealloc__(self):
+        cdef int i
+        if self.views != NULL:
+            for i in range(self.nviews):
+                PyBuffer_Release(&self.views[i])
+            PyMem_Free(self.views)
+
+
+cdef inline Py_ssize_t _align_up(Py_ssize_t n) noexcept:
+    return (n + _FRAME_ALIGN - 1) // _FRAME_ALIGN * _FRAME_ALIGN
+
+
+cdef _OOBCollector _collector = None  # reused while no out-of-band buffer shows up (and not in use)
+
+
+cdef object frame_dumps(object obj, str argname):
+    """Pickle ``obj`` for a point-to-point send: ``bytes``, or a ``_Frame`` when it holds large buffers."""
+    global _collector
+    cdef _OOBCollector cb
+    if not _pickle.ob_oob:
+        data = pickle_dumps(obj)
+        bytes_count(<bytes>data, argname)
+        return data
+    cb = _collector
+    if cb is None or cb.busy:
+        cb = _OOBCollector.__new__(_OOBCollector)
+        if _collector is None:
+            _collector = cb
+    cb.busy = True
+    cb.bufs = None
+    cb.threshold = _pickle.ob_threshold
+    bufs = None
+    try:
+        data = PyMPI_Call2Kw(_stdlib_dumps, obj, _pickle.ob_protocol, _KW_BUFFER_CALLBACK, cb)
+        bufs = cb.bufs
+    finally:
+        cb.bufs = None
+        cb.busy = False
+    if bufs is None:
+        bytes_count(<bytes>data, argname)
+        return data
+    cdef _Frame f = _Frame.__new__(_Frame)
+    _frame_build(f, <bytes>data, bufs, argname)
+    return f
+
+
+cdef int _frame_build(_Frame f, bytes stream, list bufs, str argname) except -1:
+    cdef Py_ssize_t nbuf = len(bufs), i, off, hsize = _FRAME_FIXED + 16 * (nbuf + 1)
+    cdef int nblk = 0
+    f.dtype = MPI_DATATYPE_NULL
+    f.header = PyBytes_FromStringAndSize(NULL, hsize)
+    f.keep = [stream, bufs]
+    cdef char *h = PyBytes_AS_STRING(f.header)
+    cdef uint64_t *fields = <uint64_t*>(h + 8)
+    memcpy(h, _FRAME_MAGIC, 8)
+    fields[0] = <uint64_t>nbuf
+    fields[1] = <uint64_t>hsize
+    fields[2] = <uint64_t>PyBytes_GET_SIZE(stream)
+    f.views = <Py_buffer*>PyMem_Malloc(sizeof(Py_buffer) * nbuf)
+    if f.views == NULL:
+        raise MemoryError()
+    cdef MPI_Aint *displs = <MPI_Aint*>PyMem_Malloc(sizeof(MPI_Aint) * (2 + 2 * nbuf))
+    cdef int *lens = <int*>PyMem_Malloc(sizeof(int) * (2 + 2 * nbuf))
+    try:
+        if displs == NULL or lens == NULL:
+            raise MemoryError()
+        CHKERR(MPI_Get_address(h, &displs[0]))
+        lens[0] = <int>hsize
+        CHKERR(MPI_Get_address(PyBytes_AS_STRING(stream), &displs[1]))
+        lens[1] = <int>PyBytes_GET_SIZE(stream)
+        nblk = 2
+        off = hsize + PyBytes_GET_SIZE(stream)
+        for i in range(nbuf):
+            PyObject_GetBuffer(bufs[i], &f.views[i], PyBUF_ANY_CONTIGUOUS)
+            f.nviews += 1
+            if _align_up(off) != off:
+                CHKERR(MPI_Get_address(<void*>_FRAME_ZEROS, &displs[nblk]))
+                lens[nblk] = <int>(_align_up(off) - off)
+                nblk += 1
+                off = _align_up(off)
+            fields[3 + 2 * i] = <uint64_t>off
+            fields[4 + 2 * i] = <uint64_t>f.views[i].len
+            if off + f.views[i].len > INT_MAX:
+                break
+            CHKERR(MPI_Get_address(f.views[i].buf, &displs[nblk]))
+            lens[nblk] = <int>f.views[i].len
+            nblk += 1
+            off += f.views[i].len
+        if off > INT_MAX:
+            raise OverflowError(f"{argname}: pickled object of more than {INT_MAX} bytes exceeds the largest MPI int "
+                                "count; send it with mpi4py.util.pkl5")
+        CHKERR(MPI_Type_create_hindexed(nblk, lens, displs, MPI_BYTE, &f.dtype))
+        CHKERR(MPI_Type_commit(&f.dtype))
+    finally:
+        PyMem_Free(displs)
+        PyMem_Free(lens)
+    return 0
+
+
+cdef inline int frame_free_type(_Frame f) except -1:
+    """Free the frame's datatype once the send is posted or done (MPI keeps it alive as long as needed)."""
+    if f.dtype != MPI_DATATYPE_NULL:
+        CHKERR(MPI_Type_free(&f.dtype))
+    return 0
+
+
+cdef inline int frame_args(object frame, void **buf, int *count, MPI_Datatype *dtype) noexcept:
+    """Send arguments for what ``frame_dumps`` returned."""
+    if type(frame) is bytes:
+        buf[0] = PyBytes_AS_STRING(frame)
+        count[0] = <int>PyBytes_GET_SIZE(frame)
+        dtype[0] = MPI_BYTE
+    else:
+        buf[0] = MPI_BOTTOM
+        count[0] = 1
+        dtype[0] = (<_Frame>frame).dtype
+    return 0
+
+
+cdef inline uint64_t _frame_field(const char *p, Py_ssize_t k) noexcept:
+    """Header field ``k`` (after the magic); memcpy: a user's receive buffer may be unaligned."""
+    cdef uint64_t value
+    memcpy(&value, p + 8 + 8 * k, 8)
+    return value
+
+
+cdef object _frame_loads(object data, const char *p, Py_ssize_t n, bint copy):
+    """Unpickle a frame; buffers are slices of ``data`` (copied when ``copy``: the memory is not ours)."""
+    cdef uint64_t nbuf = _frame_field(p, 0), i, off, length
+    if nbuf > <uint64_t>((n - _FRAME_FIXED) // 16) or _FRAME_FIXED + 16 * (nbuf + 1) > <uint64_t>n:
+        raise ValueError(f"received a corrupt out-of-band pickle frame ({n} bytes, {nbuf} buffers)")
+    mv = memoryview(data)
+    if mv.ndim != 1 or mv.itemsize != 1:
+        mv = mv.cast("B")
+    bufs = []
+    for i in range(nbuf + 1):
+        off, length = _frame_field(p, 1 + 2 * i), _frame_field(p, 2 + 2 * i)
+        if off > <uint64_t>n or length > <uint64_t>n - off:
+            raise ValueError(f"received a corrupt out-of-band pickle frame (part {i} at {off}+{length} of {n} bytes)")
+        part = mv[off:off + length]
+        if i == 0:
+            stream = part
+        else:
+            bufs.append(bytearray(part) if copy else part)
+    return _stdlib_loads(stream, buffers=bufs)
+
+
+cdef object pickle_loads(object data, Py_ssize_t n):
+    """Unpickle a received message (plain pickle or out-of-band frame) of ``n`` bytes."""
+    cdef Py_buffer view
+    cdef const char *p
+    if n == 0:
+        return None
+    if n >= _FRAME_FIXED + 16:
+        if type(data) is bytearray:
+            p = PyByteArray_AS_STRING(data)
+            if memcmp(p, _FRAME_MAGIC, 8) == 0:
+                return _frame_loads(data, p, n, False)
+        elif type(data) is bytes:
+            p = PyBytes_AS_STRING(data)
+            if memcmp(p, _FRAME_MAGIC, 8) == 0:
+                return _frame_loads(data, p, n, True)
+        else:
+            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            try:
+                if view.len >= n and memcmp(view.buf, _FRAME_MAGIC, 8) == 0:
+                    return _frame_loads(data, <const char*>view.buf, n, True)
+            finally:
+                PyBuffer_Release(&view)
+    return _pickle.ob_loads(data)

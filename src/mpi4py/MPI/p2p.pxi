@@ -74,6 +74,20 @@ def Detach_buffer():
 # -- buffers ----------------------------------------------------------------------------------
 
 cdef int p2p_send(MPI_Comm comm, object buf, int dest, int tag, bint sync) except -1:
+    cdef Py_buffer view
+    cdef MPI_Datatype dt = MPI_BYTE
+    cdef int count = 0
+    if msg_view(buf, False, &view, &dt, &count):
+        try:
+            if sync:
+                with nogil:
+                    CHKERR(MPI_Ssend(view.buf, count, dt, dest, tag, comm))
+            else:
+                with nogil:
+                    CHKERR(MPI_Send(view.buf, count, dt, dest, tag, comm))
+        finally:
+            PyBuffer_Release(&view)
+        return 0
     cdef _Msg m = msg_build(buf, False, 0, "buf")
     if sync:
         with nogil:
@@ -85,8 +99,18 @@ cdef int p2p_send(MPI_Comm comm, object buf, int dest, int tag, bint sync) excep
 
 
 cdef int p2p_recv(MPI_Comm comm, object buf, int source, int tag, Status status) except -1:
-    cdef _Msg m = msg_build(buf, True, 0, "buf")
     cdef MPI_Status *st = _status_ptr(status)
+    cdef Py_buffer view
+    cdef MPI_Datatype dt = MPI_BYTE
+    cdef int count = 0
+    if msg_view(buf, True, &view, &dt, &count):
+        try:
+            with nogil:
+                CHKERR(MPI_Recv(view.buf, count, dt, source, tag, comm, st))
+        finally:
+            PyBuffer_Release(&view)
+        return 0
+    cdef _Msg m = msg_build(buf, True, 0, "buf")
     with nogil:
         CHKERR(MPI_Recv(m.buf, m.count, m.dtype, source, tag, comm, st))
     return 0
@@ -136,15 +160,21 @@ cdef bint p2p_probe(MPI_Comm comm, int source, int tag, Status status, bint bloc
 # -- pickled objects --------------------------------------------------------------------------
 
 cdef int obj_send(MPI_Comm comm, object obj, int dest, int tag, bint sync) except -1:
-    cdef bytes data = pickle_dumps(obj)
-    cdef int n = bytes_count(data, "obj")
-    cdef char *p = PyBytes_AS_STRING(data)
-    if sync:
-        with nogil:
-            CHKERR(MPI_Ssend(p, n, MPI_BYTE, dest, tag, comm))
-    else:
-        with nogil:
-            CHKERR(MPI_Send(p, n, MPI_BYTE, dest, tag, comm))
+    cdef object frame = frame_dumps(obj, "obj")
+    cdef void *p = NULL
+    cdef int n = 0
+    cdef MPI_Datatype dt = MPI_BYTE
+    frame_args(frame, &p, &n, &dt)
+    try:
+        if sync:
+            with nogil:
+                CHKERR(MPI_Ssend(p, n, dt, dest, tag, comm))
+        else:
+            with nogil:
+                CHKERR(MPI_Send(p, n, dt, dest, tag, comm))
+    finally:
+        if type(frame) is not bytes:
+            frame_free_type(<_Frame>frame)
     return 0
 
 
@@ -152,8 +182,9 @@ cdef object obj_mrecv(MPI_Message *message, MPI_Status *st):
     """Receive a matched message (from ``MPI_Mprobe``/``MPI_Improbe``) and unpickle it."""
     cdef int n = 0
     CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-    cdef bytes data = PyBytes_FromStringAndSize(NULL, n)
-    cdef char *p = PyBytes_AS_STRING(data)
+    # a bytearray: out-of-band buffers of a frame become writable slices of it, without a copy
+    cdef object data = PyByteArray_FromStringAndSize(NULL, n)
+    cdef char *p = PyByteArray_AS_STRING(data)
     with nogil:
         CHKERR(MPI_Mrecv(p, n, MPI_BYTE, message, st))
     return pickle_loads(data, n)
@@ -171,6 +202,7 @@ cdef object obj_recv(MPI_Comm comm, int source, int tag, Status status):
 
 
 cdef Request obj_isend(MPI_Comm comm, object obj, int dest, int tag, bint sync):
+    # Always in band: the pickle is a snapshot, so the caller may modify ``obj`` before the request completes.
     cdef bytes data = pickle_dumps(obj)
     cdef int n = bytes_count(data, "obj")
     cdef Request req = Request.__new__(Request)
@@ -197,10 +229,17 @@ cdef Request obj_irecv(MPI_Comm comm, object buf, int source, int tag):
 
 cdef object obj_sendrecv(MPI_Comm comm, object sendobj, int dest, int sendtag,
                          int source, int recvtag, Status status):
-    cdef bytes data = pickle_dumps(sendobj)
-    cdef int n = bytes_count(data, "sendobj")
+    cdef object frame = frame_dumps(sendobj, "sendobj")
+    cdef void *p = NULL
+    cdef int n = 0
+    cdef MPI_Datatype dt = MPI_BYTE
+    frame_args(frame, &p, &n, &dt)
     cdef MPI_Request req = MPI_REQUEST_NULL
-    CHKERR(MPI_Isend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, sendtag, comm, &req))
+    try:
+        CHKERR(MPI_Isend(p, n, dt, dest, sendtag, comm, &req))
+    finally:
+        if type(frame) is not bytes:
+            frame_free_type(<_Frame>frame)
     try:
         obj = obj_recv(comm, source, recvtag, status)
     except BaseException:

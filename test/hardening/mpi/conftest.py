@@ -11,21 +11,14 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from mpi4py import MPI
 
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    outcome = yield
-    report = outcome.get_result()
-    if report.failed and MPI.COMM_WORLD.Get_size() > 1:
-        rank = MPI.COMM_WORLD.Get_rank()
-        sys.stderr.write(f"\n[rank {rank}] FAILED {item.nodeid} ({report.when})\n{report.longreprtext}\n")
-        sys.stderr.flush()
-        MPI.COMM_WORLD.Abort(1)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # test/: the shared mpi_plugin module
+from mpi_plugin import pytest_runtest_makereport  # noqa: E402, F401  (the abort-on-failure hook is registered here)
 
 
 @pytest.hookimpl(tryfirst=True)

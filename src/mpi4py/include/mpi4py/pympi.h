@@ -74,6 +74,106 @@ static inline double PyMPI_InactiveDouble(void) { return -1.0; }
 #endif
 
 #include "pympi_config.h"
+#if defined(MPI_ABI_VERSION)
+/* The MPI-5 standard ABI header (mpi_abi.h) leaves Fortran out: no MPI_Fint and no MPI_X_c2f/f2c.
+ * Its integer handles are MPI_X_toint/fromint, which is what py2f()/f2py() need; Fortran statuses
+ * (MPI_Status_c2f/f2c) stay unavailable. */
+typedef int PyMPI_ABI_Fint;
+#  define MPI_Fint PyMPI_ABI_Fint
+#  ifndef PyMPI_HAVE_MPI_Fint
+#    define PyMPI_HAVE_MPI_Fint 1
+#  endif
+#  define MPI_Comm_c2f MPI_Comm_toint
+#  ifndef PyMPI_HAVE_MPI_Comm_c2f
+#    define PyMPI_HAVE_MPI_Comm_c2f 1
+#  endif
+#  define MPI_Comm_f2c MPI_Comm_fromint
+#  ifndef PyMPI_HAVE_MPI_Comm_f2c
+#    define PyMPI_HAVE_MPI_Comm_f2c 1
+#  endif
+#  define MPI_Errhandler_c2f MPI_Errhandler_toint
+#  ifndef PyMPI_HAVE_MPI_Errhandler_c2f
+#    define PyMPI_HAVE_MPI_Errhandler_c2f 1
+#  endif
+#  define MPI_Errhandler_f2c MPI_Errhandler_fromint
+#  ifndef PyMPI_HAVE_MPI_Errhandler_f2c
+#    define PyMPI_HAVE_MPI_Errhandler_f2c 1
+#  endif
+#  define MPI_File_c2f MPI_File_toint
+#  ifndef PyMPI_HAVE_MPI_File_c2f
+#    define PyMPI_HAVE_MPI_File_c2f 1
+#  endif
+#  define MPI_File_f2c MPI_File_fromint
+#  ifndef PyMPI_HAVE_MPI_File_f2c
+#    define PyMPI_HAVE_MPI_File_f2c 1
+#  endif
+#  define MPI_Group_c2f MPI_Group_toint
+#  ifndef PyMPI_HAVE_MPI_Group_c2f
+#    define PyMPI_HAVE_MPI_Group_c2f 1
+#  endif
+#  define MPI_Group_f2c MPI_Group_fromint
+#  ifndef PyMPI_HAVE_MPI_Group_f2c
+#    define PyMPI_HAVE_MPI_Group_f2c 1
+#  endif
+#  define MPI_Info_c2f MPI_Info_toint
+#  ifndef PyMPI_HAVE_MPI_Info_c2f
+#    define PyMPI_HAVE_MPI_Info_c2f 1
+#  endif
+#  define MPI_Info_f2c MPI_Info_fromint
+#  ifndef PyMPI_HAVE_MPI_Info_f2c
+#    define PyMPI_HAVE_MPI_Info_f2c 1
+#  endif
+#  define MPI_Message_c2f MPI_Message_toint
+#  ifndef PyMPI_HAVE_MPI_Message_c2f
+#    define PyMPI_HAVE_MPI_Message_c2f 1
+#  endif
+#  define MPI_Message_f2c MPI_Message_fromint
+#  ifndef PyMPI_HAVE_MPI_Message_f2c
+#    define PyMPI_HAVE_MPI_Message_f2c 1
+#  endif
+#  define MPI_Op_c2f MPI_Op_toint
+#  ifndef PyMPI_HAVE_MPI_Op_c2f
+#    define PyMPI_HAVE_MPI_Op_c2f 1
+#  endif
+#  define MPI_Op_f2c MPI_Op_fromint
+#  ifndef PyMPI_HAVE_MPI_Op_f2c
+#    define PyMPI_HAVE_MPI_Op_f2c 1
+#  endif
+#  define MPI_Request_c2f MPI_Request_toint
+#  ifndef PyMPI_HAVE_MPI_Request_c2f
+#    define PyMPI_HAVE_MPI_Request_c2f 1
+#  endif
+#  define MPI_Request_f2c MPI_Request_fromint
+#  ifndef PyMPI_HAVE_MPI_Request_f2c
+#    define PyMPI_HAVE_MPI_Request_f2c 1
+#  endif
+#  define MPI_Session_c2f MPI_Session_toint
+#  ifndef PyMPI_HAVE_MPI_Session_c2f
+#    define PyMPI_HAVE_MPI_Session_c2f 1
+#  endif
+#  define MPI_Session_f2c MPI_Session_fromint
+#  ifndef PyMPI_HAVE_MPI_Session_f2c
+#    define PyMPI_HAVE_MPI_Session_f2c 1
+#  endif
+#  define MPI_Type_c2f MPI_Type_toint
+#  ifndef PyMPI_HAVE_MPI_Type_c2f
+#    define PyMPI_HAVE_MPI_Type_c2f 1
+#  endif
+#  define MPI_Type_f2c MPI_Type_fromint
+#  ifndef PyMPI_HAVE_MPI_Type_f2c
+#    define PyMPI_HAVE_MPI_Type_f2c 1
+#  endif
+#  define MPI_Win_c2f MPI_Win_toint
+#  ifndef PyMPI_HAVE_MPI_Win_c2f
+#    define PyMPI_HAVE_MPI_Win_c2f 1
+#  endif
+#  define MPI_Win_f2c MPI_Win_fromint
+#  ifndef PyMPI_HAVE_MPI_Win_f2c
+#    define PyMPI_HAVE_MPI_Win_f2c 1
+#  endif
+#  undef PyMPI_HAVE_MPI_Status_c2f
+#  undef PyMPI_HAVE_MPI_Status_f2c
+#endif
 #include "pympi_missing.h"
 
 #endif /* PYMPI_H */
