@@ -14,6 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from .util import _settle
+
 __all__ = ["Future", "ThenableFuture", "catch", "then"]
 
 T = TypeVar("T")
@@ -54,10 +56,10 @@ def then(future: Future[T], on_success: Callable[[T], Any] | None = None,
             elif on_failure is not None:
                 outcome = on_failure(error)
             else:
-                _finish(new, exc=error)
+                _settle(new, exc=error)
                 return
         except BaseException as exc:  # noqa: B036 - the callback's failure is the new future's outcome
-            _finish(new, exc=exc)
+            _settle(new, exc=exc)
             return
         _resolve(new, outcome)
 
@@ -73,25 +75,16 @@ def catch(future: Future[T], on_failure: Callable[[BaseException], Any] | None =
 def _resolve(new: ThenableFuture[Any], outcome: Any) -> None:
     """Settle ``new`` with ``outcome``, following it first when it is itself a future."""
     if outcome is new:
-        _finish(new, exc=TypeError("then: a callback returned the future it settles (a cycle)"))
+        _settle(new, exc=TypeError("then: a callback returned the future it settles (a cycle)"))
     elif isinstance(outcome, Future):
         def follow(inner: Future[Any]) -> None:
             if inner.cancelled():
                 new.cancel()
             elif (error := inner.exception()) is not None:
-                _finish(new, exc=error)
+                _settle(new, exc=error)
             else:
                 _resolve(new, inner.result())
 
         outcome.add_done_callback(follow)
     else:
-        _finish(new, value=outcome)
-
-
-def _finish(future: Future[Any], value: Any = None, exc: BaseException | None = None) -> None:
-    if future.done() or not future.set_running_or_notify_cancel():
-        return
-    if exc is not None:
-        future.set_exception(exc)
-    else:
-        future.set_result(value)
+        _settle(new, value=outcome)
