@@ -211,9 +211,13 @@ class MPIPoolExecutor(Executor):
         with self._lock:
             if self._shutdown:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            future: _cf.Future[T] = self.Future()
-            self._manager.put(WorkItem(future, fn, args, kwargs))
-            self._start()
+            return self._schedule(fn, args, kwargs)
+
+    def _schedule(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> _cf.Future[T]:
+        """Queue one task for the workers (called with the lock held, after the submit checks)."""
+        future: _cf.Future[T] = self.Future()
+        self._manager.put(WorkItem(future, fn, args, kwargs))
+        self._start()
         return future
 
     def map(self, fn: Callable[..., T], *iterables: Iterable[Any], timeout: float | None = None,
@@ -279,13 +283,8 @@ class _LocalPoolExecutor(MPIPoolExecutor):
         """The most workers the pool runs at once."""
         return int(vars(self._inner)["_max_workers"])  # the count the stdlib pool settled on (its default when None)
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> _cf.Future[T]:
-        if not callable(fn):
-            raise TypeError(f"submit: fn must be callable, got {fn!r}")
-        with self._lock:
-            if self._shutdown:
-                raise RuntimeError("cannot schedule new futures after shutdown")
-            return self._inner.submit(fn, *args, **kwargs)
+    def _schedule(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> _cf.Future[T]:
+        return self._inner.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
