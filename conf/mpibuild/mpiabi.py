@@ -10,13 +10,16 @@ Values (case-insensitive):
 
 The setting only (1) picks the default compiler wrapper (``mpicc_abi`` for ``mpiabi``, when no
 ``MPI4PY_BUILD_MPICC``/``MPICC``/cfg is given), (2) checks that ``mpi.h`` really is of that ABI and
-(3) records the variant in the build record (``[build] mpi_abi_variant``). The wheel layout is the
+(3) records the variant in the build record (``[build] mpi_abi_variant``) and (4) defines
+``PYMPI_LATE_BIND``: routines newer than the oldest release of the family are looked up in the
+loaded library (see ``late`` in ``src/mpi4py/libmpi.vendor``). The wheel layout is the
 normal one; ``conf/cibw/merge_wheels.py`` moves each variant's extension under ``mpi4py/_abi/<variant>/``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 
 from mpibuild.config import CC_VARS, CFG_VARS, ConfigError
@@ -32,6 +35,18 @@ ACCEPTED_FAMILIES = {
     "impi": ("impi",),
 }
 DEFAULT_WRAPPER = {"mpiabi": "mpicc_abi"}
+# A variant is compiled against the oldest release of its family and binds what newer releases add
+# when the library is loaded (libmpi.vendor "late" blocks; dlsym needs libdl before glibc 2.34).
+LATE_BIND_MACRO = ("PYMPI_LATE_BIND", "1")
+
+
+def late_bind_macros(variant: str | None) -> list[tuple[str, str | None]]:
+    """The define that turns on late binding in a variant build (none in a normal build)."""
+    return [LATE_BIND_MACRO] if variant else []
+
+
+def late_bind_libraries(variant: str | None, platform: str = sys.platform) -> list[str]:
+    return ["dl"] if variant and platform.startswith("linux") else []
 
 
 def requested(environ: Mapping[str, str] | None = None) -> str | None:

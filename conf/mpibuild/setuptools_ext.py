@@ -83,8 +83,9 @@ class BuildExtMPI(build_ext):
             ext.include_dirs = [str(gendir), *(str(TOP / d) for d in layout.EXT_INCLUDE_DIRS), *conf.include_dirs]
             ext.library_dirs = [*ext.library_dirs, *conf.library_dirs]
             ext.runtime_library_dirs = [*ext.runtime_library_dirs, *conf.runtime_library_dirs]
-            ext.libraries = [*ext.libraries, *conf.libraries]
-            ext.define_macros = [*layout.EXT_DEFINES, *ext.define_macros, *conf.define_macros]
+            ext.libraries = [*ext.libraries, *conf.libraries, *mpiabi.late_bind_libraries(variant)]
+            ext.define_macros = [*layout.EXT_DEFINES, *ext.define_macros, *conf.define_macros,
+                                 *mpiabi.late_bind_macros(variant)]
             ext.undef_macros = [*ext.undef_macros, *conf.undef_macros]
             ext.extra_compile_args = [*ext.extra_compile_args, *conf.extra_compile_args,
                                       *reproducible.compile_args(cc.compiler_type, TOP),

@@ -216,6 +216,8 @@ def load_vendor(path: str | Path, table: list[Symbol]) -> list[VendorFamily]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
+        if line.startswith("late "):  # the late blocks close the file (load_late)
+            break
         if line.startswith("family "):
             name, sep, condition = line[len("family "):].partition(" when ")
             if not sep or not name.strip() or not condition.strip():
@@ -245,7 +247,8 @@ def emit_vendor(families: list[VendorFamily]) -> list[str]:
     return out
 
 
-def emit_missing_h(symbols: list[Symbol], vendor: list[VendorFamily] | None = None) -> str:
+def emit_missing_h(symbols: list[Symbol], vendor: list[VendorFamily] | None = None,
+                   late: list[LateFamily] | None = None) -> str:
     """Replacements for every symbol whose PyMPI_HAVE_ macro is not set (after the ``vendor`` facts)."""
     out = [
         "/* Generated from libmpi.sym by conf/mpibuild/symbols.py -- do not edit. */",
@@ -280,6 +283,8 @@ def emit_missing_h(symbols: list[Symbol], vendor: list[VendorFamily] | None = No
             out.append(f'#ifndef {s.macro}\n  "{s.name}",\n#endif')
     out.append("  0\n};")
     out.extend(emit_guards(symbols))
+    if late:
+        out.extend(emit_late(symbols, late))
     out.append("#endif /* PYMPI_MISSING_H */")
     return "\n".join(out) + "\n"
 
@@ -338,3 +343,159 @@ def probe_snippet(s: Symbol, index: int) -> str:
         ret = "" if s.ctype == "void" else "(void)"
         return f"void pympi_probe_{index}(void) {{ {ret}{s.name}({args}); }}"
     raise ValueError(f"{s.kind} symbols are not probed")
+
+
+# -- late binding (merged-wheel variants) ---------------------------------------------------
+#
+# A variant of the merged wheel is compiled against the oldest library of its ABI family and must
+# use what a newer library adds.  With ``PYMPI_LATE_BIND`` defined, every routine newer than the
+# family's oldest release is called through a pointer looked up in the loaded library (dlsym /
+# GetProcAddress, ``pympi_dynload.h``) on first use, and ``MPI._missing_symbols()`` reports what
+# the running library has.  ``late`` blocks of ``libmpi.vendor`` name each family's oldest
+# standard version and the values of constants/handles its oldest ``mpi.h`` lacks.
+
+
+@dataclass(frozen=True)
+class LateFact:
+    """``NAME [= VALUE] [if WITNESS]``: a constant/handle of a family newer than its oldest mpi.h.
+
+    ``value``: a C expression, or ``&symbol`` for a data symbol of the library (Open MPI's
+    predefined handles); empty keeps the header's.  ``witness``: a routine whose presence in the
+    running library makes the symbol available; empty lets the library's MPI version decide.
+    """
+
+    name: str
+    value: str = ""
+    witness: str = ""
+
+
+@dataclass(frozen=True)
+class LateFamily:
+    name: str
+    condition: str
+    oldest: tuple[int, int]  # MPI standard of the family's oldest supported release
+    facts: tuple[LateFact, ...] = ()
+
+
+_LATE_RE = re.compile(r"^late\s+(?P<name>\S+)\s+oldest\s+(?P<major>\d+)\.(?P<minor>\d+)\s+when\s+(?P<cond>.+)$")
+_FACT_RE = re.compile(r"^(?P<name>MPI\w+)(?:\s*=\s*(?P<value>.+?))?(?:\s+if\s+(?P<witness>MPI\w+))?$")
+
+
+def load_late(path: str | Path, table: list[Symbol]) -> list[LateFamily]:
+    """Parse the ``late`` blocks of ``libmpi.vendor`` (after its ``family`` blocks)."""
+    kinds = {s.name: s.kind for s in table}
+    families: list[LateFamily] = []
+    for lineno, raw in enumerate(Path(path).read_text().splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line or (not families and not line.startswith("late ")):
+            continue
+        head = _LATE_RE.match(line)
+        if head:
+            oldest = (int(head["major"]), int(head["minor"]))
+            families.append(LateFamily(head["name"], head["cond"].strip(), oldest))
+            continue
+        if line.startswith(("late ", "family ")):
+            raise SymbolTableError(f"{path}:{lineno}: expected 'late NAME oldest M.m when C-CONDITION' "
+                                   f"(and no 'family' block after the first 'late' one), got {raw.strip()!r}")
+        fact = _FACT_RE.match(line)
+        if not fact:
+            raise SymbolTableError(f"{path}:{lineno}: expected 'MPI_NAME [= C-VALUE] [if MPI_ROUTINE]', got {raw.strip()!r}")
+        name, value, witness = fact["name"], (fact["value"] or "").strip(), fact["witness"] or ""
+        if kinds.get(name) not in ("const", "value"):
+            raise SymbolTableError(f"{path}:{lineno}: {name} is not a const/value of libmpi.sym")
+        if witness and kinds.get(witness) != "func":
+            raise SymbolTableError(f"{path}:{lineno}: witness {witness} is not a routine of libmpi.sym")
+        if value.startswith("&") and not re.fullmatch(r"&\w+", value):
+            raise SymbolTableError(f"{path}:{lineno}: a data symbol is written '&name', got {value!r}")
+        last = families[-1]
+        families[-1] = LateFamily(last.name, last.condition, last.oldest, (*last.facts, LateFact(name, value, witness)))
+    return families
+
+
+def _hexver(version: tuple[int, int]) -> str:
+    return f"0x{version[0]:02x}{version[1]:02x}"
+
+
+def late_rows(symbols: list[Symbol], families: list[LateFamily]) -> list[Symbol]:
+    """The symbols some family may have to decide at run time: routines/constants/handles newer than
+    the oldest floor of any family."""
+    floor = min((f.oldest for f in families), default=(99, 0))
+    return [s for s in symbols if s.kind in ("func", "const", "value") and s.since > floor]
+
+
+def _fn_pointer(s: Symbol) -> str:
+    return f"{s.ctype} (*)({', '.join(s.args) or 'void'})"
+
+
+def emit_late(symbols: list[Symbol], families: list[LateFamily]) -> list[str]:
+    """C for ``PYMPI_LATE_BIND`` builds (appended to ``pympi_missing.h``); inert otherwise."""
+    rows = late_rows(symbols, families)
+    index = {s.name: i for i, s in enumerate(rows)}
+    by_name = {s.name: s for s in symbols}
+    out = ["/* Late binding: see conf/mpibuild/symbols.py emit_late. */", "#ifdef PYMPI_LATE_BIND"]
+    data: list[str] = []  # data symbols of the library (Open MPI handles), after the rows
+    for n, family in enumerate(families):
+        out.append(f"#{'if' if n == 0 else 'elif'} {family.condition}")
+        out.append(f'#  define PYMPI_LATE_FAMILY "{family.name}"')
+        out.append(f"#  define PYMPI_LATE_FLOOR {_hexver(family.oldest)}")
+        out.append("#  define PYMPI_LATE_FACTS { \\")
+        for fact in family.facts:
+            if fact.name not in index:
+                raise SymbolTableError(f"late {family.name}: {fact.name} is not newer than every family's oldest release")
+            data_slot = -1
+            if fact.value.startswith("&"):
+                data.append(fact.value[1:])
+                data_slot = len(rows) + len(data) - 1
+            witness = index.get(fact.witness, -1)
+            if fact.witness and witness < 0:
+                raise SymbolTableError(f"late {family.name}: witness {fact.witness} is not a late routine")
+            out.append(f"    {{{index[fact.name]}, {witness}, {data_slot}, {int(bool(fact.value))}}}, \\")
+        out.append("    {-1, -1, -1, 0} }")
+    out.append("#else")
+    out.append('#  error "PYMPI_LATE_BIND: no late block of libmpi.vendor matches this mpi.h"')
+    out.append("#endif")
+    out.append("typedef struct { const char *name; int since; int routine; } PyMPI_LateRow;")
+    out.append("typedef struct { int row, witness, slot, valued; } PyMPI_LateFact;")
+    out.append(f"#define PYMPI_LATE_NROWS {len(rows)}")
+    out.append(f"#define PYMPI_LATE_NSLOTS {len(rows) + len(data)}")
+    out.append("static const PyMPI_LateRow pympi_late_rows[] = {")
+    for s in rows:
+        out.append(f'  {{"{s.name}", {_hexver(s.since)}, {1 if s.kind == "func" else 0}}},')
+    out.append('  {0, 0, 0}\n};')
+    out.append("static const char *const pympi_late_data[] = {" + "".join(f'"{d}", ' for d in data) + "0};")
+    out.append('#include "mpi4py/pympi_late.h"')
+    # Family values (compile time) and data handles (looked up on first use).
+    data_seen = 0
+    for n, family in enumerate(families):
+        out.append(f"#{'if' if n == 0 else 'elif'} {family.condition}")
+        for fact in family.facts:
+            if not fact.value:
+                continue
+            s = by_name[fact.name]
+            out.append(f"#  undef {s.name}")
+            if fact.value.startswith("&"):
+                slot = len(rows) + data_seen
+                data_seen += 1
+                out.append(f"#  define {s.name} (({s.ctype})PyMPI_LateAddress({slot}, (void *)({s.fallback})))")
+            else:
+                out.append(f"#  define {s.name} ({fact.value})")
+            out.append(f"#  ifndef {s.macro}\n#    define {s.macro} 1\n#  endif")
+        out.append("#endif" if n == len(families) - 1 else "")
+    out = [line for line in out if line]
+    # Routines newer than the family's oldest release: through the looked-up pointer.
+    for i, s in enumerate(rows):
+        if s.kind != "func":
+            continue
+        ret = s.ctype
+        absent = f'PyMPI_Unavailable("{s.name}")'
+        if ret != "int":
+            absent = f"(({ret})(intptr_t){absent})" if "*" in ret or ret.startswith("MPI_") else f"(({ret}){absent})"
+        out.append(f"#if PYMPI_LATE_FLOOR < {_hexver(s.since)}")
+        out.append(f"#  undef {s.name}")
+        out.append(f"#  define {s.name}(...) (PyMPI_LateBound({i}) ? (({_fn_pointer(s)})pympi_late_addr[{i}])(__VA_ARGS__) : {absent})")
+        out.append(f"#  ifndef {s.macro}\n#    define {s.macro} 1\n#  endif")
+        out.append("#endif")
+    out.append("#define pympi_missing_names (PyMPI_LateMissingNames())")
+    out.append("#define PyMPI_UnavailableName PyMPI_LateUnavailableName")
+    out.append("#endif /* PYMPI_LATE_BIND */")
+    return out
