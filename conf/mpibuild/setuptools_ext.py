@@ -79,6 +79,8 @@ class BuildExtMPI(build_ext):
             cc.set_executables(linker_so=_replace_driver(cc.linker_so, conf.mpild or conf.mpicc))
         for ext in self.extensions:
             ext.sources = [str(gendir / "MPI.c")]
+            # The hand-written and generated headers: an edit of one recompiles (setuptools compares mtimes).
+            ext.depends = [*ext.depends, *(str(h) for h in sorted(INCLUDE.rglob("*.h"))), *(str(h) for h in sorted(gendir.glob("*.h")))]
             # Include dirs and defines shared with CMake/Meson come from layout.py (one place).
             ext.include_dirs = [str(gendir), *(str(TOP / d) for d in layout.EXT_INCLUDE_DIRS), *conf.include_dirs]
             ext.library_dirs = [*ext.library_dirs, *conf.library_dirs]

@@ -126,6 +126,16 @@ class System:
         mode = ctypes.RTLD_GLOBAL if global_ else ctypes.RTLD_LOCAL
         return ctypes.CDLL(path, mode=mode)
 
+    def load_module(self, path: str) -> None:
+        """Load an extension module's binary without initializing it (raises OSError): with the MPI
+        library chosen already global, an undefined ``MPI_*`` symbol fails here, not in the import."""
+        import ctypes
+
+        if self.platform == "win32":
+            ctypes.CDLL(path, winmode=0)
+        else:
+            ctypes.CDLL(path, mode=ctypes.RTLD_LOCAL)
+
     def close(self, lib: Any) -> None:
         if self.platform == "win32":
             return
@@ -303,6 +313,9 @@ class Choice:
     version: str  # MPI_Get_library_version()
     where: str
     module: str = ""  # path of the variant's extension module
+    skipped: str = ""  # the message about MPI libraries found before this one that failed to load
+
+
 
 
 @dataclass
@@ -314,6 +327,7 @@ class Selector:
     roots: Sequence[tuple[str, str]] | None = None
     looked: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # rejected because they failed to load (a subset)
 
     @property
     def platform(self) -> str:
@@ -369,8 +383,10 @@ class Selector:
                 if self.system.isfile(path):
                     yield Candidate(path, what)
 
-    def reject(self, cand: Candidate, why: str) -> None:
+    def reject(self, cand: Candidate, why: str, failed: bool = False) -> None:
         self.rejected.append(f"{cand.path} ({cand.where}): {why}")
+        if failed:
+            self.failed.append(self.rejected[-1])
         self.note(f"  rejected {cand.path}: {why}")
 
     def select(self) -> Choice:
@@ -396,7 +412,7 @@ class Selector:
                 lib = self.system.open(cand.path, False)
             except OSError as exc:
                 if full:
-                    self.reject(cand, f"cannot be loaded: {exc}")
+                    self.reject(cand, f"cannot be loaded: {exc}", failed=True)
                 else:
                     self.note(f"  not found by the loader: {cand.path}")
                 continue
@@ -425,13 +441,36 @@ class Selector:
                 self.reject(cand, f"{DESCRIPTION[abi]} ({shown}): this mpi4py has no {abi} variant")
                 continue
             path = cand.path if full else self.system.path_of(lib, cand.path)
-            self.system.open(cand.path, True)  # promote to RTLD_GLOBAL: the extension resolves MPI_* from it
+            promoted = self.system.open(cand.path, True)  # RTLD_GLOBAL: the extension resolves MPI_* from it
             folder = path[:max(path.rfind("/"), path.rfind("\\"), 0)]
             if self.platform == "win32" and folder:  # the variant's import table names the DLL: let Windows find it
                 self.system.add_dll_directory(folder)
+            try:
+                self.system.load_module(self.variants[abi])
+            except OSError as exc:  # e.g. a routine the variant needs is missing: try the next library
+                self.system.close(promoted)
+                self.system.close(lib)
+                detail = " ".join(str(exc).split())[:200]
+                self.reject(Candidate(path, cand.where), f"{DESCRIPTION[abi]} ({shown}): the {abi} variant of mpi4py does not load with it: {detail}",
+                            failed=True)
+                continue
             self.note(f"  selected variant {abi!r}: {path} ({shown})")
-            return Choice(abi, path, version, cand.where, self.variants[abi])
+            return Choice(abi, path, version, cand.where, self.variants[abi], self.skipped_message(path, shown))
         raise ImportError(self.message(forced), name=f"{PACKAGE}.MPI")
+
+    def how_to_choose(self) -> str:
+        first = LIBRARY_NAMES[self.platform][0][0]
+        return (f"To choose, set {LIB_VAR}=/path/to/{first} (the library to use) or {ABI_VAR}=<variant> "
+                f"(one of {', '.join(sorted(self.variants))}); {TRACE_VAR}=1 shows each step.")
+
+    def skipped_message(self, path: str, shown: str) -> str:
+        """For a warning: the libraries found first that failed to load, and how to choose."""
+        if not self.failed:
+            return ""
+        lines = [f"mpi4py: using {path} ({shown}); MPI libraries found before it failed to load:"]
+        lines += [f"  - {item}" for item in self.failed]
+        lines.append(self.how_to_choose())
+        return "\n".join(lines)
 
     def message(self, forced: str | None) -> str:
         supported = ", ".join(f"{v} ({DESCRIPTION[v]})" for v in VARIANTS if v in self.variants)
@@ -444,8 +483,7 @@ class Selector:
             lines.append("Found but not usable:")
             lines += [f"  - {item}" for item in self.rejected]
         lines.append(get_mpi_help(self.platform))
-        lines.append(f"or point mpi4py at an MPI library: {LIB_VAR}=/path/to/{LIBRARY_NAMES[self.platform][0][0]}; "
-                     f"set {TRACE_VAR}=1 to see each step.")
+        lines.append("or choose an MPI library that works. " + self.how_to_choose())
         return "\n".join(lines)
 
 
@@ -507,6 +545,10 @@ def select(package_dir: str) -> Choice:
             raise ImportError(f"mpi4py: {os.path.join(package_dir, VARIANTS_DIR)} holds no mpi4py.MPI build "
                               f"for this Python ({sys.implementation.cache_tag}); reinstall mpi4py.")
         selected = Selector(variants, trace=tracer()).select()
+        if selected.skipped:
+            import warnings
+
+            warnings.warn(selected.skipped, RuntimeWarning, stacklevel=2)
     return selected
 
 

@@ -38,8 +38,11 @@ class FakeSystem(abi.System):
     """Files that exist, what each library says it is, what the loader finds by bare name."""
 
     def __init__(self, platform: str, files: dict[str, str], loader: dict[str, str] | None = None,
-                 loaded: list[str] | None = None, links: dict[str, str] | None = None) -> None:
+                 loaded: list[str] | None = None, links: dict[str, str] | None = None,
+                 exports: dict[str, set[str]] | None = None, needs: dict[str, set[str]] | None = None) -> None:
         super().__init__(platform)
+        self.exports = exports or {}  # library path -> routines it exports (absent: all of them)
+        self.needs = needs or {}  # variant module path -> routines its binary imports
         self.files = files  # path -> version string ("" = not an MPI)
         self.loader = loader or {}  # bare name -> path the loader would find
         self.mapped = list(loaded or [])
@@ -71,6 +74,15 @@ class FakeSystem(abi.System):
 
     def close(self, lib: Any) -> None:
         self.closed.append(lib.path)
+
+    def load_module(self, path: str) -> None:
+        """Like the loader: the module's imports must be exported by the library made global last."""
+        library = [p for p, global_ in self.opened if global_][-1]
+        missing = sorted(self.needs.get(path, set()) - self.exports.get(library, self.needs.get(path, set())))
+        if missing:
+            if self.platform == "win32":
+                raise OSError(f"[WinError 127] The specified procedure could not be found: {path!r}")
+            raise OSError(f"{path}: undefined symbol: {missing[0]}")
 
     def version(self, lib: Any) -> str:
         return self.files[lib.path]
@@ -209,6 +221,65 @@ def test_no_mpi_message_lists_places_and_how_to_get_one() -> None:
         assert expected in text, expected
 
 
+# -- a library that is found but does not load the variant: the next one is taken -----------
+
+DEBIAN = "/usr/lib/x86_64-linux-gnu"
+MPICH_402 = "MPICH Version:      4.0.2\nMPICH Release date: Thu May 19 2022\n"
+OPENMPI_414 = "Open MPI v4.1.4, package: Debian OpenMPI, ident: 4.1.4, repo rev: v4.1.4, May 26, 2022"
+
+
+def debian_system(openmpi: bool = True) -> FakeSystem:
+    """Debian 12 with libmpich12 (found first) and libopenmpi3; a variant that imports a routine MPICH 4.0.2 lacks."""
+    files = {f"{DEBIAN}/libmpi.so.12": MPICH_402}
+    loader = {"libmpi.so.12": f"{DEBIAN}/libmpi.so.12"}
+    if openmpi:
+        files[f"{DEBIAN}/libmpi.so.40"] = OPENMPI_414
+        loader["libmpi.so.40"] = f"{DEBIAN}/libmpi.so.40"
+    return FakeSystem("linux", files, loader=loader, exports={f"{DEBIAN}/libmpi.so.12": {"MPI_Init"}},
+                      needs={ALL["mpich"]: {"MPI_Init", "MPI_Buffer_iflush"}, ALL["openmpi"]: {"MPI_Init"}})
+
+
+def test_first_library_fails_to_load_the_variant_next_one_taken() -> None:
+    system = debian_system()
+    choice, trace = select(system)
+    assert (choice.variant, choice.library) == ("openmpi", f"{DEBIAN}/libmpi.so.40")
+    assert system.closed.count(f"{DEBIAN}/libmpi.so.12") == 2  # its local and its global handle
+    text = choice.skipped
+    for expected in (f"using {DEBIAN}/libmpi.so.40 (Open MPI v4.1.4", f"{DEBIAN}/libmpi.so.12 (loader default)",
+                     "MPICH Version: 4.0.2", "the mpich variant of mpi4py does not load with it", "undefined symbol: MPI_Buffer_iflush",
+                     "MPI4PY_LIBMPI=/path/to/libmpi.so.12", "MPI4PY_MPIABI=<variant>", "one of mpiabi, mpich, openmpi"):
+        assert expected in text, (expected, text)
+    assert any("rejected" in line and "MPI_Buffer_iflush" in line for line in trace)
+
+
+def test_nothing_skipped_nothing_to_say() -> None:
+    system = debian_system()
+    system.exports.clear()  # a newer MPICH: the variant loads
+    choice, _ = select(system)
+    assert (choice.variant, choice.skipped) == ("mpich", "")
+
+
+def test_no_library_loads_the_variant_one_message() -> None:
+    with pytest.raises(ImportError) as info:
+        select(debian_system(openmpi=False))
+    text = str(info.value)
+    for expected in ("no usable MPI library found", "Found but not usable:", f"{DEBIAN}/libmpi.so.12 (loader default)",
+                     "undefined symbol: MPI_Buffer_iflush", "MPI4PY_LIBMPI=", "MPI4PY_MPIABI=", "MPI4PY_TRACE_ABI=1"):
+        assert expected in text, (expected, text)
+
+
+def test_windows_msmpi_lacking_an_export_falls_back_to_intel_mpi() -> None:
+    sep = "\\" if sys.platform == "win32" else "/"
+    msmpi = "C:\\Program Files\\Microsoft MPI\\Bin" + sep + "msmpi.dll"
+    impi = f"C:\\venv{sep}Library{sep}bin{sep}impi.dll"
+    system = FakeSystem("win32", {msmpi: MSMPI, impi: INTEL}, exports={msmpi: {"MPI_Init"}, impi: {"MPI_Init", "MPI_Ibarrier"}},
+                        needs={WIN["msmpi"]: {"MPI_Init", "MPI_Ibarrier"}, WIN["impi"]: {"MPI_Init"}})
+    environ = {"MSMPI_BIN": "C:\\Program Files\\Microsoft MPI\\Bin"}
+    choice, _ = select(system, environ, variants={"msmpi": WIN["msmpi"], "impi": WIN["impi"]}, roots=[("C:\\venv", "venv prefix")])
+    assert (choice.variant, choice.library) == ("impi", impi)
+    assert "the msmpi variant of mpi4py does not load with it" in choice.skipped and "WinError 127" in choice.skipped
+
+
 # -- macOS and Windows -----------------------------------------------------------------------
 
 
@@ -341,6 +412,9 @@ def test_system_windows_already_loaded_impi_is_selected(monkeypatch: pytest.Monk
 
         def add_dll_directory(self, path: str) -> None:
             self.dll_dirs.append(path)
+
+        def load_module(self, path: str) -> None:
+            pass
 
     system = Loads("win32")
     choice = abi.Selector(WIN, environ={}, system=system, roots=[]).select()
