@@ -451,8 +451,8 @@ class Selector:
                 self.system.close(promoted)
                 self.system.close(lib)
                 detail = " ".join(str(exc).split())[:200]
-                self.reject(Candidate(path, cand.where), f"{DESCRIPTION[abi]} ({shown}): the {abi} variant of mpi4py does not load with it: {detail}",
-                            failed=True)
+                why = f"{DESCRIPTION[abi]} ({shown}): the {abi} variant of mpi4py does not load with it: {detail}"
+                self.reject(Candidate(path, cand.where), why, failed=True)
                 continue
             self.note(f"  selected variant {abi!r}: {path} ({shown})")
             return Choice(abi, path, version, cand.where, self.variants[abi], self.skipped_message(path, shown))
