@@ -458,9 +458,15 @@ def emit_late(symbols: list[Symbol], families: list[LateFamily]) -> list[str]:
     out.append("typedef struct { int row, witness, slot, valued; } PyMPI_LateFact;")
     out.append(f"#define PYMPI_LATE_NROWS {len(rows)}")
     out.append(f"#define PYMPI_LATE_NSLOTS {len(rows) + len(data)}")
+    # routine: 1 = looked up in the library; 2 = a macro of this mpi.h (MPICH's MPI_X_c2f): the build
+    # decides, nothing to look up; 0 = a constant/handle.
+    for i, s in enumerate(rows):
+        if s.kind == "func":
+            out.append(f"#if defined({s.macro}) && defined({s.name})\n#  define PYMPI_LATE_KIND_{i} 2\n"
+                       f"#else\n#  define PYMPI_LATE_KIND_{i} 1\n#endif")
     out.append("static const PyMPI_LateRow pympi_late_rows[] = {")
-    for s in rows:
-        out.append(f'  {{"{s.name}", {_hexver(s.since)}, {1 if s.kind == "func" else 0}}},')
+    for i, s in enumerate(rows):
+        out.append(f'  {{"{s.name}", {_hexver(s.since)}, {f"PYMPI_LATE_KIND_{i}" if s.kind == "func" else 0}}},')
     out.append('  {0, 0, 0}\n};')
     out.append("static const char *const pympi_late_data[] = {" + "".join(f'"{d}", ' for d in data) + "0};")
     out.append('#include "mpi4py/pympi_late.h"')
@@ -490,7 +496,7 @@ def emit_late(symbols: list[Symbol], families: list[LateFamily]) -> list[str]:
         absent = f'PyMPI_Unavailable("{s.name}")'
         if ret != "int":
             absent = f"(({ret})(intptr_t){absent})" if "*" in ret or ret.startswith("MPI_") else f"(({ret}){absent})"
-        out.append(f"#if PYMPI_LATE_FLOOR < {_hexver(s.since)}")
+        out.append(f"#if PYMPI_LATE_FLOOR < {_hexver(s.since)} && PYMPI_LATE_KIND_{i} == 1")
         out.append(f"#  undef {s.name}")
         out.append(f"#  define {s.name}(...) (PyMPI_LateBound({i}) ? (({_fn_pointer(s)})pympi_late_addr[{i}])(__VA_ARGS__) : {absent})")
         out.append(f"#  ifndef {s.macro}\n#    define {s.macro} 1\n#  endif")

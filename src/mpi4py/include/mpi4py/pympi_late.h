@@ -51,7 +51,7 @@ static int PyMPI_LateBindAll(void)
   void *lib = PyMPI_LibHandle();
   int i;
   for (i = 0; i < PYMPI_LATE_NROWS; i++)
-    pympi_late_addr[i] = pympi_late_rows[i].routine ? PyMPI_LibLookup(lib, pympi_late_rows[i].name) : 0;
+    pympi_late_addr[i] = pympi_late_rows[i].routine == 1 ? PyMPI_LibLookup(lib, pympi_late_rows[i].name) : 0;
   for (i = 0; pympi_late_data[i]; i++)
     pympi_late_addr[PYMPI_LATE_NROWS + i] = PyMPI_LibLookup(lib, pympi_late_data[i]);
   pympi_late_ready = 1;
@@ -115,6 +115,7 @@ static int PyMPI_LateDecided(int row)
 {
   int since = pympi_late_rows[row].since;
   if (PyMPI_LateFactOf(row)) return 1;
+  if (pympi_late_rows[row].routine == 2) return 0; /* a macro of mpi.h */
   if (pympi_late_rows[row].routine) return since > PYMPI_LATE_FLOOR;
   return since > PYMPI_LATE_FLOOR && since <= PYMPI_LATE_HEADER;
 }
