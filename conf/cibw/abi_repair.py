@@ -3,9 +3,10 @@
 ``python conf/cibw/abi_repair.py -w DEST_DIR [--workdir DIR] [--isolation] WHEEL``
 
 Usable as cibuildwheel's ``repair-wheel-command`` (with ``MPI4PY_BUILD_MPIABI=mpich`` and
-``MPI4PY_CIBW_MPI=mpich4`` in the build environment): WHEEL is the variant cibuildwheel built; the
-other POSIX variants are built from the same sources with ``build_variants.py`` (build MPIs and
-per-variant source copies under ``--workdir``, reused between calls; two at once by default), then everything is merged
+``MPI4PY_CIBW_MPI=mpich4`` in the build environment; Windows: ``impi``): WHEEL is the variant
+cibuildwheel built; the other variants of the platform (``build_variants.platform_variants``) are
+built from the same sources with ``build_variants.py`` (build MPIs and per-variant source copies
+under ``--workdir``, reused between calls; two at once by default), then everything is merged
 (``merge_wheels.py``) and repaired without bundling MPI (``repair.py``) into DEST_DIR.
 The ``nox -s wheel_abi`` session runs this very script on the host.
 ``--keep-variants DIR`` (default ``$MPI4PY_ABI_KEEP``) also copies every input variant wheel to
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         built = merge_wheels.read_variant(args.wheel)
     except merge_wheels.MergeError as exc:
         parser.error(str(exc))
-    others = [v for v in build_variants.POSIX_VARIANTS if v != built.name]
+    others = [v for v in build_variants.platform_variants() if v != built.name]
     workdir = args.workdir.resolve()
     for variant in others:
         build_variants.sync_tree(args.src.resolve(), workdir / f"src-{variant}")

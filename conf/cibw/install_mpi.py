@@ -112,6 +112,9 @@ def install_windows(mpi: str, prefix: Path) -> Path:
     if mpi == "impi":
         pip_install(prefix, "impi-devel")
         include, libdir, library = impi_layout(prefix)
+    elif os.environ.get("MSMPI_INC", "").strip() and os.environ.get("MSMPI_LIB64", "").strip():
+        # the SDK is installed (.github/scripts/install-msmpi.ps1, or by hand): use it
+        include, libdir, library = msmpi_layout(os.environ)
     else:
         msi = prefix / "msmpisdk.msi"
         prefix.mkdir(parents=True, exist_ok=True)

@@ -95,6 +95,9 @@ def test_external32_and_address() -> None:
     assert n == 8
     out = bytearray(n)
     assert MPI.INT.Pack_external("external32", x, out, 0) == 8
+    name, version = MPI.get_vendor()
+    if name == "MPICH" and version < (4, 0) and bytes(out) == x.tobytes():
+        pytest.skip(f"MPICH {'.'.join(map(str, version))} packs external32 in native byte order (a bug of the library)")
     assert bytes(out) == b"\x00\x00\x00\x01\x00\x00\x01\x00"  # big-endian by definition
     y = array.array("i", [0, 0])
     assert MPI.INT.Unpack_external("external32", out, 0, y) == 8

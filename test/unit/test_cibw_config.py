@@ -15,6 +15,8 @@ import pytest
 TOP = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TOP / "conf" / "cibw"))
 
+import build_variants  # noqa: E402
+import install_mpi  # noqa: E402
 import podman_setup  # noqa: E402
 from mpibuild import pysabi, reproducible  # noqa: E402
 
@@ -76,12 +78,18 @@ def test_posix_wheels_are_merged_for_every_mpi(platform: str) -> None:
         assert options["build-frontend"] == "build"  # the build venv needs pip (delocate, the variant builds)
 
 
-def test_windows_wheels_are_single_variant_for_now() -> None:
+def test_windows_wheels_merge_intel_mpi_and_msmpi() -> None:
     env, options = resolved("windows")
-    assert "MPI4PY_BUILD_MPIABI" not in env and "MPI4PY_CIBW_MPI" not in env, env
+    assert env["MPI4PY_BUILD_MPIABI"] == "impi" and env["MPI4PY_CIBW_MPI"] == "impi", env
     assert env["MPI4PY_BUILD_MPICFG"] == "C:/mpi4py-cibw/mpi/mpi4py-build.cfg"
-    assert options["repair-wheel-command"] == "python {project}/conf/cibw/repair.py -w {dest_dir} {wheel}"
-    assert "--expect-library Intel" in options["test-command"] and "--expect-abi" not in options["test-command"]
+    assert options["repair-wheel-command"].startswith("python {project}/conf/cibw/abi_repair.py ")
+    assert "--expect-library Intel" in options["test-command"] and "--expect-abi impi" in options["test-command"]
+
+
+def test_windows_variants_are_intel_mpi_and_msmpi() -> None:
+    assert build_variants.platform_variants("win32") == ("impi", "msmpi")
+    assert build_variants.platform_variants("linux") == ("mpich", "openmpi", "mpiabi")
+    assert {build_variants.BUILD_MPI[v] for v in build_variants.platform_variants("win32")} <= set(install_mpi.WINDOWS_MPIS)
 
 
 def test_commands_name_existing_scripts() -> None:

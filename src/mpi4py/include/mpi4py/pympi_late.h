@@ -16,7 +16,13 @@
 /* Windows resolves imports through a thunk in this module, so the DLL is named, not found by address. */
 static void *PyMPI_LibHandle(void)
 {
-  static const char *const dlls[] = {"msmpi.dll", "impi.dll", "mpi_abi.dll", "mpi.dll", 0};
+#  if defined(MPI_ABI_VERSION)
+  static const char *const dlls[] = {"mpi_abi.dll", 0};
+#  elif defined(MSMPI_VER)
+  static const char *const dlls[] = {"msmpi.dll", 0};
+#  else
+  static const char *const dlls[] = {"impi.dll", "mpi.dll", 0};
+#  endif
   int i;
   for (i = 0; dlls[i]; i++) {
     HMODULE module = GetModuleHandleA(dlls[i]);
