@@ -357,11 +357,12 @@ def probe_snippet(s: Symbol, index: int) -> str:
 
 @dataclass(frozen=True)
 class LateFact:
-    """``NAME [= VALUE] [if WITNESS]``: a constant/handle of a family newer than its oldest mpi.h.
+    """``NAME [= VALUE] [if WITNESS | always]``: a constant/handle of a family newer than its oldest mpi.h.
 
     ``value``: a C expression, or ``&symbol`` for a data symbol of the library (Open MPI's
     predefined handles); empty keeps the header's.  ``witness``: a routine whose presence in the
-    running library makes the symbol available; empty lets the library's MPI version decide.
+    running library makes the symbol available, ``always`` (every release has it), or empty: the
+    library's MPI version decides.
     """
 
     name: str
@@ -378,7 +379,8 @@ class LateFamily:
 
 
 _LATE_RE = re.compile(r"^late\s+(?P<name>\S+)\s+oldest\s+(?P<major>\d+)\.(?P<minor>\d+)\s+when\s+(?P<cond>.+)$")
-_FACT_RE = re.compile(r"^(?P<name>MPI\w+)(?:\s*=\s*(?P<value>.+?))?(?:\s+if\s+(?P<witness>MPI\w+))?$")
+_FACT_RE = re.compile(r"^(?P<name>MPI\w+)(?:\s*=\s*(?P<value>.+?))?(?:\s+if\s+(?P<witness>MPI\w+)|\s+(?P<always>always))?$")
+ALWAYS = "always"  # a fact valid in every release of the family (an ABI fact, e.g. Open MPI's F_STATUS_SIZE)
 
 
 def load_late(path: str | Path, table: list[Symbol]) -> list[LateFamily]:
@@ -400,10 +402,10 @@ def load_late(path: str | Path, table: list[Symbol]) -> list[LateFamily]:
         fact = _FACT_RE.match(line)
         if not fact:
             raise SymbolTableError(f"{path}:{lineno}: expected 'MPI_NAME [= C-VALUE] [if MPI_ROUTINE]', got {raw.strip()!r}")
-        name, value, witness = fact["name"], (fact["value"] or "").strip(), fact["witness"] or ""
+        name, value, witness = fact["name"], (fact["value"] or "").strip(), fact["witness"] or fact["always"] or ""
         if kinds.get(name) not in ("const", "value"):
             raise SymbolTableError(f"{path}:{lineno}: {name} is not a const/value of libmpi.sym")
-        if witness and kinds.get(witness) != "func":
+        if witness and witness != ALWAYS and kinds.get(witness) != "func":
             raise SymbolTableError(f"{path}:{lineno}: witness {witness} is not a routine of libmpi.sym")
         if value.startswith("&") and not re.fullmatch(r"&\w+", value):
             raise SymbolTableError(f"{path}:{lineno}: a data symbol is written '&name', got {value!r}")
@@ -446,8 +448,8 @@ def emit_late(symbols: list[Symbol], families: list[LateFamily]) -> list[str]:
             if fact.value.startswith("&"):
                 data.append(fact.value[1:])
                 data_slot = len(rows) + len(data) - 1
-            witness = index.get(fact.witness, -1)
-            if fact.witness and witness < 0:
+            witness = -2 if fact.witness == ALWAYS else index.get(fact.witness, -1)
+            if fact.witness and witness == -1:
                 raise SymbolTableError(f"late {family.name}: witness {fact.witness} is not a late routine")
             out.append(f"    {{{index[fact.name]}, {witness}, {data_slot}, {int(bool(fact.value))}}}, \\")
         out.append("    {-1, -1, -1, 0} }")

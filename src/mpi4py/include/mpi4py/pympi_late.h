@@ -113,26 +113,25 @@ static int PyMPI_CompiledMissing(const char *name)
   return 0;
 }
 
-/* Whether the running library decides row's availability, and what it decides.  A constant newer
-   than this mpi.h (no fact gives its value) or defined beyond its version (Fortran kinds) keeps the
-   build's verdict: the library's version says nothing about it. */
-#define PYMPI_LATE_HEADER (MPI_VERSION * 256 + MPI_SUBVERSION)
+/* Whether the running library decides row's availability: a routine newer than the family's oldest
+   release (unless mpi.h defines it as a macro), and a constant/handle a fact of libmpi.vendor supplies.
+   A constant of this mpi.h keeps the build's verdict: within an ABI family its value holds for every
+   release (MPICH's MPI_F_STATUS_SIZE is right for MPICH 3.4), and a library never returns one it lacks. */
 static int PyMPI_LateDecided(int row)
 {
-  int since = pympi_late_rows[row].since;
-  if (PyMPI_LateFactOf(row)) return 1;
+  if (pympi_late_rows[row].routine == 1) return pympi_late_rows[row].since > PYMPI_LATE_FLOOR;
   if (pympi_late_rows[row].routine == 2) return 0; /* a macro of mpi.h */
-  if (pympi_late_rows[row].routine) return since > PYMPI_LATE_FLOOR;
-  return since > PYMPI_LATE_FLOOR && since <= PYMPI_LATE_HEADER;
+  return PyMPI_LateFactOf(row) != 0;
 }
 static int PyMPI_LateAvailable(int row)
 {
   const PyMPI_LateFact *fact = PyMPI_LateFactOf(row);
   int new_enough = PyMPI_LateRuntimeVersion() >= pympi_late_rows[row].since;
   if (pympi_late_rows[row].routine) return PyMPI_LateBound(row);
-  if (!fact) return new_enough && !PyMPI_CompiledMissing(pympi_late_rows[row].name);
+  if (!fact) return !PyMPI_CompiledMissing(pympi_late_rows[row].name);
   if (fact->slot >= 0 && !PyMPI_LateBound(fact->slot)) return 0;
   if (!fact->valued && PyMPI_CompiledMissing(pympi_late_rows[row].name)) return 0;
+  if (fact->witness == -2) return 1; /* "always": every release of the family */
   return fact->witness >= 0 ? PyMPI_LateBound(fact->witness) : (fact->slot >= 0 || new_enough);
 }
 
