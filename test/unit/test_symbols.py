@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,84 @@ def test_shipped_vendor_file_names_only_known_symbols() -> None:
     # The optional Fortran sized datatypes are available exactly when mpi.h defines them.
     optional = {f.names: f.condition for f in families[1:]}
     assert optional[("MPI_INTEGER16",)] == "defined(MPI_INTEGER16)"
+
+
+# -- late binding (merged-wheel variants) ------------------------------------------------------
+
+LATE_TABLE = """
+1.0 func int MPI_Init(int*, char***)
+4.0 func int MPI_Session_init(MPI_Info, MPI_Errhandler, MPI_Session*)
+4.0 func MPI_Fint MPI_Session_c2f(MPI_Session)
+4.1 func int MPI_Buffer_iflush(MPI_Request*)
+4.0 const MPI_ERR_SESSION
+4.1 const MPI_ERR_ERRHANDLER
+4.0 value MPI_Session MPI_SESSION_NULL [0]
+"""
+
+
+def late_setup(tmp_path: Path, vendor: str) -> tuple[list[symbols.Symbol], list[symbols.LateFamily]]:
+    (tmp_path / "t.sym").write_text(LATE_TABLE)
+    (tmp_path / "t.vendor").write_text(vendor)
+    table = symbols.load(tmp_path / "t.sym")
+    return table, symbols.load_late(tmp_path / "t.vendor", table)
+
+
+def test_late_blocks_parse_after_family_blocks(tmp_path: Path) -> None:
+    table, late = late_setup(tmp_path, "family f when defined(X)\n  MPI_ERR_SESSION\n"
+                             "late ompi oldest 3.1 when defined(OPEN_MPI)\n  MPI_ERR_SESSION = 78 if MPI_Session_init\n"
+                             "  MPI_SESSION_NULL = &ompi_mpi_instance_null\n"
+                             "late mpich oldest 3.1 when defined(MPICH)\n  MPI_ERR_ERRHANDLER = 80\n  MPI_ERR_SESSION = 75 always\n")
+    assert [(f.name, f.oldest) for f in late] == [("ompi", (3, 1)), ("mpich", (3, 1))]
+    assert late[0].facts[0] == symbols.LateFact("MPI_ERR_SESSION", "78", "MPI_Session_init")
+    assert late[1].facts == (symbols.LateFact("MPI_ERR_ERRHANDLER", "80", ""), symbols.LateFact("MPI_ERR_SESSION", "75", "always"))
+    # the family blocks before are still read by load_vendor, which stops at the first late block
+    assert [f.name for f in symbols.load_vendor(tmp_path / "t.vendor", table)] == ["f"]
+
+
+def test_late_code_binds_newer_routines_only(tmp_path: Path) -> None:
+    table, late = late_setup(tmp_path, "late mpich oldest 4.0 when defined(MPICH)\n  MPI_ERR_ERRHANDLER = 80\n"
+                             "late ompi oldest 3.1 when defined(OPEN_MPI)\n  MPI_SESSION_NULL = &ompi_mpi_instance_null\n")
+    text = symbols.emit_missing_h(table, [], late)
+    late_part = text[text.index("#ifdef PYMPI_LATE_BIND"):]
+    rows = [s.name for s in symbols.late_rows(table, late)]
+    assert rows == ["MPI_Session_init", "MPI_Session_c2f", "MPI_Buffer_iflush", "MPI_ERR_SESSION", "MPI_ERR_ERRHANDLER",
+                    "MPI_SESSION_NULL"]  # newer than the lowest floor (3.1); MPI_Init never
+    assert "#  define PYMPI_LATE_FLOOR 0x0400" in late_part and "#  define PYMPI_LATE_FLOOR 0x0301" in late_part
+    # a routine is bound only above the floor of the family compiled, and never when mpi.h makes it a macro
+    assert "#if PYMPI_LATE_FLOOR < 0x0401 && PYMPI_LATE_KIND_2 == 1\n#  undef MPI_Buffer_iflush" in late_part
+    assert "#if defined(PyMPI_HAVE_MPI_Session_c2f) && defined(MPI_Session_c2f)\n#  define PYMPI_LATE_KIND_1 2" in late_part
+    assert 'PyMPI_Unavailable("MPI_Buffer_iflush")' in late_part and "(int (*)(MPI_Request*))pympi_late_addr[2]" in late_part
+    # a non-int routine absent: its type, from the stub's error code
+    assert '((MPI_Fint)(intptr_t)PyMPI_Unavailable("MPI_Session_c2f"))' in late_part
+    # values: a fact's C value, a data symbol looked up with the table's fallback
+    assert "#  define MPI_ERR_ERRHANDLER (80)" in late_part
+    assert "#  define MPI_SESSION_NULL ((MPI_Session)PyMPI_LateAddress(6, (void *)(0)))" in late_part
+    assert 'pympi_late_data[] = {"ompi_mpi_instance_null", 0};' in late_part
+    assert "#define pympi_missing_names (PyMPI_LateMissingNames())" in late_part
+    assert "#  error" in late_part  # an mpi.h of no known family cannot be late-bound silently
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("late x oldest 3 when defined(X)\n", "expected 'late NAME oldest M.m when"),
+    ("late x oldest 3.1 when defined(X)\n  MPI_Nope = 1\n", "MPI_Nope is not a const/value"),
+    ("late x oldest 3.1 when defined(X)\n  MPI_ERR_SESSION = 1 if MPI_ERR_ERRHANDLER\n", "witness MPI_ERR_ERRHANDLER is not a routine"),
+    ("late x oldest 3.1 when defined(X)\n  MPI_SESSION_NULL = &a b\n", "a data symbol is written '&name'"),
+    ("late x oldest 3.1 when defined(X)\nfamily y when defined(Y)\n", "no 'family' block after the first 'late'"),
+    ("late x oldest 3.1 when defined(X)\n  ERR_SESSION = 1\n", "expected 'MPI_NAME [= C-VALUE]"),
+])
+def test_late_block_errors_name_the_line(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(symbols.SymbolTableError, match=re.escape(message)):
+        late_setup(tmp_path, body)
+
+
+def test_late_fact_must_be_newer_than_every_floor(tmp_path: Path) -> None:
+    table, late = late_setup(tmp_path, "late x oldest 4.1 when defined(X)\n  MPI_ERR_SESSION = 1\n")
+    with pytest.raises(symbols.SymbolTableError, match="MPI_ERR_SESSION is not newer"):
+        symbols.emit_late(table, late)
+
+
+def test_shipped_late_blocks_cover_every_variant_family() -> None:
+    table = symbols.load(symbols.default_table())
+    late = symbols.load_late(symbols.default_table().with_name("libmpi.vendor"), table)
+    assert {f.name for f in late} >= {"mpich", "openmpi", "mpiabi", "msmpi"}
+    assert symbols.emit_late(table, late)  # every fact names a late symbol
