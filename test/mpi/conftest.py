@@ -122,6 +122,12 @@ def built_with(routine: str) -> bool:
     return routine not in MPI._missing_symbols()
 
 
+def library() -> str:
+    """The running MPI library, for skip reasons: ``MPICH 3.4.3``."""
+    name, version = MPI.get_vendor()
+    return f"{name} {'.'.join(map(str, version))}"
+
+
 def mpi4_only(call, routine: str) -> bool:  # noqa: ANN001
     """Run ``call``; when the build lacks ``routine`` it must raise NotImplementedError naming it instead.
 

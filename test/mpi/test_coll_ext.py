@@ -6,7 +6,7 @@ import array
 
 import numpy
 import pytest
-from conftest import built_with
+from conftest import built_with, library
 
 from mpi4py import MPI
 
@@ -25,7 +25,7 @@ def run(comm: MPI.Comm, name: str, form: str, *args: object, **kwargs: object) -
         if not built_with(f"MPI_{name}_init"):  # the library lacks it: it must be reported as unavailable
             with pytest.raises(NotImplementedError, match=f"MPI_{name}_init"):
                 getattr(comm, name + "_init")(*args, **kwargs)
-            pytest.skip(f"MPI library without MPI_{name}_init (unavailability checked)")
+            pytest.skip(f"{library()} lacks MPI_{name}_init (unavailability checked)")
         req = getattr(comm, name + "_init")(*args, **kwargs)
         assert isinstance(req, MPI.Prequest)
         for _ in range(2):

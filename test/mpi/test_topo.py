@@ -6,7 +6,7 @@ import array
 
 import numpy
 import pytest
-from conftest import built_with
+from conftest import built_with, library
 
 from mpi4py import MPI
 
@@ -109,7 +109,7 @@ def test_neighbor_vector_variants(comm: MPI.Intracomm, form: str) -> None:
             if not built_with(f"MPI_{name}_init"):  # the library lacks it: it must be reported as unavailable
                 with pytest.raises(NotImplementedError, match=f"MPI_{name}_init"):
                     getattr(ring, name + "_init")(*args)
-                pytest.skip(f"MPI library without MPI_{name}_init (unavailability checked)")
+                pytest.skip(f"{library()} lacks MPI_{name}_init (unavailability checked)")
             req = getattr(ring, name + "_init")(*args)
             req.Start()
             req.Wait()
