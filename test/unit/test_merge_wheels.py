@@ -153,3 +153,37 @@ def test_needed_libmpi_is_dropped_from_real_elf(tmp_path: Path) -> None:
     keep = merge_wheels.merge(wheels, tmp_path / "keep", keep_needed=True)
     with zipfile.ZipFile(keep) as zf:
         assert zf.read("mpi4py/_abi/mpich/MPI.cpython-311-x86_64-linux-gnu.so") == elf
+
+
+def windows_variant(folder: Path, variant: str) -> Path:
+    """A Windows variant wheel: ``MPI.cp311-win_amd64.pyd`` importing ``<dll>`` (PE bytes are left alone)."""
+    pyd = "mpi4py/MPI.cp311-win_amd64.pyd"
+    dll = {"impi": "impi.dll", "msmpi": "msmpi.dll"}[variant]
+    cfg = f"[mpi]\nlibraries = {variant}\n[build]\nmpi_abi = {variant}\nmpi_abi_variant = {variant}\n"
+    files = {
+        "mpi4py/__init__.py": b"__version__ = '4.2.0'\n",
+        pyd: b"MZ\x90\x00 imports " + dll.encode(),
+        "mpi4py/mpi.cfg": cfg.encode(),
+        f"{DIST}/METADATA": b"Metadata-Version: 2.1\nName: mpi4py\nVersion: 4.2.0\n",
+        f"{DIST}/WHEEL": b"Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp311-cp311-win_amd64\n",
+    }
+    files[f"{DIST}/RECORD"] = record_of(files)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mpi4py-4.2.0-cp311-cp311-win_amd64.whl"
+    with zipfile.ZipFile(path, "w") as zf:
+        for entry, data in files.items():
+            zf.writestr(zipfile.ZipInfo(entry, date_time=(2024, 5, 6, 7, 8, 9)), data)
+    return path
+
+
+def test_windows_intel_mpi_and_msmpi_variants_merge(tmp_path: Path) -> None:
+    wheels = [windows_variant(tmp_path / v, v) for v in ("impi", "msmpi")]
+    out = merge_wheels.merge(wheels, tmp_path / "out")
+    assert out.name == "mpi4py-4.2.0-cp311-cp311-win_amd64.whl"
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        assert "mpi4py/MPI.cp311-win_amd64.pyd" not in names
+        for variant, dll in (("impi", b"impi.dll"), ("msmpi", b"msmpi.dll")):
+            assert zf.read(f"mpi4py/_abi/{variant}/MPI.cp311-win_amd64.pyd").endswith(dll)  # import table kept
+            assert f"mpi_abi_variant = {variant}" in zf.read(f"mpi4py/_abi/{variant}/mpi.cfg").decode()
+    assert merge_wheels.read_variant_names(out) == ["impi", "msmpi"]
