@@ -12,6 +12,9 @@
 #include <string.h>
 
 #if defined(_WIN32)
+#  ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#  endif
 #  include <windows.h>
 /* Windows resolves imports through a thunk in this module, so the DLL is named, not found by address. */
 static void *PyMPI_LibHandle(void)
