@@ -57,7 +57,8 @@ class BuildExtMPI(build_ext):
             missing = sorted(s.name for s in table if s.kind in symbols.PROBED_KINDS and s.name not in present)
             shown = f": {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""
             _log(f"probe timing: {stats.summary()}; {len(missing)} missing{shown}")
-        gensrc.generate(gendir, present=present)
+        limited_api = any(ext.py_limited_api for ext in self.extensions)  # MPI4PY_BUILD_PYSABI (setup_arguments)
+        gensrc.generate(gendir, present=present, limited_api=limited_api)
         facts = probe.header_facts(conf, gendir, INCLUDE)
         _log(f"mpi.h: family {facts.get('abi_family', 'unknown')}, MPI standard {facts.get('std_version', 'unknown')}")
         try:
@@ -66,7 +67,7 @@ class BuildExtMPI(build_ext):
             _fail(str(exc))
 
         # Objects built against another MPI (or other settings) must not be reused.
-        fingerprint = repr((conf, sorted(present) if present is not None else None))
+        fingerprint = repr((conf, sorted(present) if present is not None else None, limited_api))
         stamp = gendir / "mpi-settings.txt"
         if not stamp.exists() or stamp.read_text() != fingerprint:
             self.force = True

@@ -172,9 +172,10 @@ def install_ours(session: nox.Session, wheel: Path) -> None:
 
 
 def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeout: int = 600,
-            env: dict[str, str] | None = None) -> None:
+            env: dict[str, str] | None = None, silent: bool = False) -> str | None:
     """``mpiexec -n N ARGS`` under a hard timeout that kills mpiexec and its ranks (conf/noxlib/timeout_run.py,
-    no Unix ``timeout`` needed), so a hung rank fails the session instead of blocking it."""
+    no Unix ``timeout`` needed), so a hung rank fails the session instead of blocking it.
+    ``silent``: return the job's output instead of showing it."""
     try:
         mpiexec = mpiexec_path(mpi, Path(session.virtualenv.location), PLATFORM)
     except PlatformError as exc:
@@ -182,4 +183,4 @@ def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeou
     cmd = [str(mpiexec), "-n", str(n), *args]
     # The same launcher for the jobs that tests start themselves (test/mpi/conftest.py: mpiexec()).
     env = {"MPI4PY_TEST_MPIEXEC": str(mpiexec), **(env or {})}
-    session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env))
+    return session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env), silent=silent)
