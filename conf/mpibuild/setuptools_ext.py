@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import sys
 import time
 from pathlib import Path
@@ -91,6 +92,7 @@ class BuildExtMPI(build_ext):
                                       *reproducible.compile_args(cc.compiler_type, TOP),
                                       *optflags.compile_args(cc.compiler_type)]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
+        self._remove_other_kinds()
         _log("compiling mpi4py.MPI")
         super().build_extensions()
 
@@ -99,6 +101,18 @@ class BuildExtMPI(build_ext):
             build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
+
+    def _remove_other_kinds(self) -> None:
+        """Drop a module of the other kind left by an earlier build in the same tree (``MPI.abi3.so`` next to
+        ``MPI.cpython-311-*.so``, or the reverse): the wheel would carry both, and import picks by suffix order."""
+        for ext in self.extensions:
+            target = Path(self.get_ext_fullpath(ext.name))
+            stem = ext.name.rpartition(".")[2]
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                other = target.with_name(stem + suffix)
+                if other != target and other.is_file():
+                    _log(f"removing {other} (left by an earlier build of the other kind)")
+                    other.unlink()
 
     # In-place and editable builds (pip install -e) copy the extension next to the sources;
     # the build record written beside it in build_lib must follow, or get_config() is empty.
