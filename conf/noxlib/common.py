@@ -117,14 +117,20 @@ def venv_bin(session: nox.Session, name: str) -> str:
 
 
 # What our wheel is built from; a wheel whose stamp matches these inputs is reused across sessions.
-BUILD_INPUTS = ("src", "conf/mpibuild", "setup.py", "pyproject.toml", "MANIFEST.in")
+# README.md is the wheel's long description. Build outputs inside src/ (setuptools' *.egg-info, rewritten
+# by every build and different after an sdist) are not inputs: they made every later session rebuild.
+BUILD_INPUTS = ("src", "conf/mpibuild", "setup.py", "pyproject.toml", "MANIFEST.in", "README.md")
+
+
+def _is_build_output(path: Path) -> bool:
+    return any(part == "__pycache__" or part.endswith(".egg-info") for part in path.parts)
 
 
 def build_inputs_digest(extra: str = "") -> str:
     digest = hashlib.sha256(extra.encode())
     for entry in BUILD_INPUTS:
         path = TOP / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not _is_build_output(p)) if path.is_dir() else [path]
         for file in files:
             digest.update(str(file.relative_to(TOP)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
