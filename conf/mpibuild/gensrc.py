@@ -37,6 +37,13 @@ CYTHON_FLAGS = (
     "-X", "cdivision=True",
     "-X", "always_allow_keywords=True",
 )
+# The limited API (MPI4PY_BUILD_PYSABI, abi3 wheels): Cython can only wrap a method of a cdef class in
+# classmethod there when the method is a binding function.
+LIMITED_API_FLAGS = ("-X", "binding=True")
+
+
+def cython_flags(limited_api: bool = False) -> tuple[str, ...]:
+    return CYTHON_FLAGS + LIMITED_API_FLAGS if limited_api else CYTHON_FLAGS
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -69,12 +76,18 @@ def cython_sources(outdir: Path) -> list[Path]:
     return deps
 
 
-def run_cython(outdir: Path, force: bool = False) -> list[Path]:
+def run_cython(outdir: Path, force: bool = False, limited_api: bool = False) -> list[Path]:
     outputs = []
+    flags = cython_flags(limited_api)
     for name in CYTHON_SOURCES:
         source = PKG / name
         target = outdir / (Path(name).stem + ".c")
         outputs.append(target)
+        # The flags of the last translation: a build with other flags in the same folder translates again.
+        flags_stamp = target.with_name(target.name + ".flags")
+        last_flags = flags_stamp.read_text() if flags_stamp.exists() else " ".join(CYTHON_FLAGS)
+        if last_flags != " ".join(flags):
+            force = True
         if not force and target.exists():
             newest = max(p.stat().st_mtime for p in cython_sources(outdir) if p.exists())
             if target.stat().st_mtime >= newest:
@@ -82,7 +95,7 @@ def run_cython(outdir: Path, force: bool = False) -> list[Path]:
         # Write to a side file and rename: an interrupted run must not leave a truncated MPI.c
         # that looks up to date to the next build.
         partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
-        cmd = [sys.executable, "-m", "cython", *CYTHON_FLAGS, "-I", str(outdir), "-I", str(PKG),
+        cmd = [sys.executable, "-m", "cython", *flags, "-I", str(outdir), "-I", str(PKG),
                str(source), "-o", str(partial)]
         print("mpi4py: cythonizing", source.relative_to(TOP), "->", target, flush=True)
         started = time.time()
@@ -95,15 +108,17 @@ def run_cython(outdir: Path, force: bool = False) -> list[Path]:
             # so the next build translates again instead of keeping a stale MPI.c.
             os.utime(partial, (started, started))
             os.replace(partial, target)
+            flags_stamp.write_text(" ".join(flags))
         finally:
             partial.unlink(missing_ok=True)
     return outputs
 
 
-def generate(outdir: str | os.PathLike[str], present: set[str] | None = None, force: bool = False) -> list[Path]:
+def generate(outdir: str | os.PathLike[str], present: set[str] | None = None, force: bool = False,
+             limited_api: bool = False) -> list[Path]:
     out = Path(outdir).resolve()
     generate_headers(out, present)
-    return run_cython(out, force=force)
+    return run_cython(out, force=force, limited_api=limited_api)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,13 @@
 """Python's stable ABI (limited API): one ``cpXY-abi3`` wheel for every CPython >= X.Y.
 
 ``MPI4PY_BUILD_PYSABI``: unset/``0``/``no`` builds for the running interpreter only; ``1``/``yes``
-uses the default minimum; ``3.10`` (or ``cp310``, ``310``) picks the minimum. Cython >= 3.1 compiles
-the same generated C for the limited API when ``CYTHON_LIMITED_API`` and ``Py_LIMITED_API`` are defined.
+uses the oldest possible minimum; ``3.12`` (or ``cp312``, ``312``) picks a newer one. Cython >= 3.1
+compiles the same generated C for the limited API when ``CYTHON_LIMITED_API`` and ``Py_LIMITED_API``
+are defined.
+
+The oldest minimum is 3.11: mpi4py passes every message buffer through the buffer protocol
+(``Py_buffer``, ``PyObject_GetBuffer``, the ``bf_getbuffer`` slot of ``MPI.buffer``), which entered
+the limited API in 3.11. Older CPythons (3.9, 3.10) get version-specific wheels.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import sys
 import sysconfig
 
 VARIABLE = "MPI4PY_BUILD_PYSABI"
-DEFAULT_MINIMUM = (3, 10)
-OLDEST = (3, 9)
+# The limited API has the buffer protocol from 3.11 on (see above).
+OLDEST = (3, 11)
 
 
 class PySABIError(SystemExit):
@@ -29,15 +34,16 @@ def requested(environ: dict[str, str] | None = None, python: tuple[int, int] | N
     if value in ("", "0", "no", "off", "false"):
         return None
     if value in ("1", "yes", "on", "true"):
-        minimum = DEFAULT_MINIMUM
+        minimum = OLDEST
     else:
         match = re.fullmatch(r"(?:cp)?3\.?(\d+)", value)
         if not match:
-            raise PySABIError(f"error: {VARIABLE}={value!r}: give the minimum CPython as 3.10, cp310 or 310, "
-                              "or 1 for the default, or 0 to build for this interpreter only.")
+            raise PySABIError(f"error: {VARIABLE}={value!r}: give the minimum CPython as 3.12, cp312 or 312, "
+                              "or 1 for the oldest possible, or 0 to build for this interpreter only.")
         minimum = (3, int(match.group(1)))
     if minimum < OLDEST:
-        raise PySABIError(f"error: {VARIABLE}={value!r}: the oldest supported minimum is {OLDEST[0]}.{OLDEST[1]}.")
+        raise PySABIError(f"error: {VARIABLE}={value!r}: the oldest supported minimum is {OLDEST[0]}.{OLDEST[1]} (the first "
+                          "limited API with the buffer protocol); use 1 for it, or 0 for a version-specific build.")
     if python < minimum:
         raise PySABIError(f"error: {VARIABLE}={value!r} targets CPython >= {minimum[0]}.{minimum[1]}, "
                           f"but this is {python[0]}.{python[1]}; build with a newer Python or lower the minimum.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import sys
 import time
 from pathlib import Path
@@ -57,7 +58,8 @@ class BuildExtMPI(build_ext):
             missing = sorted(s.name for s in table if s.kind in symbols.PROBED_KINDS and s.name not in present)
             shown = f": {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""
             _log(f"probe timing: {stats.summary()}; {len(missing)} missing{shown}")
-        gensrc.generate(gendir, present=present)
+        limited_api = any(ext.py_limited_api for ext in self.extensions)  # MPI4PY_BUILD_PYSABI (setup_arguments)
+        gensrc.generate(gendir, present=present, limited_api=limited_api)
         facts = probe.header_facts(conf, gendir, INCLUDE)
         _log(f"mpi.h: family {facts.get('abi_family', 'unknown')}, MPI standard {facts.get('std_version', 'unknown')}")
         try:
@@ -66,7 +68,7 @@ class BuildExtMPI(build_ext):
             _fail(str(exc))
 
         # Objects built against another MPI (or other settings) must not be reused.
-        fingerprint = repr((conf, sorted(present) if present is not None else None))
+        fingerprint = repr((conf, sorted(present) if present is not None else None, limited_api))
         stamp = gendir / "mpi-settings.txt"
         if not stamp.exists() or stamp.read_text() != fingerprint:
             self.force = True
@@ -93,6 +95,7 @@ class BuildExtMPI(build_ext):
                                       *reproducible.compile_args(cc.compiler_type, TOP),
                                       *optflags.compile_args(cc.compiler_type)]
             ext.extra_link_args = [*ext.extra_link_args, *conf.extra_link_args]
+        self._remove_other_kinds()
         _log("compiling mpi4py.MPI")
         super().build_extensions()
 
@@ -101,6 +104,18 @@ class BuildExtMPI(build_ext):
             build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
+
+    def _remove_other_kinds(self) -> None:
+        """Drop a module of the other kind left by an earlier build in the same tree (``MPI.abi3.so`` next to
+        ``MPI.cpython-311-*.so``, or the reverse): the wheel would carry both, and import picks by suffix order."""
+        for ext in self.extensions:
+            target = Path(self.get_ext_fullpath(ext.name))
+            stem = ext.name.rpartition(".")[2]
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                other = target.with_name(stem + suffix)
+                if other != target and other.is_file():
+                    _log(f"removing {other} (left by an earlier build of the other kind)")
+                    other.unlink()
 
     # In-place and editable builds (pip install -e) copy the extension next to the sources;
     # the build record written beside it in build_lib must follow, or get_config() is empty.

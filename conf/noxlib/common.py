@@ -117,14 +117,20 @@ def venv_bin(session: nox.Session, name: str) -> str:
 
 
 # What our wheel is built from; a wheel whose stamp matches these inputs is reused across sessions.
-BUILD_INPUTS = ("src", "conf/mpibuild", "setup.py", "pyproject.toml", "MANIFEST.in")
+# README.md is the wheel's long description. Build outputs inside src/ (setuptools' *.egg-info, rewritten
+# by every build and different after an sdist) are not inputs: they made every later session rebuild.
+BUILD_INPUTS = ("src", "conf/mpibuild", "setup.py", "pyproject.toml", "MANIFEST.in", "README.md")
+
+
+def _is_build_output(path: Path) -> bool:
+    return any(part == "__pycache__" or part.endswith(".egg-info") for part in path.parts)
 
 
 def build_inputs_digest(extra: str = "") -> str:
     digest = hashlib.sha256(extra.encode())
     for entry in BUILD_INPUTS:
         path = TOP / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not _is_build_output(p)) if path.is_dir() else [path]
         for file in files:
             digest.update(str(file.relative_to(TOP)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
@@ -172,9 +178,10 @@ def install_ours(session: nox.Session, wheel: Path) -> None:
 
 
 def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeout: int = 600,
-            env: dict[str, str] | None = None) -> None:
+            env: dict[str, str] | None = None, silent: bool = False) -> str | None:
     """``mpiexec -n N ARGS`` under a hard timeout that kills mpiexec and its ranks (conf/noxlib/timeout_run.py,
-    no Unix ``timeout`` needed), so a hung rank fails the session instead of blocking it."""
+    no Unix ``timeout`` needed), so a hung rank fails the session instead of blocking it.
+    ``silent``: return the job's output instead of showing it."""
     try:
         mpiexec = mpiexec_path(mpi, Path(session.virtualenv.location), PLATFORM)
     except PlatformError as exc:
@@ -182,4 +189,4 @@ def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeou
     cmd = [str(mpiexec), "-n", str(n), *args]
     # The same launcher for the jobs that tests start themselves (test/mpi/conftest.py: mpiexec()).
     env = {"MPI4PY_TEST_MPIEXEC": str(mpiexec), **(env or {})}
-    session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env))
+    return session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env), silent=silent)

@@ -45,6 +45,7 @@ import tomllib
 
 from noxlib import abi
 from noxlib.common import APT_FLAG, TOP, ensure_apt
+from noxlib.interpreters import NEWEST_PYTHON, find_cpython
 
 CIBW = TOP / "conf" / "cibw"
 WHEELHOUSE = TOP / "wheelhouse"
@@ -281,23 +282,12 @@ def smoke_other_mpis(session: nox.Session, wheel: Path, env: dict[str, str]) -> 
     return done
 
 
-def find_cpython(minor: int) -> str | None:
-    """A working, GIL-enabled CPython 3.<minor>: on PATH, or one of pyenv's versions."""
-    candidates = [shutil.which(f"python3.{minor}")]
-    candidates += sorted(map(str, (Path.home() / ".pyenv" / "versions").glob(f"3.{minor}.*/bin/python3.{minor}")))
-    probe = f"import sys, sysconfig; sys.exit(sys.version_info[:2] != (3, {minor}) or bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
-    for python in filter(None, candidates):
-        if subprocess.run([python, "-c", probe], capture_output=True).returncode == 0:
-            return python
-    return None
-
-
 def abi3_cross_test(session: nox.Session, wheels_built: list[Path]) -> list[str]:
     """An abi3 wheel must also work on the other CPythons of this machine (>= its minimum)."""
     tested = []
     for wheel in (w for w in wheels_built if "-abi3-" in w.name):
         minimum = int(wheel.name.split("-")[2][3:])  # cp310 -> 10
-        for minor in range(minimum, 16):
+        for minor in range(minimum, NEWEST_PYTHON[1] + 1):
             python = find_cpython(minor) if minor != sys.version_info[1] else None
             if python is None:
                 continue

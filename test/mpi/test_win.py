@@ -167,15 +167,18 @@ def test_pscw(comm: MPI.Intracomm) -> None:
 
 
 def test_allocate_shared(comm: MPI.Intracomm) -> None:
-    rank, size = comm.Get_rank(), comm.Get_size()
-    win = MPI.Win.Allocate_shared(8 * (rank + 1), 8, comm=comm)
+    # A shared-memory window spans ranks that share memory: the node's (every rank in a one-node job, one
+    # each when shared memory is off, as in `nox -s tests_network`).
+    node = comm.Split_type(MPI.COMM_TYPE_SHARED)
+    rank, size = node.Get_rank(), node.Get_size()
+    win = MPI.Win.Allocate_shared(8 * (rank + 1), 8, comm=node)
     try:
         own, unit = win.Shared_query(rank)
         assert unit == 8 and len(own) == 8 * (rank + 1)
         win.Lock_all()
         numpy.frombuffer(own, dtype="q")[:] = rank
         win.Sync()
-        comm.Barrier()
+        node.Barrier()
         win.Sync()
         seen = []
         for peer in range(size):
@@ -184,9 +187,10 @@ def test_allocate_shared(comm: MPI.Intracomm) -> None:
             seen.append((peer_unit, values.size, set(values.tolist())))
         win.Unlock_all()
         flavor = win.flavor
-        comm.Barrier()
+        node.Barrier()
     finally:
         win.Free()
+        node.Free()
     assert flavor == MPI.WIN_FLAVOR_SHARED
     assert seen == [(8, p + 1, {p}) for p in range(size)]
 

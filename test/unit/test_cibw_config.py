@@ -116,7 +116,7 @@ def test_podman_setup_adds_missing_and_keeps_existing(tmp_path: Path) -> None:
     assert podman_setup.main(["--conf", str(conf), "--check"]) == 0
 
 
-@pytest.mark.parametrize(("value", "expected"), [("", None), ("0", None), ("1", (3, 10)), ("3.9", (3, 9)),
+@pytest.mark.parametrize(("value", "expected"), [("", None), ("0", None), ("1", (3, 11)), ("3.11", (3, 11)),
                                                  ("cp311", (3, 11)), ("311", (3, 11))])
 def test_pysabi_values(value: str, expected: tuple[int, int] | None) -> None:
     assert pysabi.requested({pysabi.VARIABLE: value}, python=(3, 11), free_threaded=False) == expected
@@ -124,7 +124,8 @@ def test_pysabi_values(value: str, expected: tuple[int, int] | None) -> None:
 
 @pytest.mark.parametrize(("value", "python", "free", "message"), [
     ("yes please", (3, 11), False, "give the minimum CPython"),
-    ("3.8", (3, 11), False, "oldest supported minimum is 3.9"),
+    ("3.10", (3, 11), False, "oldest supported minimum is 3.11"),
+    ("cp39", (3, 11), False, "oldest supported minimum is 3.11"),
     ("3.12", (3, 11), False, "this is 3.11"),
     ("1", (3, 13), True, "free-threaded"),
 ])

@@ -17,6 +17,12 @@ from cpython.mem cimport PyMem_Malloc, PyMem_Free
 
 cdef extern from *:
     """
+    /* The limited API (abi3 builds) lacks the unchecked accessor macros: use the checked functions. */
+    #if defined(Py_LIMITED_API)
+    #define PyBytes_AS_STRING(o) PyBytes_AsString(o)
+    #define PyBytes_GET_SIZE(o) PyBytes_Size(o)
+    #define PyByteArray_AS_STRING(o) PyByteArray_AsString(o)
+    #endif
     /* f(a0, a1, <kwname>=kv) through vectorcall with a cached kwnames tuple (no dict per call). */
     static PyObject *PyMPI_Call2Kw(PyObject *f, PyObject *a0, PyObject *a1, PyObject *kwnames, PyObject *kv) {
     #if !defined(Py_LIMITED_API) || Py_LIMITED_API+0 >= 0x030C0000
