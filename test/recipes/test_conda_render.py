@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 TOP = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TOP / "conf" / "release"))
+sys.path.insert(0, str(TOP / "conf"))
 
-import conda_render  # noqa: E402
+from release import conda_render  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,9 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
         ('${{ "bld.bat" if win else "build.sh" }}', "build.sh", "recipe.yaml", "build script should be bld.bat"),
         # smoke test dropped
         ("--expect-library MPICH", "", "recipe.yaml", "expected one conf/smoke.py test with --expect-library 'MPICH'"),
+        # run_exports pinning the minor version (too tight) or dropped
+        ('upper_bound="x")', 'upper_bound="x.x")', "recipe.yaml", "run_exports should pin mpi4py to 4.x"),
+        ('  run_exports:\n    - ${{ pin_subpackage(name, upper_bound="x") }}\n', "", "recipe.yaml", "run_exports should pin mpi4py"),
     ],
 )
 def test_checks_catch_broken_recipes(tmp_path: Path, old: str, new: str, filename: str, expected: str) -> None:
@@ -92,3 +95,14 @@ def test_unknown_keys_are_rejected(tmp_path: Path) -> None:
     recipe_dir = _broken_copy(tmp_path, "  number: 0\n", "  number: 0\n  bogus_key: 1\n")
     with pytest.raises(Exception, match="bogus_key"):
         conda_render.check_all(recipe_dir)
+
+
+def test_release_source_is_checked(tmp_path: Path) -> None:
+    sdist = tmp_path / "mpi4py-4.2.0.tar.gz"
+    sdist.write_bytes(b"release")
+    recipe_dir = _broken_copy(tmp_path, "source:\n  path: ../..\n", "source:\n  url: https://example.invalid/mpi4py-4.2.0.tar.gz\n"
+                              "  sha256: " + "0" * 64 + "\n")
+    _, problems = conda_render.check_all(recipe_dir, sdist)
+    assert any("source sha256 " + "0" * 64 + " is not that of" in p for p in problems), problems
+    _, problems = conda_render.check_all(conda_render.RECIPE_DIR, sdist)  # the in-tree form has no url
+    assert any("a release form needs one url source" in p for p in problems), problems
