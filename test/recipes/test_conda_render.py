@@ -106,3 +106,15 @@ def test_release_source_is_checked(tmp_path: Path) -> None:
     assert any("source sha256 " + "0" * 64 + " is not that of" in p for p in problems), problems
     _, problems = conda_render.check_all(conda_render.RECIPE_DIR, sdist)  # the in-tree form has no url
     assert any("a release form needs one url source" in p for p in problems), problems
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_build_sh_parses_and_points_intel_mpi_at_the_recipe_compiler(tmp_path: Path) -> None:
+    import subprocess
+
+    build_sh = conda_render.RECIPE_DIR / "build.sh"
+    assert subprocess.run(["bash", "-n", str(build_sh)]).returncode == 0
+    # impi's mpicc wrapper honours I_MPI_CC; without CC the script must refuse, naming CC.
+    env = {"PATH": "/usr/bin:/bin", "PREFIX": str(tmp_path), "PYTHON": "false", "MPI4PY_CONDA_MPI": "impi"}
+    result = subprocess.run(["bash", str(build_sh)], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "CC must name the C compiler" in result.stderr
