@@ -123,3 +123,24 @@ def missing_open_mpi_settings(reference: Path, script: Path) -> list[str]:
     have = open_mpi_settings(script)
     return [f"{script.name}: {name}={value} (as in {reference.name})"
             for name, value in open_mpi_settings(reference).items() if have.get(name) != value]
+
+
+# Fedora's packaging rules the spec must keep (what a reviewer checks first), each with a pattern.
+SPEC_RULES = (
+    ("every %files section has %license LICENSE", lambda text: text.count("%files") == text.count("%license LICENSE")),
+    ("each MPI build Provides python3-mpi4py-runtime (what dependent packages require)",
+     lambda text: text.count("Provides:       python%{python3_pkgversion}-%{pypi_name}-runtime = %{version}-%{release}")
+     == text.count("%package")),
+    ("MPI run requirements carry %{?_isa}",
+     lambda text: all(line.rstrip().endswith("%{?_isa}") for line in re.findall(r"^Requires:.*(?:mpich|openmpi).*$", text, re.MULTILINE))),
+    ("the Open MPI build is gated on the architectures that have Open MPI (%bcond openmpi)",
+     lambda text: "%bcond_without openmpi" in text and text.count("%if %{with openmpi}") >= 5),
+    ("Source0 is a download url (%{pypi_source ...} or https://)",
+     lambda text: re.search(r"^Source0:\s+(?:%\{pypi_source\b|https://)", text, re.MULTILINE) is not None),
+)
+
+
+def spec_problems(spec: Path = FEDORA_SPEC) -> list[str]:
+    """The Fedora rules of SPEC_RULES that ``spec`` breaks."""
+    text = spec.read_text()
+    return [f"{spec.name}: {rule}" for rule, holds in SPEC_RULES if not holds(text)]

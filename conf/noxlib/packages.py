@@ -1,9 +1,9 @@
-"""Sessions: deb (Debian source package + python3-mpi4py) and rpm (Fedora python3-mpi4py-mpich/-openmpi), built for real.
+"""Sessions: deb (Debian source package + python3-mpi4py) and rpm (Fedora python3-mpi4py-mpich/-openmpi).
 
 Both start from the sdist (``dist/mpi4py-<version>.tar.gz``, reused from ``nox -s build``: Debian's orig
 tarball, Fedora's Source0) and use the machine's own packaging tools and system Python (/usr/bin/python3),
-never the session venv (which only builds the sdist when it is missing): ``nox -s deb`` and ``nox -s rpm``. Pass ``-- --apt`` to let them ``apt-get install`` what they
-miss (CI does); without it they stop and name the packages (``common.ensure_apt``, the policy of every
+never the session venv (which only builds the sdist when it is missing): ``nox -s deb`` and ``nox -s rpm``.
+Pass ``-- --apt`` to let them ``apt-get install`` what they miss (CI does); without it they stop and name the packages (``common.ensure_apt``, the policy of every
 session). Artifacts land in build/deb and build/rpm.
 """
 

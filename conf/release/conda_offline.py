@@ -115,6 +115,15 @@ def prepare_source(item: Rendered, recipe_dir: Path, sdist: Path | None, dest: P
     return unpack_sdist(sdist, dest)
 
 
+def unpack_sdist(sdist: Path, dest: Path) -> Path:
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    with tarfile.open(sdist) as tar:
+        tar.extractall(dest, filter="data")
+    (top,) = list(dest.iterdir())
+    return top
+
+
 def oldest_admitted(run_spec: str) -> str:
     """A PyPI requirement for the oldest minor series a conda run spec admits: ``mpich >=4.0,<6`` -> ``mpich>=4.0,<4.1``."""
     match = re.fullmatch(r"(\S+) >=(\d+)\.(\d+)(?:\.\d+)*(?:,<\S+)?", run_spec.strip())

@@ -53,8 +53,8 @@ def _replace_source(rel: Path, text: str, new: str) -> str:
 
 def conda_release(text: str, sha256: str) -> str:
     text = _replace_source(CONDA_RECIPE, text, f"source:\n  url: {CONDA_URL}\n  sha256: {sha256}\n")
-    return re.sub(r"\A(#[^\n]*\n)+", "# conda recipe (rattler-build v1 format) for mpi4py: the release form (conf/release/release_forms.py).\n",
-                  text, count=1)
+    header = "# conda recipe (rattler-build v1 format) for mpi4py: the release form (conf/release/release_forms.py).\n"
+    return re.sub(r"\A(#[^\n]*\n)+", header, text, count=1)
 
 
 def formula_release(text: str, url: str, sha256: str) -> str:

@@ -162,6 +162,48 @@ def source_problems(top: Path) -> list[str]:
     return problems
 
 
+# Where each channel names the project's home and its maintainer; all must agree with pyproject.toml's
+# [project.urls] Source and with debian/control's Maintainer (the address every channel gives).
+HOME_FIELDS = {
+    CONDA_RECIPE: (r"^  homepage: (\S+)$", r"^  repository: (\S+)$"),
+    FORMULA: (r'^  homepage "([^"]+)"$',),
+    FEDORA_SPEC: (r"^URL:\s+(\S+)$",),
+    Path("packaging/debian/control"): (r"^Homepage: (\S+)$", r"^Vcs-Browser: (\S+?)(?:/tree/\S+)?$",
+                                       r"^Vcs-Git: (\S+?)(?:\.git)?(?: .*)?$"),
+    Path("packaging/debian/copyright"): (r"^Source: (\S+)$",),
+}
+MAINTAINER_FIELDS = {
+    Path("packaging/debian/control"): r"^Maintainer: (.+)$",
+    DEBIAN_CHANGELOG: r"^ -- (.+?)  ",
+    Path("packaging/debian/copyright"): r"^Upstream-Contact: (.+)$",
+    FEDORA_SPEC: r"^\* \w{3} \w{3} \d{2} \d{4} (.+?)(?: - \S+)?$",
+}
+
+
+def identity_problems(top: Path) -> list[str]:
+    """Homepage/Vcs and maintainer fields that differ from the project's."""
+    match = re.search(r'^Source = "([^"]+)"$', (top / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    if not match:
+        return ['pyproject.toml: no [project.urls] Source = "..." (the project home every channel names)']
+    home = match.group(1)
+    problems = []
+    for rel, patterns in HOME_FIELDS.items():
+        text = (top / rel).read_text(encoding="utf-8") if (top / rel).is_file() else ""
+        for pattern in patterns:
+            found = re.findall(pattern, text, re.MULTILINE)
+            if found != [home]:
+                problems.append(f"{rel}: {pattern!r} gives {found}, expected [{home!r}] (pyproject.toml [project.urls] Source)")
+    control = top / "packaging/debian/control"
+    maintainers = re.findall(MAINTAINER_FIELDS[control.relative_to(top)], control.read_text(encoding="utf-8"), re.MULTILINE)
+    if len(maintainers) != 1:
+        return [*problems, f"packaging/debian/control: expected one Maintainer field, found {maintainers}"]
+    for rel, pattern in MAINTAINER_FIELDS.items():
+        found = set(re.findall(pattern, (top / rel).read_text(encoding="utf-8"), re.MULTILINE))
+        if found != {maintainers[0]}:
+            problems.append(f"{rel}: maintainer {sorted(found)}, expected {maintainers[0]!r} (debian/control Maintainer)")
+    return problems
+
+
 def sync(top: Path, src: Sources, write: bool) -> tuple[list[Change], list[Path]]:
     """Compare (or with ``write=True`` rewrite) every target; return the changes and the missing files."""
     all_changes: list[Change] = []
@@ -191,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sync: error: {exc}", file=sys.stderr)
         return 2
     problems = [f"{rel}: missing" for rel in missing] + source_problems(args.top)
+    if not missing:
+        problems += identity_problems(args.top)
     verb = "updated" if args.write else "out of sync"
     for change in changes:
         print(f"sync: {change.path}: {change.field} {verb}: {change.old} -> {change.new}")

@@ -140,3 +140,23 @@ def test_distro_script_problems_are_found(tmp_path: Path) -> None:
     script.write_text("export MPI4PY_TEST_MPIEXEC=mpiexec\npytest -q -k 'not win' tests\n")
     assert distro.distro_test_script_problems(script) == ["rules: does not set OMPI_MCA_osc=ucx,sm...", "rules: runs no test/mpi",
                                                           "rules:2: leaves tests out: pytest -q -k 'not win' tests"]
+
+
+def test_spec_follows_fedora_rules() -> None:
+    assert distro.spec_problems() == []
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("%license LICENSE\n", "", "%license LICENSE"),
+    ("Provides:       python%{python3_pkgversion}-%{pypi_name}-runtime = %{version}-%{release}\n", "", "python3-mpi4py-runtime"),
+    ("Requires:       mpich%{?_isa}", "Requires:       mpich", "%{?_isa}"),
+    ("%bcond_without openmpi", "%global with_openmpi 1", "gated"),
+    ("Source0:        %{pypi_source %{pypi_name}}", "Source0:        mpi4py-%{version}.tar.gz", "Source0 is a download url"),
+])
+def test_spec_rule_breaks_are_found(tmp_path: Path, old: str, new: str, rule: str) -> None:
+    text = distro.FEDORA_SPEC.read_text()
+    assert old in text, f"fixture drifted: {old!r}"
+    spec = tmp_path / "x.spec"
+    spec.write_text(text.replace(old, new, 1))
+    problems = distro.spec_problems(spec)
+    assert len(problems) == 1 and rule in problems[0], problems

@@ -18,7 +18,7 @@ HARNESS = TOP / "packaging" / "homebrew" / "harness.rb"
 
 def copy_tree(root: Path, version: str | None = None) -> Path:
     """The version file and the four real targets in ``root``; ``version`` replaces __version__."""
-    for rel in (sync.VERSION_FILE, *sync.RULES):
+    for rel in (sync.VERSION_FILE, Path("pyproject.toml"), *sync.RULES, *sync.HOME_FIELDS, *sync.MAINTAINER_FIELDS):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(TOP / rel, root / rel)
     if version is not None:
@@ -102,6 +102,20 @@ def test_check_fails_on_release_fields_in_tree(tmp_path: Path) -> None:
     assert "packaging/conda-recipe/recipe.yaml: the source must be source: path: ../.. (the checkout)" in problems
     assert any("recipe.yaml: release field 'url: https://pypi.org" in p for p in problems), problems
     assert any("mpi4py.rb: release field 'sha256 \"2222" in p for p in problems), problems
+    assert sync.main(["--top", str(top)]) == 1
+
+
+def test_every_channel_names_the_same_home_and_maintainer(tmp_path: Path) -> None:
+    top = copy_tree(tmp_path)
+    assert sync.identity_problems(top) == []
+    formula = top / sync.FORMULA
+    formula.write_text(formula.read_text().replace('  homepage "https://', '  homepage "https://elsewhere.invalid/'))
+    changelog = top / sync.DEBIAN_CHANGELOG
+    changelog.write_text(changelog.read_text().replace(" -- ", " -- Someone Else <x@example.invalid>  Mon, 01 Jan 2024 ", 1))
+    problems = sync.identity_problems(top)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("packaging/homebrew/mpi4py.rb: ") and "elsewhere.invalid" in problems[0]
+    assert problems[1].startswith("packaging/debian/changelog: maintainer ['Someone Else <x@example.invalid>'")
     assert sync.main(["--top", str(top)]) == 1
 
 
