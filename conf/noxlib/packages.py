@@ -2,9 +2,9 @@
 
 Both start from the sdist (``dist/mpi4py-<version>.tar.gz``, reused from ``nox -s build``: Debian's orig
 tarball, Fedora's Source0) and use the machine's own packaging tools and system Python (/usr/bin/python3),
-never the session venv (which only builds the sdist when it is missing): ``nox -s deb`` and ``nox -s rpm``.
-Pass ``-- --apt`` to let them ``apt-get install`` what they miss (CI does); without it they stop and name the packages (``common.ensure_apt``, the policy of every
-session). Artifacts land in build/deb and build/rpm.
+never the session venv (which only builds the sdist when it is missing). Pass ``-- --apt`` to let them
+``apt-get install`` what they miss (CI does); without it they stop and name the packages
+(``common.ensure_apt``, the policy of every session). Artifacts land in build/deb and build/rpm.
 """
 
 from __future__ import annotations
