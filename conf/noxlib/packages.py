@@ -50,6 +50,15 @@ def system_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_system(session: nox.Session, *command: str, cwd: Path | None = None, **extra_env: str) -> None:
+    """Run a distribution tool with system_env() exactly: session.run would put the session venv first on
+    PATH, and Debian's build tools (pybuild) take ``python3.X`` from PATH."""
+    session.log(" ".join(command) + (f"  (in {cwd})" if cwd else ""))
+    result = subprocess.run(command, cwd=cwd, env=system_env(**extra_env))
+    if result.returncode != 0:
+        session.error(f"{command[0]} failed with exit code {result.returncode}")
+
+
 # ---------------------------------------------------------------------------------------------- apt
 
 
@@ -136,9 +145,7 @@ def deb(session: nox.Session) -> None:
 
     with timed(session, timings, "dpkg-buildpackage"):
         # Source (3.0 (quilt): orig tarball + debian.tar.xz with the patches) and binary packages.
-        session.chdir(tree)
-        session.run("dpkg-buildpackage", "-us", "-uc", external=True, env=system_env(), include_outer_env=False)
-        session.chdir(TOP)
+        run_system(session, "dpkg-buildpackage", "-us", "-uc", cwd=tree)
     artifacts = deb_artifacts(version, revision)
     wrong = {kind: [p.name for p in found] for kind, found in artifacts.items() if len(found) != 1}
     if wrong:
@@ -152,8 +159,7 @@ def deb(session: nox.Session) -> None:
     with timed(session, timings, "lintian"):
         # Warnings fail the session too; the justified tags are overridden in packaging/debian/*.lintian-overrides
         # and debian/source/lintian-overrides (shown with --show-overrides).
-        session.run("lintian", "--pedantic", "--show-overrides", "--fail-on", "error,warning", str(changes),
-                    external=True, env=system_env(), include_outer_env=False)
+        run_system(session, "lintian", "--pedantic", "--show-overrides", "--fail-on", "error,warning", str(changes))
 
     present = installed_version(DEB_PACKAGE)
     if present is not None and not present.startswith(f"{version}-"):
@@ -164,15 +170,15 @@ def deb(session: nox.Session) -> None:
         # Depends with this .deb for python3-mpi4py, and runs debian/tests (smoke, mpi-tests).
         output = DEB_BUILD / "autopkgtest"
         try:
-            session.run("autopkgtest", "--output-dir", str(output), str(package), str(dsc), "--", "null",
-                        external=True, env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
+            run_system(session, "autopkgtest", "--output-dir", str(output), str(package), str(dsc), "--", "null",
+                       DEBIAN_FRONTEND="noninteractive")
             listing = subprocess.run(["dpkg", "-L", DEB_PACKAGE], capture_output=True, text=True, check=True).stdout
             if not any(line.startswith(f"{DEB_SITE}/MPI.") and line.endswith(".so") for line in listing.splitlines()):
                 session.error(f"dpkg -L {DEB_PACKAGE} lists no {DEB_SITE}/MPI.*.so")
         finally:
             if installed_version(DEB_PACKAGE) is not None:
-                session.run("apt-get", "remove", "-y", "-q", *APT_OPTIONS, "--purge", DEB_PACKAGE, external=True,
-                            env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
+                run_system(session, "apt-get", "remove", "-y", "-q", *APT_OPTIONS, "--purge", DEB_PACKAGE,
+                           DEBIAN_FRONTEND="noninteractive")
     if installed_version(DEB_PACKAGE) is not None:
         session.error(f"{DEB_PACKAGE} is still installed after apt-get remove")
     session.log(f"{dsc.name} + {package.name}: built, lintian clean of warnings, autopkgtest (smoke, mpi-tests) passed, removed")
