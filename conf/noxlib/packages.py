@@ -213,7 +213,7 @@ def rpm(session: nox.Session) -> None:
     version = project_version()
     if spec_version(SPEC) != version:
         session.error(f"{SPEC.relative_to(TOP)} has Version: {spec_version(SPEC)}, the project {version} "
-                      "(src/mpi4py/__init__.py); run `nox -s recipes` to update the spec.")
+                      "(src/mpi4py/__init__.py); run `nox -s recipes -- --write` to update the spec.")
     ensure_apt(session, RPM_TOOLS, "nox -s rpm")
     with timed(session, timings, "sdist"):
         sdist = ensure_sdist(session)

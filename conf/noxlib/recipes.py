@@ -19,6 +19,7 @@ import nox
 from release.sync import build_requirements, project_version  # conf/ is on sys.path (noxfile.py)
 
 from noxlib.common import DIST, MPIEXEC_ENV, TOP
+from noxlib.wheels import source_date_epoch
 
 CONF = TOP / "conf"
 CONF_ENV = {"PYTHONPATH": str(CONF)}  # the release tools run as modules of conf/release
@@ -62,7 +63,8 @@ def ensure_sdist(session: nox.Session) -> Path:
     session.log(f"building {sdist.relative_to(TOP)} ({reason})")
     start = time.monotonic()
     session.install("build")
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(DIST), str(TOP))
+    # The last commit's time for every timestamp: the same commit gives the same sdist (and sha256).
+    session.run("python", "-m", "build", "--sdist", "--outdir", str(DIST), str(TOP), env={"SOURCE_DATE_EPOCH": source_date_epoch()})
     if not sdist.is_file():
         session.error(f"python -m build wrote no {sdist}; is __version__ in src/mpi4py/__init__.py the built version?")
     session.log(f"sdist built in {time.monotonic() - start:.1f} s: {sdist.stat().st_size / 1024:.0f} KiB")
@@ -87,12 +89,19 @@ def recipes(session: nox.Session) -> None:
 def release_recipes(session: nox.Session) -> None:
     """The release forms of the conda recipe and the formula (url + sha256 of the sdist) into build/release-recipes.
 
+    The sdist is dist/'s (built from this commit, reproducibly) or ``-- --sdist FILE`` (the published file).
     Checked after writing: rattler-build renders the recipe and its source has the sdist's sha256;
     harness.rb reads the formula's url (a form brew audit --strict accepts) and sha256.
     """
     _ensure_apt(session, {"ruby": "/usr/bin/ruby"})
     session.install(*CONDA_TOOLS)
-    sdist = ensure_sdist(session)
+    if "--sdist" in session.posargs:
+        index = session.posargs.index("--sdist") + 1
+        if index >= len(session.posargs):
+            session.error("--sdist needs a file: nox -s release_recipes -- --sdist mpi4py-X.tar.gz")
+        sdist = Path(session.posargs[index]).resolve()
+    else:
+        sdist = ensure_sdist(session)
     start = time.monotonic()
     session.run("python", "-m", "release.release_forms", "--sdist", str(sdist), "--outdir", str(RELEASE_FORMS), env=CONF_ENV)
     session.run("python", "-m", "release.conda_render", "--recipe-dir", str(RELEASE_FORMS / "conda-recipe"), "--sdist", str(sdist),
