@@ -157,9 +157,9 @@ def deb(session: nox.Session) -> None:
     session.run("dpkg-deb", "--contents", str(package), external=True)
 
     with timed(session, timings, "lintian"):
-        # Warnings fail the session too; the justified tags are overridden in packaging/debian/*.lintian-overrides
-        # and debian/source/lintian-overrides (shown with --show-overrides).
-        run_system(session, "lintian", "--pedantic", "--show-overrides", "--fail-on", "error,warning", str(changes))
+        # Warnings fail the session too; the justified tags are overridden in packaging/debian/*.lintian-overrides,
+        # each with its reason (lintian counts shown overrides as failures, so they are not shown).
+        run_system(session, "lintian", "--pedantic", "--fail-on", "error,warning", str(changes))
 
     present = installed_version(DEB_PACKAGE)
     if present is not None and not present.startswith(f"{version}-"):
