@@ -259,6 +259,8 @@ def render_test_line(line: str, context: dict[str, str]) -> str:
 def run_tests(item: Rendered, prefix: Path, src_dir: Path, work: Path) -> int:
     env = dict(os.environ)
     env.update(PREFIX=str(prefix), CONDA_PREFIX=str(prefix), PATH=f"{prefix / BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if item.variant.get("mpi") == "openmpi":  # what conda's activation script of openmpi sets (it is relocated)
+        env["OPAL_PREFIX"] = str(prefix)
     env.pop("PYTHONPATH", None)
     env.pop("VIRTUAL_ENV", None)
     context = {k: str(v) for k, v in item.recipe.get("context", {}).items()}
