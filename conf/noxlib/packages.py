@@ -252,7 +252,7 @@ def rpm(session: nox.Session) -> None:
         session.log(f"rpm -qpl {package.name}:\n  " + "\n  ".join(files))
         if f"{site}/mpi4py/__init__.py" not in files or not any(f.startswith(f"{site}/mpi4py/MPI.") and f.endswith(".so") for f in files):
             session.error(f"{package.name} does not install mpi4py (__init__.py and MPI.*.so) under {site}/mpi4py")
-        stray = [f for f in files if not f.startswith((f"{site}/", "/usr/share/doc/", "/usr/lib/.build-id"))]
+        stray = [f for f in files if not f.startswith((f"{site}/", "/usr/share/doc/", "/usr/share/licenses/", "/usr/lib/.build-id"))]
         if stray:
             session.error(f"{package.name} installs files outside {site}: {stray}")
         with timed(session, timings, f"smoke {mpi}"):
