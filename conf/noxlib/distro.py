@@ -10,8 +10,9 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 DEBIAN_CHANGELOG = TOP / "packaging" / "debian" / "changelog"
 FEDORA_SPEC = TOP / "packaging" / "fedora" / "python-mpi4py.spec"
-# The form of project.license that the distro builds rewrite for setuptools < 77 (see
-# packaging/debian/rules and the spec's %prep), or the table form those setuptools read as is.
+DEBIAN_PATCHES = TOP / "packaging" / "debian" / "patches"
+# The form of project.license that the spec's %prep rewrites for setuptools < 77 (Debian: a quilt
+# patch), or the table form those setuptools read as is.
 LICENSE_LINE = re.compile(r'^license = (?:"[^"]*"|\{ text = "[^"]*" \})$', flags=re.MULTILINE)
 
 
@@ -24,14 +25,23 @@ def project_version(top: Path = TOP) -> str:
     return match.group(1)
 
 
-def debian_changelog_version(changelog: Path = DEBIAN_CHANGELOG) -> str:
-    """Upstream part of the version on the first line: ``mpi4py (4.2.0-1) unstable; ...`` -> 4.2.0."""
+def _debian_changelog_parts(changelog: Path) -> tuple[str, str]:
     lines = changelog.read_text().splitlines()
     first = lines[0] if lines else ""
-    match = re.match(r"^\S+ \((?:\d+:)?([^)\s]+)-[^-)\s]+\) ", first)
+    match = re.match(r"^\S+ \((?:\d+:)?([^)\s]+)-([^-)\s]+)\) ", first)
     if not match:
         raise ValueError(f"{changelog}: first line {first!r} is not 'mpi4py (VERSION-REVISION) DIST; urgency=...'")
-    return match.group(1)
+    return match.group(1), match.group(2)
+
+
+def debian_changelog_version(changelog: Path = DEBIAN_CHANGELOG) -> str:
+    """Upstream part of the version on the first line: ``mpi4py (4.2.0-1) unstable; ...`` -> 4.2.0."""
+    return _debian_changelog_parts(changelog)[0]
+
+
+def debian_revision(changelog: Path = DEBIAN_CHANGELOG) -> str:
+    """Debian revision on the first line: ``mpi4py (4.2.0-1) unstable; ...`` -> 1."""
+    return _debian_changelog_parts(changelog)[1]
 
 
 def spec_version(spec: Path = FEDORA_SPEC) -> str:
@@ -97,3 +107,40 @@ def distro_test_script_problems(script: Path) -> list[str]:
         if not line.lstrip().startswith("#") and _LEAVE_OUT.search(line):
             problems.append(f"{script.name}:{number}: leaves tests out: {line.strip()}")
     return problems
+
+
+_OMPI_SETTING = re.compile(r"\b((?:OMPI|PRTE)_[A-Za-z0-9_]+)=(\S+)")
+
+
+def open_mpi_settings(script: Path) -> dict[str, str]:
+    """The ``OMPI_*``/``PRTE_*`` variables ``script`` sets, outside comments, with their values."""
+    lines = (line for line in script.read_text().splitlines() if not line.lstrip().startswith("#"))
+    return {name: value.rstrip("\\;") for line in lines for name, value in _OMPI_SETTING.findall(line)}
+
+
+def missing_open_mpi_settings(reference: Path, script: Path) -> list[str]:
+    """Settings of ``reference`` (debian/rules) that ``script`` (an autopkgtest) lacks or sets otherwise."""
+    have = open_mpi_settings(script)
+    return [f"{script.name}: {name}={value} (as in {reference.name})"
+            for name, value in open_mpi_settings(reference).items() if have.get(name) != value]
+
+
+# Fedora's packaging rules the spec must keep (what a reviewer checks first), each with a pattern.
+SPEC_RULES = (
+    ("every %files section has %license LICENSE", lambda text: text.count("%files") == text.count("%license LICENSE")),
+    ("each MPI build Provides python3-mpi4py-runtime (what dependent packages require)",
+     lambda text: text.count("Provides:       python%{python3_pkgversion}-%{pypi_name}-runtime = %{version}-%{release}")
+     == text.count("%package")),
+    ("MPI run requirements carry %{?_isa}",
+     lambda text: all(line.rstrip().endswith("%{?_isa}") for line in re.findall(r"^Requires:.*(?:mpich|openmpi).*$", text, re.MULTILINE))),
+    ("the Open MPI build is gated on the architectures that have Open MPI (%bcond openmpi)",
+     lambda text: "%bcond_without openmpi" in text and text.count("%if %{with openmpi}") >= 5),
+    ("Source0 is a download url (%{pypi_source ...} or https://)",
+     lambda text: re.search(r"^Source0:\s+(?:%\{pypi_source\b|https://)", text, re.MULTILINE) is not None),
+)
+
+
+def spec_problems(spec: Path = FEDORA_SPEC) -> list[str]:
+    """The Fedora rules of SPEC_RULES that ``spec`` breaks."""
+    text = spec.read_text()
+    return [f"{spec.name}: {rule}" for rule, holds in SPEC_RULES if not holds(text)]

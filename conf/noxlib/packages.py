@@ -1,9 +1,10 @@
-"""Sessions: deb (Debian python3-mpi4py) and rpm (Fedora python3-mpi4py-mpich/-openmpi), built for real.
+"""Sessions: deb (Debian source package + python3-mpi4py) and rpm (Fedora python3-mpi4py-mpich/-openmpi).
 
-Both use the machine's own packaging tools and system Python (/usr/bin/python3), never the session
-venv: ``nox -s deb`` and ``nox -s rpm``. Pass ``-- --apt`` to let them ``apt-get install`` what they
-miss (CI does); without it they stop and name the packages (``common.ensure_apt``, the policy of every
-session). Artifacts land in build/deb and build/rpm.
+Both start from the sdist (``dist/mpi4py-<version>.tar.gz``, reused from ``nox -s build``: Debian's orig
+tarball, Fedora's Source0) and use the machine's own packaging tools and system Python (/usr/bin/python3),
+never the session venv (which only builds the sdist when it is missing). Pass ``-- --apt`` to let them
+``apt-get install`` what they miss (CI does); without it they stop and name the packages
+(``common.ensure_apt``, the policy of every session). Artifacts land in build/deb and build/rpm.
 """
 
 from __future__ import annotations
@@ -18,19 +19,21 @@ from pathlib import Path
 
 import nox
 
-from noxlib.common import APT_OPTIONS, DIST, SYSTEM_PATH, TOP, ensure_apt
+from noxlib.common import APT_OPTIONS, SYSTEM_PATH, TOP, ensure_apt
 from noxlib.distro import (
     debian_changelog_version,
+    debian_revision,
     parse_unmet_build_depends,
     project_version,
     spec_version,
 )
+from noxlib.recipes import ensure_sdist
 
 PACKAGING = TOP / "packaging"
 SMOKE = TOP / "conf" / "smoke.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 # What `nox -s deb` itself runs, on top of debian/control's Build-Depends.
-DEB_TOOLS = ("dpkg-dev", "lintian", "apt")
+DEB_TOOLS = ("dpkg-dev", "lintian", "apt", "autopkgtest", "fakeroot")
 # What `nox -s rpm` runs; the spec's BuildRequires are Fedora names, so here they are mapped to
 # Debian packages that provide the same (system Python with setuptools/pip/pytest, both MPIs).
 RPM_TOOLS = ("rpm", "rpmlint", "cpio", "file", "gcc", "make", "python3-dev", "python3-setuptools", "python3-pip",
@@ -45,6 +48,15 @@ def system_env(**extra: str) -> dict[str, str]:
             env[name] = os.environ[name]
     env.update(extra)
     return env
+
+
+def run_system(session: nox.Session, *command: str, cwd: Path | None = None, **extra_env: str) -> None:
+    """Run a distribution tool with system_env() exactly: session.run would put the session venv first on
+    PATH, and Debian's build tools (pybuild) take ``python3.X`` from PATH."""
+    session.log(" ".join(command) + (f"  (in {cwd})" if cwd else ""))
+    result = subprocess.run(command, cwd=cwd, env=system_env(**extra_env))
+    if result.returncode != 0:
+        session.error(f"{command[0]} failed with exit code {result.returncode}")
 
 
 # ---------------------------------------------------------------------------------------------- apt
@@ -70,22 +82,6 @@ def clean_dir(path: Path) -> None:
     path.mkdir(parents=True)
 
 
-def copy_source_tree(dest: Path) -> None:
-    """The project's files (tracked and new, not ignored) into ``dest``: no build/, dist/, .nox/ or venvs."""
-    clean_dir(dest)
-    if not (TOP / ".git").exists():  # an unpacked sdist: it holds nothing else
-        shutil.copytree(TOP, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("build", "dist", ".nox", "__pycache__"))
-        return
-    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=TOP, capture_output=True, check=True).stdout
-    for name in filter(None, listing.decode().split("\0")):
-        source = TOP / name
-        if source.is_file():  # deleted-but-tracked files are listed too
-            target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-
-
 # --------------------------------------------------------------------------------------------- Debian
 
 DEB_BUILD = TOP / "build" / "deb"
@@ -105,69 +101,87 @@ def installed_version(package: str) -> str | None:
     return version if result.returncode == 0 and "install ok installed" in status else None
 
 
-@nox.session(venv_backend="none")
+def deb_artifacts(version: str, revision: str) -> dict[str, list[Path]]:
+    """What a source + binary build leaves next to the tree, by kind."""
+    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True).stdout.strip()
+    stem = f"mpi4py_{version}"
+    return {
+        "orig tarball": sorted(DEB_BUILD.glob(f"{stem}.orig.tar.gz")),
+        "dsc": sorted(DEB_BUILD.glob(f"{stem}-{revision}.dsc")),
+        "debian tarball": sorted(DEB_BUILD.glob(f"{stem}-{revision}.debian.tar.xz")),
+        "binary package": sorted(DEB_BUILD.glob(f"{DEB_PACKAGE}_{version}-{revision}_{arch}.deb")),
+        "changes": sorted(DEB_BUILD.glob(f"{stem}-{revision}_{arch}.changes")),
+    }
+
+
+@nox.session
 def deb(session: nox.Session) -> None:
-    """Debian package: dpkg-buildpackage, lintian, apt-get install, smoke test, apt-get remove."""
+    """Debian source + binary packages from the sdist (orig tarball); lintian failing on warnings;
+    autopkgtest (null virt-server) on the built package; apt-get remove."""
     timings: dict[str, float] = {}
     version = project_version()
     debian_dir = PACKAGING / "debian"
     changelog_version = debian_changelog_version(debian_dir / "changelog")
     if changelog_version != version:
         session.error(f"packaging/debian/changelog is at {changelog_version}, the project at {version} "
-                      "(src/mpi4py/__init__.py); run `nox -s recipes` to update the changelog.")
+                      "(src/mpi4py/__init__.py); run `nox -s recipes -- --write` to update the changelog.")
+    revision = debian_revision(debian_dir / "changelog")
     ensure_apt(session, DEB_TOOLS, "nox -s deb")
+    with timed(session, timings, "sdist"):
+        sdist = ensure_sdist(session)
 
     tree = DEB_BUILD / f"mpi4py-{version}"
-    with timed(session, timings, "copy tree"):
+    with timed(session, timings, "orig + unpack"):
         clean_dir(DEB_BUILD)
-        copy_source_tree(tree)
+        # The upstream tarball is the sdist; dpkg-source finds it by this name next to the tree.
+        orig = DEB_BUILD / f"mpi4py_{version}.orig.tar.gz"
+        shutil.copy2(sdist, orig)
+        session.run("tar", "-xzf", str(orig), "-C", str(DEB_BUILD), external=True)
+        if not tree.is_dir():
+            session.error(f"{sdist.name} does not unpack into mpi4py-{version}/")
         shutil.copytree(debian_dir, tree / "debian")
     with timed(session, timings, "build deps"):
         ensure_apt(session, unmet_build_depends(tree), "debian/control Build-Depends")
 
     with timed(session, timings, "dpkg-buildpackage"):
-        session.chdir(tree)
-        session.run("dpkg-buildpackage", "-us", "-uc", "-b", external=True, env=system_env(), include_outer_env=False)
-    debs = sorted(DEB_BUILD.glob(f"{DEB_PACKAGE}_{version}-*_*.deb"))
-    if len(debs) != 1:
-        session.error(f"expected one {DEB_PACKAGE}_{version}-*.deb in {DEB_BUILD}, found {[d.name for d in debs]}")
-    (changes,) = DEB_BUILD.glob(f"mpi4py_{version}-*_*.changes")
-    package = debs[0]
-    session.log(f"built {package.relative_to(TOP)} ({package.stat().st_size / 1024:.0f} KiB)")
+        # Source (3.0 (quilt): orig tarball + debian.tar.xz with the patches) and binary packages.
+        run_system(session, "dpkg-buildpackage", "-us", "-uc", cwd=tree)
+    artifacts = deb_artifacts(version, revision)
+    wrong = {kind: [p.name for p in found] for kind, found in artifacts.items() if len(found) != 1}
+    if wrong:
+        session.error(f"expected one file of each kind in {DEB_BUILD}, found {wrong}")
+    package, changes, dsc = artifacts["binary package"][0], artifacts["changes"][0], artifacts["dsc"][0]
+    for kind, (path,) in artifacts.items():
+        session.log(f"{kind}: {path.relative_to(TOP)} ({path.stat().st_size / 1024:.0f} KiB)")
     session.run("dpkg-deb", "--info", str(package), external=True)
     session.run("dpkg-deb", "--contents", str(package), external=True)
 
     with timed(session, timings, "lintian"):
-        # Errors fail the session; warnings are printed; the justified ones are overridden in
-        # packaging/debian/python3-mpi4py.lintian-overrides (shown below with --show-overrides).
-        session.run("lintian", "--pedantic", "--show-overrides", "--fail-on", "error", str(changes),
-                    external=True, env=system_env(), include_outer_env=False)
+        # Warnings fail the session too; the justified tags are overridden in packaging/debian/*.lintian-overrides,
+        # each with its reason (lintian counts shown overrides as failures, so they are not shown).
+        run_system(session, "lintian", "--pedantic", "--fail-on", "error,warning", str(changes))
 
     present = installed_version(DEB_PACKAGE)
     if present is not None and not present.startswith(f"{version}-"):
-        session.error(f"{DEB_PACKAGE} {present} is installed (not this build); the session would replace and then remove it.\n"
+        session.error(f"{DEB_PACKAGE} {present} is installed (not this build); autopkgtest would replace and the session remove it.\n"
                       f"Remove it first (apt-get remove {DEB_PACKAGE}) or run the session on a machine without it.")
-    ensure_apt(session, ["apt"], "installing the .deb")
-    with timed(session, timings, "install + autopkgtests"):
-        session.run("apt-get", "install", "-y", "-q", *APT_OPTIONS, "--reinstall", str(package), external=True,
-                    env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
+    with timed(session, timings, "autopkgtest"):
+        # The real runner on this machine (null virt-server): it unpacks the .dsc, installs the tests'
+        # Depends with this .deb for python3-mpi4py, and runs debian/tests (smoke, mpi-tests).
+        output = DEB_BUILD / "autopkgtest"
         try:
+            run_system(session, "autopkgtest", "--output-dir", str(output), str(package), str(dsc), "--", "null",
+                       DEBIAN_FRONTEND="noninteractive")
             listing = subprocess.run(["dpkg", "-L", DEB_PACKAGE], capture_output=True, text=True, check=True).stdout
             if not any(line.startswith(f"{DEB_SITE}/MPI.") and line.endswith(".so") for line in listing.splitlines()):
                 session.error(f"dpkg -L {DEB_PACKAGE} lists no {DEB_SITE}/MPI.*.so")
-            # The autopkgtests, on the installed package: the shared smoke test (conf/smoke.py),
-            # then the MPI test suite from a copy outside the source tree.
-            session.run(str(tree / "debian" / "tests" / "smoke"), external=True, env=system_env(), include_outer_env=False)
-            scratch = DEB_BUILD / "autopkgtest-tmp"
-            clean_dir(scratch)
-            session.run(str(tree / "debian" / "tests" / "mpi-tests"), external=True,
-                        env=system_env(AUTOPKGTEST_TMP=str(scratch)), include_outer_env=False)
         finally:
-            session.run("apt-get", "remove", "-y", "-q", *APT_OPTIONS, "--purge", DEB_PACKAGE, external=True,
-                        env=system_env(DEBIAN_FRONTEND="noninteractive"), include_outer_env=False)
+            if installed_version(DEB_PACKAGE) is not None:
+                run_system(session, "apt-get", "remove", "-y", "-q", *APT_OPTIONS, "--purge", DEB_PACKAGE,
+                           DEBIAN_FRONTEND="noninteractive")
     if installed_version(DEB_PACKAGE) is not None:
         session.error(f"{DEB_PACKAGE} is still installed after apt-get remove")
-    session.log(f"{package.name}: built, lintian clean of errors, installed, autopkgtests (smoke, mpi-tests) passed, removed")
+    session.log(f"{dsc.name} + {package.name}: built, lintian clean of warnings, autopkgtest (smoke, mpi-tests) passed, removed")
     report_timings(session, timings)
 
 
@@ -180,19 +194,6 @@ RPM_MPIS = {  # MPI -> (Debian launcher, text expected in MPI.Get_library_versio
     "mpich": ("/usr/bin/mpiexec.mpich", "MPICH"),
     "openmpi": ("/usr/bin/mpiexec.openmpi", "Open MPI"),
 }
-
-
-def find_or_build_sdist(session: nox.Session, version: str, outdir: Path) -> Path:
-    """Our sdist: dist/mpi4py-VERSION.tar.gz when present, else built once with ``python -m build --sdist``."""
-    name = f"mpi4py-{version}.tar.gz"
-    if (DIST / name).is_file():
-        session.log(f"using {DIST / name} (delete it to rebuild the sdist)")
-        return DIST / name
-    session.install("build")
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(DIST), str(TOP))
-    if not (DIST / name).is_file():
-        session.error(f"python -m build --sdist did not produce dist/{name}")
-    return DIST / name
 
 
 def rpm_files(rpm: Path) -> list[str]:
@@ -212,10 +213,10 @@ def rpm(session: nox.Session) -> None:
     version = project_version()
     if spec_version(SPEC) != version:
         session.error(f"{SPEC.relative_to(TOP)} has Version: {spec_version(SPEC)}, the project {version} "
-                      "(src/mpi4py/__init__.py); run `nox -s recipes` to update the spec.")
+                      "(src/mpi4py/__init__.py); run `nox -s recipes -- --write` to update the spec.")
     ensure_apt(session, RPM_TOOLS, "nox -s rpm")
     with timed(session, timings, "sdist"):
-        sdist = find_or_build_sdist(session, version, DIST)
+        sdist = ensure_sdist(session)
 
     topdir = RPM_BUILD / "rpmbuild"
     clean_dir(RPM_BUILD)
@@ -251,7 +252,7 @@ def rpm(session: nox.Session) -> None:
         session.log(f"rpm -qpl {package.name}:\n  " + "\n  ".join(files))
         if f"{site}/mpi4py/__init__.py" not in files or not any(f.startswith(f"{site}/mpi4py/MPI.") and f.endswith(".so") for f in files):
             session.error(f"{package.name} does not install mpi4py (__init__.py and MPI.*.so) under {site}/mpi4py")
-        stray = [f for f in files if not f.startswith((f"{site}/", "/usr/share/doc/", "/usr/lib/.build-id"))]
+        stray = [f for f in files if not f.startswith((f"{site}/", "/usr/share/doc/", "/usr/share/licenses/", "/usr/lib/.build-id"))]
         if stray:
             session.error(f"{package.name} installs files outside {site}: {stray}")
         with timed(session, timings, f"smoke {mpi}"):

@@ -9,9 +9,12 @@ Checks (each failure names the variant and what was wrong):
 - host: python, pip, setuptools, cython and exactly one MPI package, with a lower bound;
 - run: python and the MPI's runtime package with a lower bound, a spec that also accepts an
   external MPI (``mpich 4.2.1 external_0``), and the MPI's own run-exports ignored;
-- tests: import mpi4py.MPI, ``--mpi-library``, and conf/smoke.py with the variant's library name.
+- run_exports: mpi4py pinned to its major version (packages built against its headers);
+- tests: import mpi4py.MPI, ``--mpi-library``, and conf/smoke.py with the variant's library name;
+- with ``--sdist`` (a release form): the rendered ``source`` names that file and has its sha256.
 
-Needs ``py-rattler-build`` and ``py-rattler``; runs offline.  ``python conf/release/conda_render.py``.
+Needs ``py-rattler-build`` and ``py-rattler``; runs offline.  ``python -m release.conda_render``
+(``conf`` on ``PYTHONPATH``) ``[--recipe-dir DIR] [--sdist dist/mpi4py-X.tar.gz]``.
 """
 
 from __future__ import annotations
@@ -94,7 +97,58 @@ def _accepts_external(spec: str, name: str, version: str, platform: str) -> bool
     return MatchSpec(spec).matches(record)
 
 
-def check_variant(item: Rendered) -> list[str]:
+def _pins_major(spec: str, version: str) -> bool:
+    """``spec`` admits this version and the rest of its major series, and not the next major."""
+    from rattler import BuildString, MatchSpec, PackageRecord
+
+    def admits(candidate: str) -> bool:
+        record = PackageRecord(name="mpi4py", version=candidate, build=BuildString("0"), build_number=0, subdir="noarch")
+        return MatchSpec(spec).matches(record)
+
+    major = int(version.split(".")[0])
+    return admits(version) and admits(f"{major}.999") and not admits(f"{major + 1}.0")
+
+
+def pin_to_spec(pin: dict[str, Any], version: str) -> str:
+    """A ``pin_subpackage`` as rattler-build resolves it for ``version``: ``upper_bound="x"`` -> ``>=V,<major+1.0a0``."""
+    parts = version.split(".")
+    lower = pin.get("lower_bound", "x.x.x.x.x.x")
+    upper = pin.get("upper_bound", "x.x.x.x.x.x")
+    lower_version = ".".join(parts[: len(str(lower).split("."))])
+    kept = parts[: len(str(upper).split("."))]
+    kept[-1] = str(int(kept[-1]) + 1)
+    return f"{pin['name']} >={lower_version},<{'.'.join(kept)}.0a0"
+
+
+def check_run_exports(item: Rendered) -> list[str]:
+    reqs = item.recipe.get("requirements", {})
+    exports = reqs.get("run_exports", {})
+    entries = exports.get("weak", []) if isinstance(exports, dict) else exports
+    version = str(item.recipe["package"]["version"])
+    specs = [pin_to_spec(e["pin_subpackage"], version) if isinstance(e, dict) and "pin_subpackage" in e else str(e) for e in entries]
+    mine = [s for s in specs if _spec_name(s) == "mpi4py"]
+    if len(mine) != 1 or not _pins_major(mine[0], version):
+        return [f"{item.label}: run_exports should pin mpi4py to {version.split('.')[0]}.x (>= this version), got {specs}"]
+    return []
+
+
+def check_source(item: Rendered, sdist: Path) -> list[str]:
+    """A release form: the url names ``sdist`` and the sha256 is its own."""
+    import hashlib
+
+    sources = item.recipe.get("source", [])
+    if len(sources) != 1 or "url" not in sources[0]:
+        return [f"{item.label}: a release form needs one url source, got {sources}"]
+    source = sources[0]
+    problems = []
+    if str(source["url"]).rsplit("/", 1)[-1] != sdist.name:
+        problems.append(f"{item.label}: source url {source['url']} does not name {sdist.name}")
+    if source.get("sha256") != hashlib.sha256(sdist.read_bytes()).hexdigest():
+        problems.append(f"{item.label}: source sha256 {source.get('sha256')} is not that of {sdist}")
+    return problems
+
+
+def check_variant(item: Rendered, recipe_dir: Path = RECIPE_DIR) -> list[str]:
     problems: list[str] = []
     mpi = item.variant.get("mpi", "")
     if mpi not in MPI_PACKAGES:
@@ -107,7 +161,7 @@ def check_variant(item: Rendered) -> list[str]:
 
     script = build.get("script", {})
     want = "bld.bat" if item.platform.startswith("win") else "build.sh"
-    if script.get("file") != want or not (RECIPE_DIR / want).is_file():
+    if script.get("file") != want or not (recipe_dir / want).is_file():
         problems.append(f"{item.label}: build script should be {want} from the recipe directory, got {script.get('file')!r}")
     if script.get("env", {}).get("MPI4PY_CONDA_MPI") != mpi:
         problems.append(f"{item.label}: build script env MPI4PY_CONDA_MPI should be {mpi!r}, got {script.get('env')}")
@@ -135,6 +189,11 @@ def check_variant(item: Rendered) -> list[str]:
             problems.append(f"{item.label}: run {spec!r} has no lower bound")
         if not _accepts_external(spec, run_pkg, external_version, item.platform):
             problems.append(f"{item.label}: run {spec!r} rejects an external {run_pkg} {external_version} (build external_0)")
+    if len(host_mpis) == 1 and len(run_mpis) == 1 and host_pkg == run_pkg:
+        # Built against a newer MPI than the run floor, mpi4py links symbols the floor lacks.
+        host_floor, run_floor = (re.search(r">=([\d.]+)", s) for s in (host_mpis[0], run_mpis[0]))
+        if host_floor and run_floor and host_floor.group(1) != run_floor.group(1):
+            problems.append(f"{item.label}: host {host_mpis[0]!r} does not build against the run floor {run_mpis[0]!r}")
     ignored = [str(s) for s in reqs.get("ignore_run_exports", {}).get("from_package", [])]
     if host_pkg not in ignored:
         problems.append(f"{item.label}: the run-exports of {host_pkg} are not ignored (they would pin the exact host version)")
@@ -151,10 +210,10 @@ def check_variant(item: Rendered) -> list[str]:
         problems.append(f"{item.label}: expected one conf/smoke.py test with --expect-library {library!r}, got {smoke}")
     if "conf/smoke.py" not in files:
         problems.append(f"{item.label}: the test does not copy conf/smoke.py from the source")
-    return problems
+    return problems + check_run_exports(item)
 
 
-def check_all(recipe_dir: Path = RECIPE_DIR) -> tuple[dict[str, list[Rendered]], list[str]]:
+def check_all(recipe_dir: Path = RECIPE_DIR, sdist: Path | None = None) -> tuple[dict[str, list[Rendered]], list[str]]:
     pythons = python_versions(recipe_dir)
     rendered: dict[str, list[Rendered]] = {}
     problems: list[str] = []
@@ -168,16 +227,19 @@ def check_all(recipe_dir: Path = RECIPE_DIR) -> tuple[dict[str, list[Rendered]],
         if len(items) != len(seen):
             problems.append(f"{platform}: {len(items)} rendered outputs for {len(seen)} distinct (mpi, python) pairs")
         for item in items:
-            problems.extend(check_variant(item))
+            problems.extend(check_variant(item, recipe_dir))
+            if sdist is not None:
+                problems.extend(check_source(item, sdist))
     return rendered, problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="render and check the conda recipe for every platform")
     parser.add_argument("--recipe-dir", type=Path, default=RECIPE_DIR)
+    parser.add_argument("--sdist", type=Path, help="a release form: check that its source is this file")
     args = parser.parse_args(argv)
     try:
-        rendered, problems = check_all(args.recipe_dir)
+        rendered, problems = check_all(args.recipe_dir, args.sdist)
     except Exception as exc:  # rattler-build parse/render errors carry the recipe location
         print(f"conda_render: error: cannot render {args.recipe_dir}: {exc}", file=sys.stderr)
         return 1

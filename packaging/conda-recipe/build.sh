@@ -12,6 +12,10 @@ set -euo pipefail
 if [[ -z "${MPI4PY_BUILD_MPICC:-}" && -x "${PREFIX}/bin/mpicc" ]]; then
     export MPI4PY_BUILD_MPICC="${PREFIX}/bin/mpicc"
 fi
+# Intel MPI's mpicc runs gcc unless told otherwise; the recipe's compiler is $CC (conda-forge's toolchain).
+if [[ "${MPI4PY_CONDA_MPI:-}" == impi ]]; then
+    export I_MPI_CC="${CC:?CC must name the C compiler of the recipe (the c compiler package sets it)}"
+fi
 echo "build.sh: MPI4PY_BUILD_MPICC=${MPI4PY_BUILD_MPICC:-<from PATH>} PYTHON=${PYTHON} PREFIX=${PREFIX}"
 
 # The one pip build every platform uses (bld.bat runs the same command).

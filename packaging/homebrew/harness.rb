@@ -3,14 +3,16 @@
 # A stand-in for `brew install --build-from-source` + `brew test` where there is no Homebrew.
 #
 # It implements only the formula DSL that packaging/homebrew/mpi4py.rb uses, and does what brew
-# does with it: checks the source archive against the formula's sha256, unpacks it into a build
-# directory, runs `install` with the dependencies' bin directories on PATH, then "links" the keg
-# (its site-packages go on PYTHONPATH, as Homebrew's Python finds linked kegs) and runs `test do`
-# in an empty directory.  Any DSL method it does not know fails loudly instead of being skipped.
+# does with it: fetches the source (a `using: :git` url is cloned; an archive url is checked against
+# the formula's sha256 and unpacked), runs `install` with the dependencies' bin directories on PATH,
+# then "links" the keg (its site-packages go on PYTHONPATH, as Homebrew's Python finds linked kegs)
+# and runs `test do` in an empty directory.  Any DSL method it does not know fails loudly.
 #
-#   ruby harness.rb --formula mpi4py.rb --source dist/mpi4py-X.tar.gz --opt OPT --prefix DIR \
-#        [--test-env NAME=VALUE ...]
+#   ruby harness.rb --formula mpi4py.rb --opt OPT --prefix DIR [--test-env NAME=VALUE ...]
+#   ruby harness.rb --formula release/mpi4py.rb --source dist/mpi4py-X.tar.gz --check-source
 #
+# The second form only checks a release formula against the archive its url names (sha256, the
+# url form `brew audit --strict` accepts) without building.
 # OPT/<dependency>/ stands for each dependency's opt prefix (opt_bin = OPT/<dep>/bin, ...); the
 # caller fills it (conf/noxlib/recipes.py: Debian's Open MPI, a Python venv, Cython from PyPI).
 
@@ -93,9 +95,16 @@ class Formula
     def meta = (@meta ||= {})
     def deps = (@deps ||= [])
 
-    %i[desc homepage url sha256 license].each do |field|
+    %i[desc homepage sha256 license version].each do |field|
       define_method(field) { |value| meta[field] = value }
     end
+
+    def url(value, **options)
+      meta[:url] = value
+      meta[:url_options] = options
+    end
+
+    def git_source? = meta.fetch(:url_options, {})[:using] == :git
 
     def depends_on(spec)
       name, tags = spec.is_a?(Hash) ? spec.first : [spec, []]
@@ -125,8 +134,10 @@ class Formula
   def libexec = prefix / "libexec"
   def pkgshare = prefix / "share" / name
 
-  # Homebrew infers the version from the url's file name.
+  # An explicit `version`, else inferred from the url's file name (as Homebrew does).
   def version
+    return self.class.meta[:version] if self.class.meta[:version]
+
     file = File.basename(self.class.meta.fetch(:url))
     match = file.match(/-(\d+(?:\.\d+)+[a-z0-9]*)\.(?:tar\.gz|tgz|tar\.xz|zip)\z/)
     raise HarnessError, "cannot infer the version from url #{file}" unless match
@@ -183,9 +194,11 @@ end
 def parse_options(argv)
   opts = { test_env: {} }
   OptionParser.new do |o|
-    o.banner = "usage: ruby harness.rb --formula F.rb --source SDIST --opt DIR --prefix DIR [--test-env NAME=VALUE]"
+    o.banner = "usage: ruby harness.rb --formula F.rb --opt DIR --prefix DIR [--test-env NAME=VALUE] | " \
+               "--formula F.rb --source SDIST --check-source"
     o.on("--formula FILE") { |v| opts[:formula] = Pathname(v).expand_path }
     o.on("--source FILE") { |v| opts[:source] = Pathname(v).expand_path }
+    o.on("--check-source") { opts[:check_source] = true }
     o.on("--opt DIR") { |v| opts[:opt] = Pathname(v).expand_path }
     o.on("--prefix DIR") { |v| opts[:prefix] = Pathname(v).expand_path }
     o.on("--test-env NAME=VALUE") do |v|
@@ -195,27 +208,58 @@ def parse_options(argv)
       opts[:test_env][key] = value
     end
   end.parse!(argv)
-  %i[formula source opt prefix].each do |key|
+  required = opts[:check_source] ? %i[formula source] : %i[formula opt prefix]
+  required.each do |key|
     raise OptionParser::MissingArgument, "--#{key} is required" unless opts[key]
   end
   opts
 end
 
-def check_source(klass, source)
+# What `brew audit --strict` says of PyPI urls: only the long (hashed) files.pythonhosted.org form.
+AUDIT_REJECTED_URLS = [%r{\Ahttps?://pypi\.python\.org/}, %r{\Ahttps?://files\.pythonhosted\.org/packages/source/}].freeze
+
+def check_fields(klass)
+  %i[url desc homepage license].each do |field|
+    raise HarnessError, "formula has no #{field}" unless klass.meta[field]
+  end
+end
+
+# A release formula: an archive url brew audit accepts, and the archive's sha256.
+def check_archive(klass, source)
   meta = klass.meta
-  %i[url sha256 desc homepage license].each do |field|
-    raise HarnessError, "formula has no #{field}" unless meta[field]
-  end
+  raise HarnessError, "formula url #{meta[:url]} is a git source; a release formula names the sdist" if klass.git_source?
+  raise HarnessError, "formula has no sha256" unless meta[:sha256]
+
+  rejected = AUDIT_REJECTED_URLS.find { |pattern| pattern.match?(meta[:url]) }
+  raise HarnessError, "brew audit --strict rejects url #{meta[:url]} (#{rejected.source}): use the hashed PyPI url" if rejected
+
   expected_name = File.basename(meta[:url])
-  raise HarnessError, "--source #{source}: no such file" unless source.file?
-  unless source.basename.to_s == expected_name
-    raise HarnessError, "--source #{source.basename} is not the formula's url file #{expected_name}; run `nox -s recipes` to sync"
-  end
+  raise HarnessError, "--source #{source}: no such file" unless source&.file?
+  raise HarnessError, "--source #{source.basename} is not the formula's url file #{expected_name}" unless source.basename.to_s == expected_name
 
   actual = Digest::SHA256.file(source).hexdigest
   return if actual == meta[:sha256]
 
-  raise HarnessError, "sha256 mismatch for #{source}: formula says #{meta[:sha256]}, file is #{actual}; run `nox -s recipes`"
+  raise HarnessError, "sha256 mismatch for #{source}: formula says #{meta[:sha256]}, file is #{actual}; " \
+                      "regenerate the release formula (nox -s release_recipes)"
+end
+
+# The in-tree formula: a git url (a clone of the checkout's HEAD), an explicit version, no sha256.
+def fetch_git(klass, dest)
+  meta = klass.meta
+  raise HarnessError, "a git url has no sha256 (Homebrew checks none), found #{meta[:sha256]}" if meta[:sha256]
+  raise HarnessError, "a git url needs an explicit version" unless meta[:version]
+
+  system("git", "clone", "--quiet", meta[:url], dest.to_s, exception: true)
+  dest
+end
+
+def unpack_archive(source, tmp)
+  system("tar", "-xzf", source.to_s, "-C", tmp, exception: true)
+  tops = Dir.children(tmp)
+  raise HarnessError, "#{source}: expected one top directory, found #{tops.inspect}" unless tops.size == 1
+
+  Pathname(tmp) / tops.first
 end
 
 def with_env(changes)
@@ -240,16 +284,18 @@ def main(argv)
   Formula.opt_root = opts[:opt]
   load opts[:formula].to_s
   klass = Formula.formula_class or raise HarnessError, "#{opts[:formula]} defines no Formula subclass"
-  check_source(klass, opts[:source])
+  check_fields(klass)
+  if opts[:check_source]
+    check_archive(klass, opts[:source])
+    puts "==> #{opts[:formula].basename}: url #{klass.meta[:url]}, sha256 matches #{opts[:source].basename}"
+    return 0
+  end
+  check_archive(klass, opts[:source]) unless klass.git_source?
   path = [*dep_path(klass, opts[:opt]), ENV.fetch("PATH", "")].join(File::PATH_SEPARATOR)
   FileUtils.rm_rf(opts[:prefix])
 
   Dir.mktmpdir("brew-build-") do |tmp|
-    system("tar", "-xzf", opts[:source].to_s, "-C", tmp, exception: true)
-    tops = Dir.children(tmp)
-    raise HarnessError, "#{opts[:source]}: expected one top directory, found #{tops.inspect}" unless tops.size == 1
-
-    buildpath = Pathname(tmp) / tops.first
+    buildpath = klass.git_source? ? fetch_git(klass, Pathname(tmp) / "src") : unpack_archive(opts[:source], tmp)
     formula = klass.new(opts[:prefix], buildpath)
     puts "==> install #{formula.name} #{formula.version} into #{opts[:prefix]}"
     t0 = Time.now

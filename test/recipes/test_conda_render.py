@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 TOP = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TOP / "conf" / "release"))
+sys.path.insert(0, str(TOP / "conf"))
 
-import conda_render  # noqa: E402
+from release import conda_render  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,8 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
     [
         # pinning run to the exact host version breaks external MPIs
         ("mpich >=4.0,<6", "mpich >=4.3.2", "recipe.yaml", "rejects an external mpich 4.2.1"),
+        # built against a newer MPI than the oldest one the run requirement admits
+        ("then: mpich >=4.0,<4.1", "then: mpich >=4.2,<4.3", "recipe.yaml", "does not build against the run floor 'mpich >=4.0,<6'"),
         # the MPI's run-exports not ignored
         ("        then: openmpi\n      - if: mpi == \"impi\"", "        then: foo\n      - if: mpi == \"impi\"", "recipe.yaml",
          "run-exports of openmpi are not ignored"),
@@ -80,6 +82,9 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
         ('${{ "bld.bat" if win else "build.sh" }}', "build.sh", "recipe.yaml", "build script should be bld.bat"),
         # smoke test dropped
         ("--expect-library MPICH", "", "recipe.yaml", "expected one conf/smoke.py test with --expect-library 'MPICH'"),
+        # run_exports pinning the minor version (too tight) or dropped
+        ('upper_bound="x")', 'upper_bound="x.x")', "recipe.yaml", "run_exports should pin mpi4py to 4.x"),
+        ('  run_exports:\n    - ${{ pin_subpackage(name, upper_bound="x") }}\n', "", "recipe.yaml", "run_exports should pin mpi4py"),
     ],
 )
 def test_checks_catch_broken_recipes(tmp_path: Path, old: str, new: str, filename: str, expected: str) -> None:
@@ -92,3 +97,26 @@ def test_unknown_keys_are_rejected(tmp_path: Path) -> None:
     recipe_dir = _broken_copy(tmp_path, "  number: 0\n", "  number: 0\n  bogus_key: 1\n")
     with pytest.raises(Exception, match="bogus_key"):
         conda_render.check_all(recipe_dir)
+
+
+def test_release_source_is_checked(tmp_path: Path) -> None:
+    sdist = tmp_path / "mpi4py-4.2.0.tar.gz"
+    sdist.write_bytes(b"release")
+    recipe_dir = _broken_copy(tmp_path, "source:\n  path: ../..\n", "source:\n  url: https://example.invalid/mpi4py-4.2.0.tar.gz\n"
+                              "  sha256: " + "0" * 64 + "\n")
+    _, problems = conda_render.check_all(recipe_dir, sdist)
+    assert any("source sha256 " + "0" * 64 + " is not that of" in p for p in problems), problems
+    _, problems = conda_render.check_all(conda_render.RECIPE_DIR, sdist)  # the in-tree form has no url
+    assert any("a release form needs one url source" in p for p in problems), problems
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_build_sh_parses_and_points_intel_mpi_at_the_recipe_compiler(tmp_path: Path) -> None:
+    import subprocess
+
+    build_sh = conda_render.RECIPE_DIR / "build.sh"
+    assert subprocess.run(["bash", "-n", str(build_sh)]).returncode == 0
+    # impi's mpicc wrapper honours I_MPI_CC; without CC the script must refuse, naming CC.
+    env = {"PATH": "/usr/bin:/bin", "PREFIX": str(tmp_path), "PYTHON": "false", "MPI4PY_CONDA_MPI": "impi"}
+    result = subprocess.run(["bash", str(build_sh)], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "CC must name the C compiler" in result.stderr

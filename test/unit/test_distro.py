@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ def test_changelog_version_forms(tmp_path: Path) -> None:
     changelog = tmp_path / "changelog"
     changelog.write_text("mpi4py (1:4.3.0~rc1-2) unstable; urgency=medium\n\n  * x\n")
     assert distro.debian_changelog_version(changelog) == "4.3.0~rc1"
+    assert distro.debian_revision(changelog) == "2"
     changelog.write_text("mpi4py 4.3.0 unstable\n")
     with pytest.raises(ValueError, match="is not 'mpi4py \\(VERSION-REVISION\\)"):
         distro.debian_changelog_version(changelog)
@@ -60,18 +62,58 @@ def test_missing_apt_packages() -> None:
 
 
 def test_license_line_is_one_the_distro_builds_handle() -> None:
-    # Debian 12 and older Fedora ship setuptools < 77: packaging/debian/rules and the spec's %prep
-    # rewrite an SPDX string into the table form, matching this exact line shape.
+    # Debian 12 and older Fedora ship setuptools < 77: the spec's %prep rewrites an SPDX string into the
+    # table form, matching this exact line shape; Debian applies a quilt patch (next test).
     assert distro.LICENSE_LINE.search((TOP / "pyproject.toml").read_text())
-    rules = (TOP / "packaging" / "debian" / "rules").read_text()
     spec = (TOP / "packaging" / "fedora" / "python-mpi4py.spec").read_text()
-    assert 'license = { text = "\\1" }' in rules
     assert 'license = { text = "\\1" }' in spec
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+def test_debian_patches_apply_to_this_tree(tmp_path: Path) -> None:
+    # dpkg-source applies them without fuzz; a change near a patched line must come with a refreshed patch.
+    series = (distro.DEBIAN_PATCHES / "series").read_text().split()
+    assert series, "debian/patches/series lists no patch"
+    for name in series:
+        patch = distro.DEBIAN_PATCHES / name
+        touched = re.findall(r"^\+\+\+ b/(\S+)", patch.read_text(), flags=re.MULTILINE)
+        for rel in touched:
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TOP / rel, tmp_path / rel)
+        result = subprocess.run(["patch", "-p1", "--fuzz=0", "--dry-run", "-i", str(patch)], cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 0, f"debian/patches/{name} no longer applies: {result.stdout}{result.stderr}"
+    rules = (TOP / "packaging" / "debian" / "rules").read_text()
+    assert "sed -i" not in rules, "debian/rules edits upstream files: make that a quilt patch in debian/patches"
+
+
+def test_debian_patch_drift_is_caught(tmp_path: Path) -> None:
+    patch = tmp_path / "x.patch"
+    patch.write_text("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n")
+    (tmp_path / "f").write_text("a\nB\n")
+    result = subprocess.run(["patch", "-p1", "--fuzz=0", "--dry-run", "-i", str(patch)], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0
+
+
+def test_autopkgtest_has_the_open_mpi_settings_of_rules() -> None:
+    debian = TOP / "packaging" / "debian"
+    assert distro.open_mpi_settings(debian / "rules"), "debian/rules sets no OMPI_* variable"
+    assert distro.missing_open_mpi_settings(debian / "rules", debian / "tests" / "mpi-tests") == []
+
+
+def test_missing_open_mpi_settings_are_named(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.write_text("ENV = OMPI_MCA_plm=isolated \\\n\tOMPI_MCA_osc=ucx,sm\n# OMPI_MCA_x=1 in a comment\n")
+    script = tmp_path / "mpi-tests"
+    script.write_text("export OMPI_MCA_osc=sm\n")
+    assert distro.open_mpi_settings(rules) == {"OMPI_MCA_plm": "isolated", "OMPI_MCA_osc": "ucx,sm"}
+    assert distro.missing_open_mpi_settings(rules, script) == ["mpi-tests: OMPI_MCA_plm=isolated (as in rules)",
+                                                               "mpi-tests: OMPI_MCA_osc=ucx,sm (as in rules)"]
 
 
 def test_debian_files_are_complete() -> None:
     debian = TOP / "packaging" / "debian"
-    for name in ("control", "rules", "changelog", "copyright", "source/format", "tests/control", "tests/smoke", "tests/mpi-tests"):
+    for name in ("control", "rules", "changelog", "copyright", "source/format", "patches/series", "tests/control", "tests/smoke",
+                 "tests/mpi-tests"):
         assert (debian / name).is_file(), name
     for name in ("rules", "tests/smoke", "tests/mpi-tests"):
         assert (debian / name).stat().st_mode & 0o111, f"{name} must be executable"
@@ -98,3 +140,23 @@ def test_distro_script_problems_are_found(tmp_path: Path) -> None:
     script.write_text("export MPI4PY_TEST_MPIEXEC=mpiexec\npytest -q -k 'not win' tests\n")
     assert distro.distro_test_script_problems(script) == ["rules: does not set OMPI_MCA_osc=ucx,sm...", "rules: runs no test/mpi",
                                                           "rules:2: leaves tests out: pytest -q -k 'not win' tests"]
+
+
+def test_spec_follows_fedora_rules() -> None:
+    assert distro.spec_problems() == []
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("%license LICENSE\n", "", "%license LICENSE"),
+    ("Provides:       python%{python3_pkgversion}-%{pypi_name}-runtime = %{version}-%{release}\n", "", "python3-mpi4py-runtime"),
+    ("Requires:       mpich%{?_isa}", "Requires:       mpich", "%{?_isa}"),
+    ("%bcond_without openmpi", "%global with_openmpi 1", "gated"),
+    ("Source0:        %{pypi_source %{pypi_name}}", "Source0:        mpi4py-%{version}.tar.gz", "Source0 is a download url"),
+])
+def test_spec_rule_breaks_are_found(tmp_path: Path, old: str, new: str, rule: str) -> None:
+    text = distro.FEDORA_SPEC.read_text()
+    assert old in text, f"fixture drifted: {old!r}"
+    spec = tmp_path / "x.spec"
+    spec.write_text(text.replace(old, new, 1))
+    problems = distro.spec_problems(spec)
+    assert len(problems) == 1 and rule in problems[0], problems

@@ -485,9 +485,10 @@ def test_readme_links_each_channel_to_its_job() -> None:
 
 def session_output_dirs() -> dict[str, str]:
     """Folders (relative to the top) where the sessions leave what CI uploads, from the session modules themselves."""
-    from noxlib import abi, common, packages, wheels
+    from noxlib import abi, common, packages, recipes, wheels
 
-    folders = {"dist": common.DIST, "wheelhouse": wheels.WHEELHOUSE, "deb": packages.DEB_BUILD, "wheel_abi": abi.WORK / "wheelhouse"}
+    folders = {"dist": common.DIST, "wheelhouse": wheels.WHEELHOUSE, "deb": packages.DEB_BUILD, "wheel_abi": abi.WORK / "wheelhouse",
+               "release_recipes": recipes.RELEASE_FORMS}
     return {name: path.relative_to(TOP).as_posix() for name, path in folders.items()}
 
 
@@ -517,5 +518,7 @@ def test_deb_artifact_names_match_the_session() -> None:
     upload = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact@"))
     paths = [line.strip() for line in str(upload["with"]["path"]).splitlines()]
     assert f"{session_output_dirs()['deb']}/{packages.DEB_PACKAGE}_*.deb" in paths
+    for source_part in ("mpi4py_*.dsc", "mpi4py_*.debian.tar.xz", "mpi4py_*.orig.tar.gz"):  # the source package too
+        assert f"{session_output_dirs()['deb']}/{source_part}" in paths, paths
     assert any(re.search(r"nox -s deb -- --apt", str(step.get("run", ""))) for step in job["steps"]), \
         "the deb job must let `nox -s deb` install debian/control's Build-Depends (-- --apt)"
