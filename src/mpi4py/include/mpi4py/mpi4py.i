@@ -14,13 +14,7 @@
 %}
 
 %init %{
-if (import_mpi4py() < 0) {
-%#if PY_MAJOR_VERSION >= 3
-  return NULL;
-%#else
-  return;
-%#endif
-}
+if (import_mpi4py() < 0) return NULL;
 %}
 
 %define %mpi4py_typemap(TYPE, MPI_TYPE)
