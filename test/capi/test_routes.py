@@ -21,6 +21,16 @@ RANKS = 2
 TIMEOUT = 300
 
 
+def require(module: str) -> object:
+    """Import a tool the session installs; missing, it fails the route (no silent skip)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        pytest.fail(f"{module} is not installed ({exc}); nox -s capi installs it")
+
+
 def tool(variable: str, default: str) -> list[str]:
     words = shlex.split(os.environ.get(variable, default))
     if not words or shutil.which(words[0]) is None:
@@ -113,7 +123,7 @@ else:
 
 
 def test_pybind11(tmp_path: Path) -> None:
-    pybind11 = pytest.importorskip("pybind11")
+    pybind11 = require("pybind11")
     compile_extension(tmp_path, "pybind11_route", [EXAMPLES / "pybind11_route.cpp"], cxx=True,
                       extra=[f"-I{pybind11.get_include()}", "-std=c++17"])
     more = """
@@ -146,7 +156,7 @@ else:
 
 
 def test_ctypes_and_cffi(tmp_path: Path) -> None:
-    pytest.importorskip("cffi")
+    require("cffi")
     lines = run_job(tmp_path, sys.executable, str(EXAMPLES / "handles_route.py"))
     for name in ("ctypes", "cffi"):
         assert sorted(line for line in lines if line.startswith(name)) == [f"{name} rank {r}: allreduce 1" for r in range(RANKS)]
