@@ -4,7 +4,9 @@
 
 - ``libmpi.pxi``, ``pympi_missing.h`` and ``pympi_config.h`` generated from ``libmpi.sym`` (and the
   family facts of ``libmpi.vendor``);
-- ``MPI.c``, Cython's translation of ``src/mpi4py/MPI.pyx`` (always the same flags).
+- ``MPI.c``, Cython's translation of ``src/mpi4py/MPI.pyx`` (always the same flags), and ``MPI_api.h``,
+  the header Cython writes for the ``cdef api`` functions (installed as
+  ``mpi4py/include/mpi4py/MPI_api.h``: see ``API_HEADER``).
 
 setuptools passes the probed symbol set instead of the version-based configuration when
 ``MPI4PY_BUILD_CONFIGURE`` is set; CMake and Meson call the script as a custom command.
@@ -26,6 +28,9 @@ from mpibuild import symbols  # noqa: E402
 TOP = Path(__file__).resolve().parents[2]
 PKG = TOP / "src" / "mpi4py"
 CYTHON_SOURCES = ("MPI.pyx",)
+# The api header of MPI.pyx: generated next to MPI.c, installed among the public headers (mpi4py.h includes it).
+API_HEADER = "MPI_api.h"
+API_HEADER_DEST = "mpi4py/include/mpi4py"
 # Flags for every backend; language level 3, no line tracing, signatures for help().
 CYTHON_FLAGS = (
     "-3",
@@ -55,9 +60,9 @@ def _write_if_changed(path: Path, text: str) -> None:
 def generate_headers(outdir: Path, present: set[str] | None = None) -> list[symbols.Symbol]:
     outdir.mkdir(parents=True, exist_ok=True)
     # The internal pxi cimports its types from the committed libmpi.pxd: both must come from this table.
-    stale = symbols.pxd_out_of_sync(PKG / "libmpi.pxd", PKG / "libmpi.sym", PKG / "libmpi.vendor")
+    stale = symbols.out_of_sync(PKG, PKG / "libmpi.sym", PKG / "libmpi.vendor")
     if stale:
-        raise SystemExit(f"mpi4py: src/mpi4py/libmpi.pxd is out of sync with libmpi.sym; run: {symbols.REGENERATE}\n{stale}")
+        raise SystemExit(f"mpi4py: libmpi.pxd/mpi4py_compat.h are out of sync with libmpi.sym; run: {symbols.REGENERATE}\n{stale}")
     table = symbols.load(PKG / "libmpi.sym")
     _write_if_changed(outdir / "libmpi.pxi", symbols.emit_pxi(table))
     # Family facts (libmpi.vendor) complete a version-based configuration; probes need no help.
@@ -82,19 +87,21 @@ def run_cython(outdir: Path, force: bool = False, limited_api: bool = False) -> 
     for name in CYTHON_SOURCES:
         source = PKG / name
         target = outdir / (Path(name).stem + ".c")
+        header = outdir / (Path(name).stem + "_api.h")
         outputs.append(target)
         # The flags of the last translation: a build with other flags in the same folder translates again.
         flags_stamp = target.with_name(target.name + ".flags")
         last_flags = flags_stamp.read_text() if flags_stamp.exists() else " ".join(CYTHON_FLAGS)
         if last_flags != " ".join(flags):
             force = True
-        if not force and target.exists():
+        if not force and target.exists() and header.exists():
             newest = max(p.stat().st_mtime for p in cython_sources(outdir) if p.exists())
             if target.stat().st_mtime >= newest:
                 continue
         # Write to a side file and rename: an interrupted run must not leave a truncated MPI.c
         # that looks up to date to the next build.
         partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
+        partial_header = partial.with_name(partial.stem + "_api.h")  # Cython names it after its -o file
         cmd = [sys.executable, "-m", "cython", *flags, "-I", str(outdir), "-I", str(PKG),
                str(source), "-o", str(partial)]
         print("mpi4py: cythonizing", source.relative_to(TOP), "->", target, flush=True)
@@ -107,10 +114,13 @@ def run_cython(outdir: Path, force: bool = False, limited_api: bool = False) -> 
             # Date the output when Cython started reading: a source edited during the run stays newer,
             # so the next build translates again instead of keeping a stale MPI.c.
             os.utime(partial, (started, started))
+            if partial_header.exists():
+                os.replace(partial_header, header)
             os.replace(partial, target)
             flags_stamp.write_text(" ".join(flags))
         finally:
             partial.unlink(missing_ok=True)
+            partial_header.unlink(missing_ok=True)
     return outputs
 
 

@@ -28,7 +28,10 @@ from typing import Any
 TOP = Path(__file__).resolve().parents[2]
 VERSION_FILE = "src/mpi4py/__init__.py"
 # Extension settings shared by every backend (MPI settings come from each backend's MPI discovery).
-EXT_INCLUDE_DIRS: tuple[str, ...] = ("src/mpi4py/include",)
+# src/include holds the private C glue (mpi4py/pympi.h), outside the package: mpi4py.get_include() is
+# src/mpi4py/include, the public headers only.
+EXT_INCLUDE_DIRS: tuple[str, ...] = ("src/include",)
+PRIVATE_INCLUDE = TOP / "src" / "include"  # where the probes find mpi4py/pympi.h
 # PYMPI_BUILDING_MPI4PY: our own build takes its type fallbacks from pympi_missing.h, not from the
 # compat block libmpi.pxd gives packages that cimport mpi4py (conf/mpibuild/symbols.py).
 EXT_DEFINES: tuple[tuple[str, str | None], ...] = (("PYMPI_BUILDING_MPI4PY", None),)

@@ -17,10 +17,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script by CMake/Meson
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mpibuild import probe, record  # noqa: E402
+from mpibuild import layout, probe, record  # noqa: E402
 from mpibuild.config import MPIConfig  # noqa: E402
 
-INCLUDE = Path(__file__).resolve().parents[2] / "src" / "mpi4py" / "include"
+INCLUDE = layout.PRIVATE_INCLUDE
 
 
 def write(outdir: Path, backend: str, gendir: Path, cc: list[str], mpicc: list[str],

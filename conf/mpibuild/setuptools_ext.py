@@ -14,7 +14,7 @@ from setuptools.command.build_ext import build_ext
 from mpibuild import config, gensrc, layout, mpiabi, optflags, preflight, probe, record, reproducible, symbols
 
 TOP = Path(__file__).resolve().parents[2]
-INCLUDE = TOP / "src" / "mpi4py" / "include"
+INCLUDE = layout.PRIVATE_INCLUDE
 
 
 def _log(message: str) -> None:
@@ -104,6 +104,12 @@ class BuildExtMPI(build_ext):
             build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
+        self.copy_file(str(gendir / gensrc.API_HEADER), str(self._api_header_path()), level=self.verbose)
+
+    def _api_header_path(self) -> Path:
+        # The public header Cython generated for the cdef api functions, beside mpi4py.h (see gensrc.py).
+        package = Path(self.get_ext_fullpath("mpi4py.MPI")).parent
+        return package.joinpath(*gensrc.API_HEADER_DEST.split("/")[1:], gensrc.API_HEADER)
 
     def _remove_other_kinds(self) -> None:
         """Drop a module of the other kind left by an earlier build in the same tree (``MPI.abi3.so`` next to
@@ -125,6 +131,8 @@ class BuildExtMPI(build_ext):
         for ext in self.extensions:
             inplace_file, regular_file = self._get_inplace_equivalent(build_py, ext)
             mapping[str(Path(regular_file).parent / record.FILENAME)] = str(Path(inplace_file).parent / record.FILENAME)
+            header = self._api_header_path().relative_to(Path(regular_file).parent)
+            mapping[str(Path(regular_file).parent / header)] = str(Path(inplace_file).parent / header)
         return mapping
 
     def copy_extensions_to_source(self) -> None:

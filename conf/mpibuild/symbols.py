@@ -576,7 +576,20 @@ def emit_late(symbols: list[Symbol], families: list[LateFamily]) -> list[str]:
     return out
 
 
-# -- the committed public libmpi.pxd --------------------------------------------------------
+# -- the committed public files: libmpi.pxd and include/mpi4py/mpi4py_compat.h ---------------
+
+
+COMPAT_HEADER = "include/mpi4py/mpi4py_compat.h"  # relative to src/mpi4py
+
+
+def emit_compat_h(symbols: list[Symbol], vendor: list[VendorFamily] | None = None) -> str:
+    """``mpi4py_compat.h``: the compat block of libmpi.pxd for C code (``mpi4py.h`` includes it)."""
+    return "\n".join([
+        "/* Generated from src/mpi4py/libmpi.sym by conf/mpibuild/symbols.py -- do not edit. */",
+        "/* Stand-ins for the MPI handle types an older mpi.h lacks (MPI_Session before MPI-4, ...), so code",
+        "   built against it can use the PyMPI<Type>_New/_Get prototypes; include <mpi.h> first. */",
+        emit_compat_c(symbols, vendor),
+    ]) + "\n"
 
 
 def default_vendor() -> Path:
@@ -587,43 +600,53 @@ def default_pxd() -> Path:
     return default_table().with_name("libmpi.pxd")
 
 
-def expected_pxd(table_path: str | Path | None = None, vendor_path: str | Path | None = None) -> str:
+def expected_files(table_path: str | Path | None = None, vendor_path: str | Path | None = None) -> dict[str, str]:
+    """The committed generated files (paths relative to src/mpi4py) and their expected text."""
     table = load(table_path or default_table())
-    return emit_pxd(table, load_vendor(vendor_path or default_vendor(), table))
+    vendor = load_vendor(vendor_path or default_vendor(), table)
+    return {"libmpi.pxd": emit_pxd(table, vendor), COMPAT_HEADER: emit_compat_h(table, vendor)}
 
 
-def pxd_out_of_sync(pxd_path: str | Path | None = None, table_path: str | Path | None = None,
-                    vendor_path: str | Path | None = None) -> str | None:
-    """Why ``libmpi.pxd`` differs from what ``libmpi.sym`` generates, or None when in sync."""
-    path = Path(pxd_path or default_pxd())
-    if not path.exists():
-        return f"{path} is missing"
-    current, expected = path.read_text(), expected_pxd(table_path, vendor_path)
-    if current == expected:
-        return None
+def out_of_sync(package_dir: str | Path | None = None, table_path: str | Path | None = None,
+                vendor_path: str | Path | None = None) -> str | None:
+    """Why the committed files in ``package_dir`` differ from what ``libmpi.sym`` generates, or None."""
     import difflib
 
-    diff = difflib.unified_diff(expected.splitlines(), current.splitlines(), "generated", str(path), lineterm="", n=0)
-    return "\n".join(list(diff)[:20])
+    root = Path(package_dir or default_table().parent)
+    problems = []
+    for rel, expected in expected_files(table_path, vendor_path).items():
+        path = root / rel
+        if not path.exists():
+            problems.append(f"{path} is missing")
+            continue
+        current = path.read_text()
+        if current != expected:
+            diff = difflib.unified_diff(expected.splitlines(), current.splitlines(), "generated", str(path), lineterm="", n=0)
+            problems.append("\n".join(list(diff)[:20]))
+    return "\n".join(problems) or None
 
 
-REGENERATE = "python conf/mpibuild/symbols.py --write-pxd"
+REGENERATE = "python conf/mpibuild/symbols.py --write"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, package_dir: str | Path | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(description="Write or check src/mpi4py/libmpi.pxd (generated from libmpi.sym).")
+    parser = argparse.ArgumentParser(description="Write or check the files generated from libmpi.sym that are "
+                                                 f"committed (src/mpi4py/libmpi.pxd, src/mpi4py/{COMPAT_HEADER}).")
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--write-pxd", action="store_true", help="regenerate src/mpi4py/libmpi.pxd")
-    group.add_argument("--check-pxd", action="store_true", help="fail if src/mpi4py/libmpi.pxd is out of date")
+    group.add_argument("--write", action="store_true", help="regenerate them")
+    group.add_argument("--check", action="store_true", help="fail if one is out of date")
     args = parser.parse_args(argv)
-    if args.write_pxd:
-        default_pxd().write_text(expected_pxd())
+    root = Path(package_dir or default_table().parent)
+    if args.write:
+        for rel, text in expected_files().items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
         return 0
-    problem = pxd_out_of_sync()
+    problem = out_of_sync(root)
     if problem:
-        print(f"src/mpi4py/libmpi.pxd is out of sync with libmpi.sym; run: {REGENERATE}\n{problem}")
+        print(f"out of sync with src/mpi4py/libmpi.sym; run: {REGENERATE}\n{problem}")
         return 1
     return 0
 

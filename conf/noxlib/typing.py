@@ -10,6 +10,7 @@ from noxlib.common import TOP
 TYPED_TARGETS = (
     "mpi4py/__init__.py",
     "mpi4py/MPI.pyi",
+    "mpi4py/typing.py",
     "mpi4py/futures",
     "mpi4py/util",
     "../test/typing/sample_program.py",

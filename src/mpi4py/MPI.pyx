@@ -23,4 +23,5 @@ include "MPI/comm.pxi"
 include "MPI/win.pxi"
 include "MPI/file.pxi"
 include "MPI/session.pxi"
+include "MPI/capi.pxi"  # the C API (cdef api functions) and the handle helpers
 include "MPI/init.pxi"

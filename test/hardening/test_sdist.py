@@ -24,7 +24,7 @@ GENERATED = ("PKG-INFO", "setup.cfg", "src/mpi4py.egg-info/")
 # (meson.build), and the shared conf/mpibuild + sources; checked when the tree has them.
 BACKEND_INPUTS = ("pyproject.toml", "setup.py", "conf/mpibuild/backend.py", "conf/mpibuild/gensrc.py",
                   "conf/mpibuild/symbols.py", "src/mpi4py/MPI.pyx", "src/mpi4py/libmpi.sym",
-                  "src/mpi4py/include/mpi4py/pympi.h", "mpi.cfg")
+                  "src/include/mpi4py/pympi.h", "mpi.cfg")
 
 
 def sdist_files() -> set[str]:

@@ -97,3 +97,38 @@ def test_python_packages_parity(capsys: pytest.CaptureFixture[str]) -> None:
                 shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
                 print(f"  {area:<36} {have:>4}/{want:<4} {100 * have / want:5.1f}%  {('missing: ' + shown) if missing else ''}")
     assert found / total >= FLOOR_PYTHON, f"futures/util coverage {found}/{total} fell below the floor {FLOOR_PYTHON:.0%}"
+
+
+# -- the C/Cython API: MPI.__pyx_capi__, the handle helpers, mpi4py.typing/run, headers and pxd files --------
+
+CAPI_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mpi4py-4.1-capi.json"
+
+
+def test_pyx_capi_matches_upstream() -> None:
+    # Same function names and C signatures: C code written for upstream's mpi4py.h links with ours.
+    ref = json.loads(CAPI_REFERENCE.read_text())["pyx_capi"]
+    ours = {name: str(capsule).split('"')[1] for name, capsule in MPI.__pyx_capi__.items()}
+    assert ours == ref
+
+
+def test_capi_python_names_match_upstream() -> None:
+    import importlib
+
+    ref = json.loads(CAPI_REFERENCE.read_text())
+    assert [n for n in ref["handle_helpers"] if not callable(getattr(MPI, n, None))] == []
+    typing = importlib.import_module("mpi4py.typing")
+    assert sorted(typing.__all__) == ref["typing"]
+    assert [n for n in ref["typing"] if not hasattr(typing, n)] == []
+    run = importlib.import_module("mpi4py.run")
+    assert [n for n in ref["run"] if not callable(getattr(run, n, None))] == []
+
+
+def test_installed_headers_and_pxd_files() -> None:
+    import mpi4py
+
+    ref = json.loads(CAPI_REFERENCE.read_text())
+    package = Path(mpi4py.__file__).parent
+    assert [n for n in ref["pxd"] if not (package / n).is_file()] == []
+    public = sorted(p.name for p in (Path(mpi4py.get_include()) / "mpi4py").iterdir())
+    # The public headers only: our private C glue (pympi.h) is not installed.
+    assert public == sorted({*ref["headers"], "MPI_api.h", "mpi4py_compat.h"})

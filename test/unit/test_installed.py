@@ -30,7 +30,7 @@ def _install(site: Path, generator: str, files: list[str], metadata: str = METAD
     return site
 
 
-FILES = ["mpi4py/__init__.py", "mpi4py/MPI.cpython-311-x86_64-linux-gnu.so", "mpi4py/include/mpi4py/pympi.h"]
+FILES = ["mpi4py/__init__.py", "mpi4py/MPI.cpython-311-x86_64-linux-gnu.so", "mpi4py/include/mpi4py/mpi4py.h"]
 
 
 def test_byproducts_are_ignored_but_package_files_and_licenses_kept() -> None:
@@ -39,7 +39,7 @@ def test_byproducts_are_ignored_but_package_files_and_licenses_kept() -> None:
     assert installed.is_byproduct("mpi4py-4.2.0.dist-info/direct_url.json")
     assert not installed.is_byproduct("mpi4py-4.2.0.dist-info/METADATA")
     assert not installed.is_byproduct("mpi4py-4.2.0.dist-info/licenses/LICENSE.rst")
-    assert not installed.is_byproduct("mpi4py/include/mpi4py/pympi.h")
+    assert not installed.is_byproduct("mpi4py/include/mpi4py/mpi4py.h")
 
 
 def test_same_package_from_two_backends_agrees(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     a = installed.read_installed(_install(tmp_path / "a", "setuptools", FILES))
     b = installed.read_installed(_install(tmp_path / "b", "scikit-build-core 0.11", FILES[:-1]))
     (problem,) = installed.differences({"setuptools": a, "scikit-build-core": b})
-    assert "pympi.h" in problem and "only setuptools" in problem
+    assert "mpi4py.h" in problem and "only setuptools" in problem
 
 
 def test_different_metadata_is_reported(tmp_path: Path) -> None:

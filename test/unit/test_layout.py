@@ -67,7 +67,10 @@ def test_missing_package_dir_is_named(tmp_path: Path) -> None:
 
 def test_real_tree_lists_init_and_headers() -> None:
     installed = {f.installed for f in layout.package_files()}
-    assert {"mpi4py/__init__.py", "mpi4py/include/mpi4py/pympi.h"} <= installed
+    assert {"mpi4py/__init__.py", "mpi4py/include/mpi4py/mpi4py.h", "mpi4py/include/mpi4py/mpi4py.i",
+            "mpi4py/MPI.pxd", "mpi4py/libmpi.pxd", "mpi4py/__init__.pxd"} <= installed
+    # The private C glue stays out of the public include directory (and out of the package).
+    assert not any(name.endswith("pympi.h") for name in installed)
     assert not any(name.endswith((".pyx", ".pxi", ".sym", ".c")) for name in installed)
 
 

@@ -178,29 +178,29 @@ def test_shipped_late_blocks_cover_every_variant_family() -> None:
 # -- the public libmpi.pxd ------------------------------------------------------------------
 
 
-def test_committed_libmpi_pxd_is_in_sync() -> None:
-    assert symbols.pxd_out_of_sync() is None, f"run: {symbols.REGENERATE}"
+def test_committed_generated_files_are_in_sync() -> None:
+    assert symbols.out_of_sync() is None, f"run: {symbols.REGENERATE}"
 
 
-def test_stale_libmpi_pxd_is_detected(tmp_path: Path) -> None:
+def test_stale_generated_files_are_detected(tmp_path: Path) -> None:
     table = tmp_path / "libmpi.sym"
-    table.write_text(symbols.default_table().read_text() + "4.1 func int MPI_Brand_new(MPI_Comm)\n")
-    problem = symbols.pxd_out_of_sync(table_path=table, vendor_path=symbols.default_vendor())
-    assert problem is not None and "MPI_Brand_new" in problem
-    missing = symbols.pxd_out_of_sync(pxd_path=tmp_path / "libmpi.pxd")
-    assert missing is not None and "missing" in missing
+    table.write_text(symbols.default_table().read_text() + "4.1 func int MPI_Brand_new(MPI_Comm)\n"
+                     "5.0 handle MPI_Brand_handle\n")
+    problem = symbols.out_of_sync(table_path=table, vendor_path=symbols.default_vendor())
+    assert problem is not None and "MPI_Brand_new" in problem  # libmpi.pxd
+    assert "typedef void * PyMPI_MPI_Brand_handle;" in problem  # mpi4py_compat.h
+    missing = symbols.out_of_sync(package_dir=tmp_path)
+    assert missing is not None and "libmpi.pxd is missing" in missing and "mpi4py_compat.h is missing" in missing
 
 
-def test_check_pxd_command_fails_on_a_stale_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_command_fails_on_a_stale_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert symbols.main(["--write"], package_dir=tmp_path) == 0
+    assert symbols.main(["--check"], package_dir=tmp_path) == 0
     stale = tmp_path / "libmpi.pxd"
-    stale.write_text(symbols.default_pxd().read_text().replace("    enum: MPI_ANY_TAG\n", ""))
-    monkeypatch.setattr(symbols, "default_pxd", lambda: stale)
-    assert symbols.main(["--check-pxd"]) == 1
+    stale.write_text(stale.read_text().replace("    enum: MPI_ANY_TAG\n", ""))
+    assert symbols.main(["--check"], package_dir=tmp_path) == 1
     out = capsys.readouterr().out
     assert symbols.REGENERATE in out and "-    enum: MPI_ANY_TAG" in out
-    symbols.main(["--write-pxd"])
-    assert symbols.main(["--check-pxd"]) == 0
 
 
 def test_internal_pxi_cimports_the_types_and_declares_the_rest() -> None:

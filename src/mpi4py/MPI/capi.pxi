@@ -1,0 +1,232 @@
+# The C API for compiled packages, and the handle helpers for ctypes/cffi/numba callers.
+#
+# `cdef api` functions land in MPI.__pyx_capi__ and in the header Cython writes next to MPI.c
+# (installed as mpi4py/include/mpi4py/MPI_api.h; C code includes mpi4py/mpi4py.h and calls
+# import_mpi4py()).  PyMPI<Type>_New wraps a handle in a new Python object that does not own it
+# (nothing frees a handle when its Python object dies); PyMPI<Type>_Get returns the address of
+# the object's handle field, or NULL with TypeError for an object of another type.
+
+cdef api object PyMPIDatatype_New(MPI_Datatype arg):
+    cdef Datatype obj = Datatype.__new__(Datatype)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Datatype *PyMPIDatatype_Get(object arg) except NULL:
+    return &(<Datatype?>arg).ob_mpi
+
+
+cdef api object PyMPIStatus_New(MPI_Status *arg):
+    cdef Status obj = Status.__new__(Status)
+    if arg != NULL:
+        obj.ob_mpi = arg[0]
+    return obj
+
+cdef api MPI_Status *PyMPIStatus_Get(object arg) except? NULL:
+    if arg is None:  # MPI_STATUS_IGNORE, as the Python methods accept status=None
+        return NULL
+    return &(<Status?>arg).ob_mpi
+
+
+cdef api object PyMPIRequest_New(MPI_Request arg):
+    cdef Request obj = Request.__new__(Request)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api object PyMPIPrequest_New(MPI_Request arg):
+    cdef Prequest obj = Prequest.__new__(Prequest)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api object PyMPIGrequest_New(MPI_Request arg):
+    cdef Grequest obj = Grequest.__new__(Grequest)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Request *PyMPIRequest_Get(object arg) except NULL:
+    return &(<Request?>arg).ob_mpi
+
+
+cdef api object PyMPIMessage_New(MPI_Message arg):
+    cdef Message obj = Message.__new__(Message)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Message *PyMPIMessage_Get(object arg) except NULL:
+    return &(<Message?>arg).ob_mpi
+
+
+cdef api object PyMPIOp_New(MPI_Op arg):
+    cdef Op obj = Op.__new__(Op)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Op *PyMPIOp_Get(object arg) except NULL:
+    return &(<Op?>arg).ob_mpi
+
+
+cdef api object PyMPIGroup_New(MPI_Group arg):
+    cdef Group obj = Group.__new__(Group)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Group *PyMPIGroup_Get(object arg) except NULL:
+    return &(<Group?>arg).ob_mpi
+
+
+cdef api object PyMPIInfo_New(MPI_Info arg):
+    cdef Info obj = Info.__new__(Info)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Info *PyMPIInfo_Get(object arg) except NULL:
+    return &(<Info?>arg).ob_mpi
+
+
+cdef api object PyMPIErrhandler_New(MPI_Errhandler arg):
+    cdef Errhandler obj = Errhandler.__new__(Errhandler)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Errhandler *PyMPIErrhandler_Get(object arg) except NULL:
+    return &(<Errhandler?>arg).ob_mpi
+
+
+cdef api object PyMPISession_New(MPI_Session arg):
+    cdef Session obj = Session.__new__(Session)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Session *PyMPISession_Get(object arg) except NULL:
+    return &(<Session?>arg).ob_mpi
+
+
+# The class that matches a communicator: Intercomm, a topology class, Intracomm, or Comm for COMM_NULL.
+cdef type _comm_class(MPI_Comm comm):
+    if comm == MPI_COMM_NULL:
+        return Comm
+    cdef int inter = 0, topo = MPI_UNDEFINED
+    CHKERR(MPI_Comm_test_inter(comm, &inter))
+    if inter:
+        return Intercomm
+    CHKERR(MPI_Topo_test(comm, &topo))
+    if topo == MPI_CART:
+        return Cartcomm
+    if topo == MPI_GRAPH:
+        return Graphcomm
+    if topo == MPI_DIST_GRAPH:
+        return Distgraphcomm
+    return Intracomm
+
+cdef api object PyMPIComm_New(MPI_Comm arg):
+    cdef type cls = _comm_class(arg)
+    cdef Comm obj = cls.__new__(cls)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Comm *PyMPIComm_Get(object arg) except NULL:
+    return &(<Comm?>arg).ob_mpi
+
+
+cdef api object PyMPIWin_New(MPI_Win arg):
+    cdef Win obj = Win.__new__(Win)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_Win *PyMPIWin_Get(object arg) except NULL:
+    return &(<Win?>arg).ob_mpi
+
+
+cdef api object PyMPIFile_New(MPI_File arg):
+    cdef File obj = File.__new__(File)
+    obj.ob_mpi = arg
+    return obj
+
+cdef api MPI_File *PyMPIFile_Get(object arg) except NULL:
+    return &(<File?>arg).ob_mpi
+
+
+# -- handle helpers (ctypes, cffi, numba-mpi, mpi4jax) -------------------------------------------
+
+from libc.stdint cimport uintptr_t
+from libc.string cimport memcpy
+
+
+# (address of the handle field, size of the handle type) of an instance, or (NULL, 0).
+cdef void *_handle_field(object arg, size_t *size) noexcept:
+    if isinstance(arg, Datatype):
+        size[0] = sizeof(MPI_Datatype); return &(<Datatype>arg).ob_mpi
+    if isinstance(arg, Request):
+        size[0] = sizeof(MPI_Request); return &(<Request>arg).ob_mpi
+    if isinstance(arg, Message):
+        size[0] = sizeof(MPI_Message); return &(<Message>arg).ob_mpi
+    if isinstance(arg, Op):
+        size[0] = sizeof(MPI_Op); return &(<Op>arg).ob_mpi
+    if isinstance(arg, Group):
+        size[0] = sizeof(MPI_Group); return &(<Group>arg).ob_mpi
+    if isinstance(arg, Info):
+        size[0] = sizeof(MPI_Info); return &(<Info>arg).ob_mpi
+    if isinstance(arg, Errhandler):
+        size[0] = sizeof(MPI_Errhandler); return &(<Errhandler>arg).ob_mpi
+    if isinstance(arg, Session):
+        size[0] = sizeof(MPI_Session); return &(<Session>arg).ob_mpi
+    if isinstance(arg, Comm):
+        size[0] = sizeof(MPI_Comm); return &(<Comm>arg).ob_mpi
+    if isinstance(arg, Win):
+        size[0] = sizeof(MPI_Win); return &(<Win>arg).ob_mpi
+    if isinstance(arg, File):
+        size[0] = sizeof(MPI_File); return &(<File>arg).ob_mpi
+    if isinstance(arg, Status):
+        size[0] = sizeof(MPI_Status); return &(<Status>arg).ob_mpi
+    size[0] = 0
+    return NULL
+
+
+def _sizeof(arg):
+    """Size in bytes of the MPI handle (``MPI_Status`` for ``Status``) of an MPI object or class."""
+    cdef size_t size = 0
+    if isinstance(arg, type):
+        for cls in (Datatype, Request, Message, Op, Group, Info, Errhandler, Session, Comm, Win, File, Status):
+            if issubclass(arg, cls):
+                _handle_field(cls.__new__(cls), &size)
+                return size
+    elif _handle_field(arg, &size) != NULL:
+        return size
+    raise TypeError(f"_sizeof: arg must be an MPI object or MPI class, got {arg!r}")
+
+
+def _addressof(arg):
+    """Memory address of the MPI handle (the ``MPI_Status`` for ``Status``) inside an MPI object."""
+    cdef size_t size = 0
+    cdef void *field = _handle_field(arg, &size)
+    if field == NULL:
+        raise TypeError(f"_addressof: arg must be an MPI object, got {type(arg).__name__}")
+    return <uintptr_t>field
+
+
+def _handleof(arg):
+    """The MPI handle of an MPI object as an unsigned integer (for ``Status``: its address)."""
+    cdef size_t size = 0
+    cdef void *field = _handle_field(arg, &size)
+    if field == NULL:
+        raise TypeError(f"_handleof: arg must be an MPI object, got {type(arg).__name__}")
+    if isinstance(arg, Status) or size > sizeof(uintptr_t):
+        return <uintptr_t>field
+    # A handle is a pointer (Open MPI) or an int (MPICH): its bytes as an unsigned integer.
+    cdef uintptr_t value = 0
+    memcpy(&value, field, size)
+    if size < sizeof(uintptr_t) and _big_endian():
+        value >>= 8 * (sizeof(uintptr_t) - size)
+    return value
+
+
+cdef bint _big_endian() noexcept:
+    cdef unsigned int one = 1
+    return (<unsigned char*>&one)[0] == 0
+
+
+def _typecode(Datatype datatype):
+    """The format code of a predefined datatype (``"i"`` for ``INT``), or None if it has none."""
+    try:
+        return datatype.tocode()
+    except ValueError:
+        return None
