@@ -13,8 +13,7 @@ from collections.abc import Iterator
 
 import numpy
 import pytest
-from foreign_exporters import (ALERTS, KDL_BFLOAT, KDL_CUDA, LIVE, CAIExporter, DLPackExporter,
-                               DLPACK_FLAG_READ_ONLY, ReusedCapsule)
+from foreign_exporters import ALERTS, DLPACK_FLAG_READ_ONLY, KDL_BFLOAT, KDL_CUDA, LIVE, CAIExporter, DLPackExporter, ReusedCapsule
 
 from mpi4py import MPI
 

@@ -180,9 +180,9 @@ cdef object _contiguous_bytes(shape, strides, Py_ssize_t itemsize, str argname):
         if extent < 0:
             return f"{argname}: negative extent in shape {tuple(shape)}"
         n *= extent
+    if strides is not None and len(strides) != len(shape):
+        return f"{argname}: {len(strides)} strides for {len(shape)} dimensions"
     if strides is not None and n > 1:
-        if len(strides) != len(shape):
-            return f"{argname}: {len(strides)} strides for {len(shape)} dimensions"
         for extent, stride in reversed(list(zip(shape, strides))):
             if extent > 1 and stride != expected:
                 return f"{argname}: only C-contiguous memory can be communicated directly (strides {tuple(strides)})"
