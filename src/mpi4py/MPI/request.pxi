@@ -24,12 +24,35 @@ cdef extern from *:
     MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
+cdef void _request_drop_buffers(Request req) noexcept:
+    # A completed nonpersistent request is freed by MPI: its buffers may go.  A persistent
+    # (inactive) one keeps them for the next Start, until it is freed.
+    if req.ob_mpi == MPI_REQUEST_NULL and req.ob_kind == _REQ_PLAIN:
+        req.ob_buf = None
+
+
+# What a completed request returns: the received object, a Grequest's value, or None.
+cdef object _request_complete(Request req, MPI_Status *st):
+    if req.ob_kind == _REQ_PLAIN:
+        _request_drop_buffers(req)
+        return None
+    buf, req.ob_buf = req.ob_buf, None
+    if req.ob_kind == _REQ_GREQ_OBJ:
+        req.ob_kind = _REQ_PLAIN
+        return buf
+    if req.ob_kind != _REQ_OBJ_RECV:
+        return None
+    req.ob_kind = _REQ_PLAIN
+    cdef int n = 0
+    CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+    data, export = buf  # the receive buffer and the _Msg that kept it exported while pending
+    obj = pickle_loads(memoryview(data).cast("B")[:n], n)
+    export = None
+    return obj
+
+
 cdef class Request:
     """Request handle for a nonblocking operation."""
-
-    cdef MPI_Request ob_mpi
-    cdef object ob_buf
-    cdef int ob_kind
 
     def __cinit__(self, Request request=None):
         self.ob_mpi = MPI_REQUEST_NULL
@@ -91,7 +114,7 @@ cdef class Request:
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_Wait(&self.ob_mpi, st))
-        self._drop_buffers()
+        _request_drop_buffers(self)
         return True
 
     def Test(self, Status status=None):
@@ -101,14 +124,8 @@ cdef class Request:
         with nogil:
             CHKERR(MPI_Test(&self.ob_mpi, &flag, st))
         if flag:
-            self._drop_buffers()
+            _request_drop_buffers(self)
         return <bint>flag
-
-    cdef void _drop_buffers(self) noexcept:
-        # A completed nonpersistent request is freed by MPI: its buffers may go.  A persistent
-        # (inactive) one keeps them for the next Start, until it is freed.
-        if self.ob_mpi == MPI_REQUEST_NULL and self.ob_kind == _REQ_PLAIN:
-            self.ob_buf = None
 
     def Get_status(self, Status status=None):
         """Non-destructive test for completion."""
@@ -240,7 +257,7 @@ cdef class Request:
             CHKERR(MPI_Wait(&self.ob_mpi, &st))
         if status is not None:
             status.ob_mpi = st
-        return self._complete(&st)
+        return _request_complete(self, &st)
 
     def test(self, Status status=None):
         """Test for completion; return ``(flag, object)``."""
@@ -252,25 +269,7 @@ cdef class Request:
             return (False, None)
         if status is not None:
             status.ob_mpi = st
-        return (True, self._complete(&st))
-
-    cdef object _complete(self, MPI_Status *st):
-        if self.ob_kind == _REQ_PLAIN:
-            self._drop_buffers()
-            return None
-        buf, self.ob_buf = self.ob_buf, None
-        if self.ob_kind == _REQ_GREQ_OBJ:
-            self.ob_kind = _REQ_PLAIN
-            return buf
-        if self.ob_kind != _REQ_OBJ_RECV:
-            return None
-        self.ob_kind = _REQ_PLAIN
-        cdef int n = 0
-        CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-        data, export = buf  # the receive buffer and the _Msg that kept it exported while pending
-        obj = pickle_loads(memoryview(data).cast("B")[:n], n)
-        export = None
-        return obj
+        return (True, _request_complete(self, &st))
 
     @classmethod
     def waitall(cls, requests, statuses=None):
@@ -567,7 +566,7 @@ cdef class _ReqArray:
         for i in range(self.n):
             req = <Request>self.requests[i]
             req.ob_mpi = self.reqs[i]
-            result.append(req._complete(&self.stats[i]))
+            result.append(_request_complete(req, &self.stats[i]))
         if statuses is not None:
             self.fill(statuses)
         return result
@@ -580,7 +579,7 @@ cdef class _ReqArray:
         if status is not None:
             status.ob_mpi = st[0]
         req = <Request>self.requests[index]
-        return (index, req._complete(st))
+        return (index, _request_complete(req, st))
 
     cdef object some_objects(self, int outcount, statuses):
         """Objects of the completed requests (statuses are indexed like the completed ones)."""
@@ -593,7 +592,7 @@ cdef class _ReqArray:
         for i in range(outcount):
             req = <Request>self.requests[self.indices[i]]
             req.ob_mpi = self.reqs[self.indices[i]]
-            result.append(req._complete(&self.stats[i]))
+            result.append(_request_complete(req, &self.stats[i]))
         if statuses is not None:
             del statuses[:]
             for i in range(outcount):
