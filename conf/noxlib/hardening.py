@@ -12,6 +12,7 @@ libmpich-dev + libopenmpi-dev for the real mixed-wrapper build (``apt-get instal
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -152,3 +153,36 @@ def audit(session: nox.Session) -> str:
                 f"hash-pinned lock of the build requirements in {lock.relative_to(TOP)}")
     return f"pip-audit: {len(deps) - len(unaudited)} build requirements audited, no known vulnerabilities" + (
         f" ({len(unaudited)} not audited: {', '.join(unaudited)})" if unaudited else "")
+
+
+# The MPI tests that exercise our buffer, request and foreign-memory code (a subset: the whole suite under
+# AddressSanitizer would cost CI several minutes for code paths these already cover).
+# (test/mpi and test/hardening/mpi have a conftest each: one pytest run per suite.)
+ASAN_TESTS = (("test/mpi/test_memory_safety.py", "test/mpi/test_foreign_buffers.py", "test/mpi/test_p2p_buffer.py",
+               "test/mpi/test_request.py", "test/mpi/test_datatype.py", "test/mpi/test_coll_buffer.py",
+               "test/mpi/test_no_hang.py", "test/mpi/test_gil_release.py"),
+              ("test/hardening/mpi/test_misuse.py",))
+ASAN_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g"
+
+
+@nox.session
+def asan(session: nox.Session) -> None:
+    """The extension built with AddressSanitizer (gcc), MPI tests at 2 ranks with MPICH from PyPI, the ASan
+    runtime preloaded into the (uninstrumented) Python; any report fails the session."""
+    if not shutil.which("gcc"):
+        session.error("asan needs gcc and its libasan (apt-get install -y gcc)")
+    runtime = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True).stdout.strip()
+    if not runtime or not Path(runtime).is_file():
+        session.error(f"asan: gcc has no libasan.so ({runtime!r}); apt-get install -y libasan8 (or gcc)")
+    install_mpi(session, "mpich")
+    session.install("pytest", "numpy")
+    wheel = build_wheel(session, TOP / "build" / "wheel-mpich-asan", env={"CFLAGS": ASAN_FLAGS, "LDFLAGS": ASAN_FLAGS})
+    install_ours(session, wheel)
+    session.chdir(TOP)
+    # Python's own allocations are never freed at exit (leak checks would drown in them); the rest of the
+    # checks stay on, and the first error ends the rank (then mpiexec the job) with status 99.
+    env = {"LD_PRELOAD": runtime, "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:exitcode=99:abort_on_error=0",
+           "PYTHONMALLOC": "malloc"}
+    for tests in ASAN_TESTS:
+        run_mpi(session, 2, "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", *tests, env=env, mpi="mpich",
+                timeout=1200)
