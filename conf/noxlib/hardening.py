@@ -163,6 +163,10 @@ ASAN_TESTS = (("test/mpi/test_memory_safety.py", "test/mpi/test_foreign_buffers.
                "test/mpi/test_no_hang.py", "test/mpi/test_gil_release.py"),
               ("test/hardening/mpi/test_misuse.py",))
 ASAN_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g"
+ASAN_INSTRUMENTED = ("import pathlib, mpi4py.MPI as m; "
+                     "assert b'__asan_report_' in pathlib.Path(m.__file__).read_bytes(), 'MPI extension not instrumented'")
+ASAN_CANARY = ("import ctypes; libc = ctypes.CDLL(None); libc.malloc.restype = ctypes.c_void_p; "
+               "ctypes.memset(libc.malloc(8), 0, 64)")
 
 
 @nox.session
@@ -183,6 +187,9 @@ def asan(session: nox.Session) -> None:
     # checks stay on, and the first error ends the rank (then mpiexec the job) with status 99.
     env = {"LD_PRELOAD": runtime, "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:exitcode=99:abort_on_error=0",
            "PYTHONMALLOC": "malloc"}
+    # The checks are live: the extension is instrumented, and the preloaded runtime reports an overflow.
+    session.run("python", "-c", ASAN_INSTRUMENTED, env=env)
+    session.run("python", "-c", ASAN_CANARY, env=env, success_codes=[99], silent=True)
     for tests in ASAN_TESTS:
         run_mpi(session, 2, "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", *tests, env=env, mpi="mpich",
                 timeout=1200)
