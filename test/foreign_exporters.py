@@ -170,3 +170,11 @@ class CAIExporter:
                "strides": None, "version": 3}
         cai.update(self.overrides)
         return cai
+
+
+_UNNAMED_TARGET = ctypes.c_int(0)
+
+
+def unnamed_capsule() -> Any:
+    """A capsule without a name (nothing a DLPack producer should return)."""
+    return _capi.PyCapsule_New(ctypes.addressof(_UNNAMED_TARGET), None, CAPSULE_DESTRUCTOR(0))

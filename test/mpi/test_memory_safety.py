@@ -13,7 +13,17 @@ from collections.abc import Iterator
 
 import numpy
 import pytest
-from foreign_exporters import ALERTS, DLPACK_FLAG_READ_ONLY, KDL_BFLOAT, KDL_CUDA, LIVE, CAIExporter, DLPackExporter, ReusedCapsule
+from foreign_exporters import (
+    ALERTS,
+    DLPACK_FLAG_READ_ONLY,
+    KDL_BFLOAT,
+    KDL_CUDA,
+    LIVE,
+    CAIExporter,
+    DLPackExporter,
+    ReusedCapsule,
+    unnamed_capsule,
+)
 
 from mpi4py import MPI
 
@@ -166,12 +176,15 @@ def test_dlpack_consumed_capsule(unraisable: list[str]) -> None:
     assert deleted_once(exporter) and unraisable == []
 
 
-def test_dlpack_not_a_capsule() -> None:
+@pytest.mark.parametrize(("returned", "message"), [(lambda: 42, "returned int"),
+                                                   (unnamed_capsule, "returned a capsule named ''")],
+                         ids=["int", "unnamed-capsule"])
+def test_dlpack_not_a_dltensor_capsule(returned, message: str) -> None:
     class Liar:
         def __dlpack__(self, stream: object = None, max_version: object = None) -> object:
-            return 42
+            return returned()
 
-    with pytest.raises(BufferError, match="sendbuf: __dlpack__.. returned int"):
+    with pytest.raises(BufferError, match=f"sendbuf: __dlpack__.. {message}"):
         MPI.COMM_SELF.Allgather(Liar(), numpy.zeros(1))
 
 

@@ -111,7 +111,8 @@ cdef extern from *:
     void PyMPI_DLDelete(PyMPI_DLManagedTensor *)
     void PyMPI_DLDeleteVersioned(PyMPI_DLManagedTensorVersioned *)
 
-from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid, PyCapsule_SetName, PyCapsule_GetName
+from cpython.pycapsule cimport (PyCapsule_CheckExact, PyCapsule_GetName, PyCapsule_GetPointer, PyCapsule_IsValid,
+                                PyCapsule_SetName)
 from cpython.pyport cimport PY_SSIZE_T_MAX
 
 cdef enum:
@@ -328,6 +329,14 @@ cdef object _dlpack_problem(PyMPI_DLTensor *t, str argname):
     return (fmt, nbytes, itemsize)
 
 
+cdef object _capsule_name(object capsule):
+    """The name of a capsule (b"" for an unnamed one), None for any other object."""
+    if not PyCapsule_CheckExact(capsule):
+        return None
+    cdef const char *name = PyCapsule_GetName(capsule)
+    return b"" if name == NULL else <bytes>name
+
+
 cdef _ForeignMem _from_dlpack(object obj, str argname):
     capsule = _dlpack_capsule(obj, argname)
     cdef _ForeignMem f = _ForeignMem.__new__(_ForeignMem)
@@ -348,8 +357,8 @@ cdef _ForeignMem _from_dlpack(object obj, str argname):
         PyCapsule_SetName(capsule, b"used_dltensor")
         t = &(<PyMPI_DLManagedTensor*>f.managed).dl_tensor
     else:
-        name = PyCapsule_GetName(capsule) if type(capsule).__name__ == "PyCapsule" else None
-        what = f"a capsule named {(<bytes>name).decode('latin-1')!r}" if name is not None else type(capsule).__name__
+        name = _capsule_name(capsule)
+        what = f"a capsule named {name.decode('latin-1')!r}" if name is not None else type(capsule).__name__
         problem = (f"{argname}: __dlpack__() returned {what}, not an unconsumed 'dltensor' or 'dltensor_versioned' "
                    "capsule" + (" (already consumed)" if name is not None and name.startswith(b"used_") else ""))
     if problem is None:
