@@ -4,6 +4,10 @@
   the whole job (the other ranks would otherwise wait forever in their next communication). A conftest
   enables it with ``from mpi_plugin import pytest_runtest_makereport``; it never initializes MPI itself
   (a process that has not imported ``mpi4py.MPI`` has nothing to abort).
+- ``pytest_runtest_protocol``: a per-test time limit (``MPI4PY_TEST_TIMEOUT`` seconds, default
+  ``DEFAULT_TIMEOUT``; 0 disables it).  faulthandler's watchdog thread prints every thread's traceback
+  and ends the process with status 1 -- even when the test is blocked inside an MPI call -- and
+  mpiexec then ends the whole job, so a hang fails fast instead of holding the job until CI's limit.
 - ``MPIEXEC_ENV`` (the one copy lives in conf/smoke.py) and ``clean_env()`` for a child that starts its
   own MPI job.
 
@@ -12,6 +16,7 @@ The conftests put ``test/`` on ``sys.path`` to import this module; it puts ``con
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import sys
 from pathlib import Path
@@ -23,6 +28,9 @@ if str(TOP / "conf") not in sys.path:
     sys.path.insert(0, str(TOP / "conf"))
 
 from smoke import MPIEXEC_ENV  # noqa: E402
+
+TIMEOUT_VARIABLE = "MPI4PY_TEST_TIMEOUT"
+DEFAULT_TIMEOUT = 300  # seconds: far above any single test (spawning ones included), far below CI's limit
 
 # Variables a launcher gives its ranks: a child inheriting them would join (or confuse) this job.
 LAUNCHER_PREFIXES = ("PMI_", "PMIX_", "OMPI_", "PRTE_", "HYDRA_", "MPIR_", "MPI_LOCAL", "OPAL_", "PMIX")
@@ -54,3 +62,40 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
                          f"[rank {rank}] aborting the MPI job so the other ranks do not hang\n")
         sys.stderr.flush()
         world.Abort(1)
+
+
+def per_test_timeout() -> float:
+    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise pytest.UsageError(f"{TIMEOUT_VARIABLE}={raw!r}: expected a number of seconds (0: no limit)") from None
+    if value < 0:
+        raise pytest.UsageError(f"{TIMEOUT_VARIABLE}={raw!r}: expected a number of seconds >= 0 (0: no limit)")
+    return value
+
+
+_watchdog_fd: list[int] = []
+
+
+def watchdog_fd(config: pytest.Config) -> int:
+    """A copy of the process's real stderr: pytest's fd capture redirects fd 2 to a temporary file while
+    a test runs, which a process ended by the watchdog would never show."""
+    if not _watchdog_fd:
+        capman = config.pluginmanager.getplugin("capturemanager")
+        err = getattr(getattr(capman, "_global_capturing", None), "err", None)
+        saved = getattr(err, "targetfd_save", None)
+        _watchdog_fd.append(os.dup(saved if isinstance(saved, int) else sys.__stderr__.fileno()))
+    return _watchdog_fd[0]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    timeout = per_test_timeout()
+    if timeout:
+        faulthandler.dump_traceback_later(timeout, exit=True, file=watchdog_fd(item.config))
+    try:
+        yield
+    finally:
+        if timeout:
+            faulthandler.cancel_dump_traceback_later()

@@ -32,14 +32,17 @@ CYTHON_SOURCES = ("MPI.pyx",)
 API_HEADER = "MPI_api.h"
 API_HEADER_DEST = "mpi4py/include/mpi4py"
 # Flags for every backend; language level 3, no line tracing, signatures for help().
+# Indexing keeps Cython's bounds and negative-index checks: with them off, ``seq[0]`` on an empty list
+# from MPI (Get_contents of an F90 datatype has no datatypes) reads past the end instead of raising.
 CYTHON_FLAGS = (
     "-3",
     "--fast-fail",
     "-X", "embedsignature=True",
     "-X", "binding=False",
-    "-X", "boundscheck=False",
-    "-X", "wraparound=False",
     "-X", "cdivision=True",
+    # A typed handle argument refuses None (TypeError before MPI sees a null handle) unless its
+    # default is None, which is where the API documents None.
+    "-X", "allow_none_for_extension_args=False",
     "-X", "always_allow_keywords=True",
 )
 # The limited API (MPI4PY_BUILD_PYSABI, abi3 wheels): Cython can only wrap a method of a cdef class in

@@ -220,3 +220,31 @@ def test_pytest_failure_on_one_rank_aborts_the_job(tmp_path: Path) -> None:
     assert "[rank 1] FAILED test_one_rank.py::test_one_rank_fails (call)" in job.output, job.output
     assert "rank 1 fails on purpose" in job.output and "aborting the MPI job" in job.output, job.output
     assert job.seconds < 3 * DEADLINE, f"the job took {job.seconds:.1f} s to end after one rank failed"
+
+
+# -- a hung rank ends the job (the per-test time limit of test/mpi_plugin.py) --------------------
+
+HANGING_TEST = """
+from mpi4py import MPI
+
+def test_one_rank_hangs():
+    if MPI.COMM_WORLD.Get_rank() == 1:
+        MPI.COMM_WORLD.Recv(bytearray(1), source=0, tag=99)  # never sent
+    MPI.COMM_WORLD.Barrier()
+"""
+
+
+def test_hung_rank_ends_the_job(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: F401\n")
+    (tmp_path / "test_hang.py").write_text(HANGING_TEST)
+    env = clean_env(MPI4PY_TEST_TIMEOUT="3")
+    cmd = [str(MPIEXEC), "-n", "2", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_hang.py"]
+    start = time.monotonic()
+    done = subprocess.run(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=60)
+    seconds = time.monotonic() - start
+    assert done.returncode != 0, done.stdout
+    assert "Timeout" in done.stdout and "test_one_rank_hangs" in done.stdout, done.stdout[-3000:]
+    assert seconds < 3 + DEADLINE + 10, f"the job took {seconds:.1f} s to end after the time limit"

@@ -18,7 +18,7 @@ import pytest
 from mpi4py import MPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test/: the shared mpi_plugin module
-from mpi_plugin import TOP, clean_env, pytest_runtest_makereport  # noqa: E402, F401  (the abort hook is registered here)
+from mpi_plugin import TOP, clean_env, pytest_runtest_makereport, pytest_runtest_protocol  # noqa: E402, F401  (abort + time-limit hooks)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -1788,7 +1788,7 @@ cdef class Message:
         cdef Request req = Request.__new__(Request)
         CHKERR(MPI_Imrecv(p, <int>len(buf), MPI_BYTE, &self.ob_mpi, &req.ob_mpi))
         self.ob_buf = None
-        req.ob_buf = buf
+        req.ob_buf = (buf, None)  # a private bytearray: nobody else can resize it
         req.ob_kind = _REQ_OBJ_RECV
         return req
 

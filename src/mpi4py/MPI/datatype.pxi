@@ -360,6 +360,13 @@ cdef class Datatype:
             n = ints[0]
             # No single base type: the datatype itself stands in, as for NAMED.
             return (self, name, {"blocklengths": ints[1:1 + n], "displacements": addrs, "datatypes": types})
+        if combiner in (MPI_COMBINER_F90_REAL, MPI_COMBINER_F90_COMPLEX, MPI_COMBINER_F90_INTEGER):
+            # Parameterized predefined types have integers only (no constituent datatype).
+            keys = ("r",) if combiner == MPI_COMBINER_F90_INTEGER else ("p", "r")
+            return (self, name, dict(zip(keys, ints)))
+        if not types:
+            # An MPI extension combiner without constituents: the datatype stands in for its base.
+            return (self, name, {"integers": ints, "addresses": addrs})
         base = types[0]
         if combiner == MPI_COMBINER_DUP:
             params = {}

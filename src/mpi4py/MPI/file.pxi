@@ -141,7 +141,8 @@ cdef class File:
 
     def Set_info(self, Info info not None):
         """Set new hints for the file (collective)."""
-        CHKERR(MPI_File_set_info(self.ob_mpi, info.ob_mpi))
+        with nogil:
+            CHKERR(MPI_File_set_info(self.ob_mpi, info.ob_mpi))
 
     def Get_info(self):
         """Hints actually used for the file (a new Info object)."""
@@ -392,7 +393,8 @@ cdef class File:
     def Get_position_shared(self):
         """Shared file pointer, in etype units of the view."""
         cdef MPI_Offset offset = 0
-        CHKERR(MPI_File_get_position_shared(self.ob_mpi, &offset))
+        with nogil:
+            CHKERR(MPI_File_get_position_shared(self.ob_mpi, &offset))
         return offset
 
     # -- split collectives ----------------------------------------------------------------------
@@ -508,7 +510,8 @@ cdef class File:
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the file with ``errorcode``."""
-        CHKERR(MPI_File_call_errhandler(self.ob_mpi, errorcode))
+        with nogil:
+            CHKERR(MPI_File_call_errhandler(self.ob_mpi, errorcode))
 
     # -- handles ------------------------------------------------------------------------------
 

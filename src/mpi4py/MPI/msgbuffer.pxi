@@ -57,6 +57,11 @@ cdef inline Py_ssize_t _type_extent(MPI_Datatype dtype) except -1:
 
 
 # -- DLPack and CUDA Array Interface exporters (host memory; the typed path is device-ready) ----------
+#
+# DLPack's capsule protocol: the consumer takes a capsule named "dltensor" (0.x) or "dltensor_versioned"
+# (1.x), renames it "used_..." and from then on owns the managed tensor: it calls the deleter exactly
+# once, when done with the memory.  Every refusal below releases the tensor first and raises after,
+# so neither the deleter nor the producer's capsule destructor ever runs with an exception pending.
 
 cdef extern from *:
     """
@@ -70,7 +75,14 @@ cdef extern from *:
     typedef struct PyMPI_DLManagedTensor {
       PyMPI_DLTensor dl_tensor; void *manager_ctx; void (*deleter)(struct PyMPI_DLManagedTensor *);
     } PyMPI_DLManagedTensor;
+    typedef struct { uint32_t major; uint32_t minor; } PyMPI_DLPackVersion;
+    typedef struct PyMPI_DLManagedTensorVersioned {
+      PyMPI_DLPackVersion version; void *manager_ctx;
+      void (*deleter)(struct PyMPI_DLManagedTensorVersioned *);
+      uint64_t flags; PyMPI_DLTensor dl_tensor;
+    } PyMPI_DLManagedTensorVersioned;
     static void PyMPI_DLDelete(PyMPI_DLManagedTensor *t) { if (t && t->deleter) t->deleter(t); }
+    static void PyMPI_DLDeleteVersioned(PyMPI_DLManagedTensorVersioned *t) { if (t && t->deleter) t->deleter(t); }
     """
     ctypedef struct PyMPI_DLDevice:
         int device_type
@@ -89,14 +101,32 @@ cdef extern from *:
         unsigned long long byte_offset
     ctypedef struct PyMPI_DLManagedTensor:
         PyMPI_DLTensor dl_tensor
+    ctypedef struct PyMPI_DLPackVersion:
+        unsigned int major
+        unsigned int minor
+    ctypedef struct PyMPI_DLManagedTensorVersioned:
+        PyMPI_DLPackVersion version
+        unsigned long long flags
+        PyMPI_DLTensor dl_tensor
     void PyMPI_DLDelete(PyMPI_DLManagedTensor *)
+    void PyMPI_DLDeleteVersioned(PyMPI_DLManagedTensorVersioned *)
 
-from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid, PyCapsule_SetName
+from cpython.pycapsule cimport (PyCapsule_CheckExact, PyCapsule_GetName, PyCapsule_GetPointer, PyCapsule_IsValid,
+                                PyCapsule_SetName)
+from cpython.pyport cimport PY_SSIZE_T_MAX
 
 cdef enum:
     _kDLCPU = 1
     _kDLCUDAHost = 3
     _kDLROCMHost = 11
+    _DLPACK_MAJOR = 1
+    _DLPACK_FLAG_READ_ONLY = 1
+
+# The newest DLPack version this consumer understands (any 1.x shares the 1.0 layout).
+_DLPACK_MAX_VERSION = (1, 1)
+_DLPACK_HOST_DEVICES = (_kDLCPU, _kDLCUDAHost, _kDLROCMHost)
+# DLPack dtype codes -> struct format kinds (bfloat16, opaque handles, ... have no MPI datatype).
+_DLPACK_KINDS = {0: "i", 1: "u", 2: "f", 5: "c", 6: "?"}
 
 
 @cython.final
@@ -108,12 +138,23 @@ cdef class _ForeignMem:
     cdef Py_ssize_t itemsize
     cdef bint ro
     cdef bytes fmt
-    cdef PyMPI_DLManagedTensor *managed
+    cdef void *managed
+    cdef bint versioned
     cdef object owner
 
+    cdef void release(self) noexcept:
+        # The one place the producer's deleter runs; ``managed`` is cleared first so it runs once.
+        cdef void *managed = self.managed
+        self.managed = NULL
+        if managed == NULL:
+            return
+        if self.versioned:
+            PyMPI_DLDeleteVersioned(<PyMPI_DLManagedTensorVersioned*>managed)
+        else:
+            PyMPI_DLDelete(<PyMPI_DLManagedTensor*>managed)
+
     def __dealloc__(self):
-        if self.managed != NULL:
-            PyMPI_DLDelete(self.managed)
+        self.release()  # Cython saves any pending exception around __dealloc__
 
     def __getbuffer__(self, Py_buffer *view, int flags):
         if (flags & PyBUF_WRITABLE) and self.ro:
@@ -133,58 +174,206 @@ cdef class _ForeignMem:
         view.internal = NULL
 
 
-cdef Py_ssize_t _contiguous_items(shape, strides, Py_ssize_t itemsize, str where) except -1:
-    cdef Py_ssize_t n = 1, expected = itemsize
+cdef object _contiguous_bytes(shape, strides, Py_ssize_t itemsize, str argname):
+    """Size in bytes of C-contiguous memory, or an error message (a str) for any other layout."""
+    cdef object n = 1, expected = itemsize
     for extent in shape:
+        if extent < 0:
+            return f"{argname}: negative extent in shape {tuple(shape)}"
         n *= extent
+    if strides is not None and len(strides) != len(shape):
+        return f"{argname}: {len(strides)} strides for {len(shape)} dimensions"
     if strides is not None and n > 1:
         for extent, stride in reversed(list(zip(shape, strides))):
             if extent > 1 and stride != expected:
-                raise BufferError(f"{where}: only C-contiguous memory can be communicated directly")
+                return f"{argname}: only C-contiguous memory can be communicated directly (strides {tuple(strides)})"
             expected *= extent
-    return n
+    n *= itemsize
+    if n > PY_SSIZE_T_MAX:
+        return f"{argname}: {n} bytes is larger than any buffer"
+    return <Py_ssize_t>n
+
+
+cdef object _known_format(str fmt, str argname):
+    if fmt != "?" and fmt not in _typedict:
+        return f"{argname}: no MPI datatype for items of format {fmt!r}"
+    return None
+
+
+cdef bint _is_int(object value) noexcept:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- CUDA Array Interface
+
+cdef object _cuda_driver = None
+
+
+cdef bint _is_device_pointer(Py_ssize_t ptr) except -1:
+    """Whether ``ptr`` is CUDA device memory.  Device memory needs the CUDA driver loaded and initialized
+    in this process, so without it (the usual case here) any pointer is host memory; with it, the
+    driver tells the memory type."""
+    global _cuda_driver
+    if _cuda_driver is None:
+        _cuda_driver = False
+        import ctypes, os, sys
+        try:
+            if sys.platform == "win32":
+                loaded = ctypes.windll.kernel32.GetModuleHandleW("nvcuda.dll")
+                _cuda_driver = ctypes.WinDLL("nvcuda.dll") if loaded else False
+            else:
+                mode = getattr(os, "RTLD_NOLOAD", 0) | getattr(os, "RTLD_LAZY", 1)
+                _cuda_driver = ctypes.CDLL("libcuda.so.1", mode=mode) if hasattr(os, "RTLD_NOLOAD") else False
+        except (OSError, AttributeError):
+            _cuda_driver = False
+    if _cuda_driver is False:
+        return False
+    import ctypes
+    memtype = ctypes.c_uint(0)
+    # CU_POINTER_ATTRIBUTE_MEMORY_TYPE = 2; CU_MEMORYTYPE_DEVICE = 2, CU_MEMORYTYPE_ARRAY = 3
+    rc = _cuda_driver.cuPointerGetAttribute(ctypes.byref(memtype), 2, ctypes.c_void_p(ptr))
+    return rc == 0 and memtype.value in (2, 3)
 
 
 cdef _ForeignMem _from_cai(object obj, str argname):
     cai = obj.__cuda_array_interface__
+    if not isinstance(cai, dict):
+        raise TypeError(f"{argname}: __cuda_array_interface__ must be a dict, got {type(cai).__name__}")
+    version = cai.get("version")
+    if not _is_int(version) or not 0 <= version <= 3:
+        raise BufferError(f"{argname}: __cuda_array_interface__ version {version!r} is not supported (0 to 3)")
+    if cai.get("mask") is not None:
+        raise BufferError(f"{argname}: masked __cuda_array_interface__ arrays are not supported")
+    data, shape, typestr, strides = cai.get("data"), cai.get("shape"), cai.get("typestr"), cai.get("strides")
+    if (not isinstance(data, tuple) or len(data) != 2 or not _is_int(data[0]) or data[0] < 0
+            or not isinstance(data[1], bool)):
+        raise BufferError(f"{argname}: __cuda_array_interface__['data'] must be (pointer, read_only), got {data!r}")
+    if not isinstance(shape, tuple) or not all(_is_int(e) for e in shape):
+        raise BufferError(f"{argname}: __cuda_array_interface__['shape'] must be a tuple of ints, got {shape!r}")
+    if strides is not None and (not isinstance(strides, tuple) or not all(_is_int(e) for e in strides)):
+        raise BufferError(f"{argname}: __cuda_array_interface__['strides'] must be None or a tuple of ints, "
+                          f"got {strides!r}")
+    native = "<" if _is_little_endian() else ">"
+    if (not isinstance(typestr, str) or len(typestr) < 3 or typestr[0] not in ("|", native)
+            or typestr[1] not in "biufc" or not typestr[2:].isdigit() or int(typestr[2:]) == 0):
+        raise BufferError(f"{argname}: __cuda_array_interface__['typestr'] {typestr!r} is not a native-order "
+                          "bool, integer, floating or complex type")
     cdef _ForeignMem f = _ForeignMem.__new__(_ForeignMem)
-    ptr, readonly = cai["data"]
-    typestr = cai["typestr"]
     f.itemsize = int(typestr[2:])
-    f.length = _contiguous_items(cai["shape"], cai.get("strides"), f.itemsize, argname) * f.itemsize
-    f.base = <void*><Py_ssize_t>ptr
-    f.ro = readonly
-    f.fmt = (("=" if typestr[0] == "|" else typestr[0]) + typestr[1:]).encode()
+    fmt = "?" if typestr[1] == "b" and f.itemsize == 1 else typestr[1] + typestr[2:]
+    nbytes = _contiguous_bytes(shape, strides, f.itemsize, argname)
+    if isinstance(nbytes, str):
+        raise BufferError(nbytes)
+    problem = _known_format(fmt, argname)
+    if problem is not None:
+        raise BufferError(problem)
+    if data[0] == 0 and nbytes > 0:
+        raise BufferError(f"{argname}: __cuda_array_interface__ has a null data pointer for {nbytes} bytes")
+    if _is_device_pointer(data[0]):
+        raise BufferError(f"{argname}: __cuda_array_interface__ points to CUDA device memory; this build "
+                          "communicates host memory only (no CUDA-aware path)")
+    f.length = nbytes
+    f.base = <void*><Py_ssize_t>data[0]
+    f.ro = data[1]
+    f.fmt = fmt.encode()
     f.owner = obj
     return f
+
+
+# -- DLPack
+
+cdef object _dlpack_capsule(object obj, str argname):
+    """The capsule of ``obj.__dlpack__``, asking for a versioned one first (0.x producers refuse
+    ``max_version`` with TypeError)."""
+    device = getattr(obj, "__dlpack_device__", None)
+    if device is not None:
+        dev = device()
+        if not isinstance(dev, tuple) or len(dev) != 2:
+            raise BufferError(f"{argname}: __dlpack_device__() must return (device_type, device_id), got {dev!r}")
+        if dev[0] not in _DLPACK_HOST_DEVICES:
+            raise BufferError(f"{argname}: DLPack device type {dev[0]} is device memory; this build "
+                              "communicates host memory only")
+    try:
+        return obj.__dlpack__(max_version=_DLPACK_MAX_VERSION)
+    except TypeError:
+        return obj.__dlpack__()
+
+
+cdef object _dlpack_problem(PyMPI_DLTensor *t, str argname):
+    """What makes the tensor unusable (a message naming ``argname``), or (format, nbytes, base)."""
+    if t.device.device_type not in _DLPACK_HOST_DEVICES:
+        return (f"{argname}: DLPack device type {t.device.device_type} is device memory; this build "
+                "communicates host memory only")
+    if t.dtype.lanes != 1:
+        return f"{argname}: vector DLPack dtypes (lanes={t.dtype.lanes}) are not supported"
+    if t.dtype.bits == 0 or t.dtype.bits % 8:
+        return f"{argname}: DLPack dtype of {t.dtype.bits} bits is not a whole number of bytes"
+    kind = _DLPACK_KINDS.get(t.dtype.code)
+    if kind is None or (kind == "?" and t.dtype.bits != 8):
+        return f"{argname}: DLPack dtype (code {t.dtype.code}, {t.dtype.bits} bits) has no MPI datatype"
+    if t.ndim < 0 or (t.ndim > 0 and t.shape == NULL):
+        return f"{argname}: DLPack tensor with ndim={t.ndim} has no shape"
+    cdef Py_ssize_t itemsize = t.dtype.bits // 8
+    cdef int i
+    shape = [t.shape[i] for i in range(t.ndim)]
+    strides = None if t.strides == NULL else [t.strides[i] * itemsize for i in range(t.ndim)]
+    nbytes = _contiguous_bytes(shape, strides, itemsize, argname)
+    if isinstance(nbytes, str):
+        return nbytes
+    fmt = "?" if kind == "?" else f"{kind}{itemsize}"
+    problem = _known_format(fmt, argname)
+    if problem is not None:
+        return problem
+    if t.data == NULL and nbytes > 0:
+        return f"{argname}: DLPack tensor has a null data pointer for {nbytes} bytes"
+    return (fmt, nbytes, itemsize)
+
+
+cdef object _capsule_name(object capsule):
+    """The name of a capsule (b"" for an unnamed one), None for any other object."""
+    if not PyCapsule_CheckExact(capsule):
+        return None
+    cdef const char *name = PyCapsule_GetName(capsule)
+    return b"" if name == NULL else <bytes>name
 
 
 cdef _ForeignMem _from_dlpack(object obj, str argname):
-    capsule = obj.__dlpack__()
-    if not PyCapsule_IsValid(capsule, b"dltensor"):
-        raise BufferError(f"{argname}: __dlpack__() did not return an unconsumed 'dltensor' capsule")
-    cdef PyMPI_DLManagedTensor *mt = <PyMPI_DLManagedTensor*>PyCapsule_GetPointer(capsule, b"dltensor")
-    PyCapsule_SetName(capsule, b"used_dltensor")
+    capsule = _dlpack_capsule(obj, argname)
     cdef _ForeignMem f = _ForeignMem.__new__(_ForeignMem)
-    f.managed = mt
-    f.owner = obj
-    cdef PyMPI_DLTensor *t = &mt.dl_tensor
-    if t.device.device_type not in (_kDLCPU, _kDLCUDAHost, _kDLROCMHost):
-        raise BufferError(f"{argname}: DLPack device type {t.device.device_type} is device memory; this build "
-                          "communicates host memory only")
-    if t.dtype.lanes != 1:
-        raise BufferError(f"{argname}: vector DLPack dtypes (lanes={t.dtype.lanes}) are not supported")
-    cdef int i
-    shape = [t.shape[i] for i in range(t.ndim)]
-    strides = None if t.strides == NULL else [t.strides[i] * (t.dtype.bits // 8) for i in range(t.ndim)]
-    f.itemsize = t.dtype.bits // 8
-    f.length = _contiguous_items(shape, strides, f.itemsize, argname) * f.itemsize
-    f.base = <char*>t.data + t.byte_offset
-    kind = {0: "i", 1: "u", 2: "f", 5: "c", 6: "?"}.get(t.dtype.code)
-    if kind is None:
-        raise BufferError(f"{argname}: DLPack dtype code {t.dtype.code} has no MPI datatype")
-    f.fmt = b"?" if kind == "?" else f"{kind}{f.itemsize}".encode()
-    return f
+    cdef PyMPI_DLTensor *t = NULL
+    cdef PyMPI_DLManagedTensorVersioned *mv = NULL
+    problem = None
+    if PyCapsule_IsValid(capsule, b"dltensor_versioned"):
+        mv = <PyMPI_DLManagedTensorVersioned*>PyCapsule_GetPointer(capsule, b"dltensor_versioned")
+        PyCapsule_SetName(capsule, b"used_dltensor_versioned")
+        f.managed, f.versioned = mv, True
+        if mv.version.major != _DLPACK_MAJOR:
+            problem = f"{argname}: DLPack {mv.version.major}.{mv.version.minor} tensors are not supported (1.x only)"
+        else:
+            t = &mv.dl_tensor
+            f.ro = (mv.flags & _DLPACK_FLAG_READ_ONLY) != 0
+    elif PyCapsule_IsValid(capsule, b"dltensor"):
+        f.managed = PyCapsule_GetPointer(capsule, b"dltensor")
+        PyCapsule_SetName(capsule, b"used_dltensor")
+        t = &(<PyMPI_DLManagedTensor*>f.managed).dl_tensor
+    else:
+        name = _capsule_name(capsule)
+        what = f"a capsule named {name.decode('latin-1')!r}" if name is not None else type(capsule).__name__
+        problem = (f"{argname}: __dlpack__() returned {what}, not an unconsumed 'dltensor' or 'dltensor_versioned' "
+                   "capsule" + (" (already consumed)" if name is not None and name.startswith(b"used_") else ""))
+    if problem is None:
+        problem = _dlpack_problem(t, argname)
+    if isinstance(problem, tuple):
+        fmt, f.length, f.itemsize = problem
+        f.fmt = fmt.encode()
+        f.base = <char*>t.data + t.byte_offset
+        f.owner = obj
+        return f
+    # Refused: hand the tensor back and drop the capsule while no exception is pending, then raise.
+    f.release()
+    f = None
+    capsule = None
+    raise BufferError(problem)
 
 
 cdef extern from *:

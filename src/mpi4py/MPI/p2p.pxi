@@ -222,7 +222,7 @@ cdef Request obj_irecv(MPI_Comm comm, object buf, int source, int tag):
     cdef _Msg m = msg_build(buf, True, 0, "buf")
     cdef Request req = Request.__new__(Request)
     CHKERR(MPI_Irecv(m.buf, m.count, MPI_BYTE, source, tag, comm, &req.ob_mpi))
-    req.ob_buf = buf
+    req.ob_buf = (buf, m)  # m keeps buf exported (not resizable) until the receive completes
     req.ob_kind = _REQ_OBJ_RECV
     return req
 

@@ -24,8 +24,18 @@ cdef extern from *:
     MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
+cdef void _request_drop_buffers(Request req) noexcept:
+    # A completed nonpersistent request is freed by MPI: its buffers may go.  A persistent
+    # (inactive) one keeps them for the next Start, until it is freed.
+    if req.ob_mpi == MPI_REQUEST_NULL and req.ob_kind == _REQ_PLAIN:
+        req.ob_buf = None
+
+
 # What a completed request returns: the received object, a Grequest's value, or None.
 cdef object _request_complete(Request req, MPI_Status *st):
+    if req.ob_kind == _REQ_PLAIN:
+        _request_drop_buffers(req)
+        return None
     buf, req.ob_buf = req.ob_buf, None
     if req.ob_kind == _REQ_GREQ_OBJ:
         req.ob_kind = _REQ_PLAIN
@@ -35,7 +45,10 @@ cdef object _request_complete(Request req, MPI_Status *st):
     req.ob_kind = _REQ_PLAIN
     cdef int n = 0
     CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-    return pickle_loads(memoryview(buf).cast("B")[:n], n)
+    data, export = buf  # the receive buffer and the _Msg that kept it exported while pending
+    obj = pickle_loads(memoryview(data).cast("B")[:n], n)
+    export = None
+    return obj
 
 
 cdef class Request:
@@ -90,7 +103,8 @@ cdef class Request:
         """Test some requests; return the received objects of the completed ones (``None`` if none active)."""
         cdef _ReqArray ra = _ReqArray(requests, True)
         cdef int outcount = MPI_UNDEFINED
-        CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        with nogil:
+            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
         return ra.some_objects(outcount, statuses)
 
     # -- buffer-based completion --------------------------------------------------------------
@@ -100,22 +114,25 @@ cdef class Request:
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_Wait(&self.ob_mpi, st))
-        if self.ob_kind == _REQ_PLAIN:
-            self.ob_buf = None
+        _request_drop_buffers(self)
         return True
 
     def Test(self, Status status=None):
         """Test whether the operation has completed."""
         cdef int flag = 0
-        CHKERR(MPI_Test(&self.ob_mpi, &flag, _status_ptr(status)))
-        if flag and self.ob_kind == _REQ_PLAIN:
-            self.ob_buf = None
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Test(&self.ob_mpi, &flag, st))
+        if flag:
+            _request_drop_buffers(self)
         return <bint>flag
 
     def Get_status(self, Status status=None):
         """Non-destructive test for completion."""
         cdef int flag = 0
-        CHKERR(MPI_Request_get_status(self.ob_mpi, &flag, _status_ptr(status)))
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Request_get_status(self.ob_mpi, &flag, st))
         return <bint>flag
 
     def Free(self):
@@ -124,7 +141,8 @@ cdef class Request:
 
     def Cancel(self):
         """Cancel the operation."""
-        CHKERR(MPI_Cancel(&self.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Cancel(&self.ob_mpi))
 
     @classmethod
     def Waitall(cls, requests, statuses=None):
@@ -140,7 +158,8 @@ cdef class Request:
         """Test whether every request in the sequence has completed."""
         cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
         cdef int flag = 0
-        CHKERR(MPI_Testall(ra.n, ra.reqs, &flag, ra.stats))
+        with nogil:
+            CHKERR(MPI_Testall(ra.n, ra.reqs, &flag, ra.stats))
         ra.finish(statuses if flag else None)
         return <bint>flag
 
@@ -160,7 +179,9 @@ cdef class Request:
         """Test for completion of any request; return ``(index, flag)``."""
         cdef _ReqArray ra = _ReqArray(requests, False)
         cdef int index = MPI_UNDEFINED, flag = 0
-        CHKERR(MPI_Testany(ra.n, ra.reqs, &index, &flag, _status_ptr(status)))
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Testany(ra.n, ra.reqs, &index, &flag, st))
         ra.finish(None)
         return (index, <bint>flag)
 
@@ -178,7 +199,8 @@ cdef class Request:
         """Test for completion of some requests; return the completed indices (``None`` if none active)."""
         cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
         cdef int outcount = MPI_UNDEFINED
-        CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        with nogil:
+            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
         return ra.some(outcount, statuses)
 
     @classmethod
@@ -186,7 +208,9 @@ cdef class Request:
         """Non-destructive test of any request (MPI-4.1): ``(index, flag)``."""
         cdef _ReqArray ra = _ReqArray(requests, False)
         cdef int index = MPI_UNDEFINED, flag = 0
-        CHKERR(MPI_Request_get_status_any(ra.n, ra.reqs, &index, &flag, _status_ptr(status)))
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Request_get_status_any(ra.n, ra.reqs, &index, &flag, st))
         return (index, <bint>flag)
 
     @classmethod
@@ -194,7 +218,8 @@ cdef class Request:
         """Non-destructive test of every request (MPI-4.1)."""
         cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
         cdef int flag = 0
-        CHKERR(MPI_Request_get_status_all(ra.n, ra.reqs, &flag, ra.stats))
+        with nogil:
+            CHKERR(MPI_Request_get_status_all(ra.n, ra.reqs, &flag, ra.stats))
         if flag and statuses is not None:
             ra.fill(statuses)
         return <bint>flag
@@ -204,7 +229,8 @@ cdef class Request:
         """Non-destructive test of some requests (MPI-4.1): completed indices or ``None``."""
         cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
         cdef int outcount = MPI_UNDEFINED
-        CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        with nogil:
+            CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
         return ra.some(outcount, statuses)
 
     # -- object-based completion --------------------------------------------------------------
@@ -237,7 +263,8 @@ cdef class Request:
         """Test for completion; return ``(flag, object)``."""
         cdef MPI_Status st
         cdef int flag = 0
-        CHKERR(MPI_Test(&self.ob_mpi, &flag, &st))
+        with nogil:
+            CHKERR(MPI_Test(&self.ob_mpi, &flag, &st))
         if not flag:
             return (False, None)
         if status is not None:
@@ -257,7 +284,8 @@ cdef class Request:
         """Test every request; return ``(flag, objects)`` (objects is ``None`` unless all completed)."""
         cdef _ReqArray ra = _ReqArray(requests, True)
         cdef int flag = 0
-        CHKERR(MPI_Testall(ra.n, ra.reqs, &flag, ra.stats))
+        with nogil:
+            CHKERR(MPI_Testall(ra.n, ra.reqs, &flag, ra.stats))
         if not flag:
             return (False, None)
         return (True, ra.objects(statuses))
@@ -278,7 +306,8 @@ cdef class Request:
         cdef _ReqArray ra = _ReqArray(requests, False)
         cdef int index = MPI_UNDEFINED, flag = 0
         cdef MPI_Status st
-        CHKERR(MPI_Testany(ra.n, ra.reqs, &index, &flag, &st))
+        with nogil:
+            CHKERR(MPI_Testany(ra.n, ra.reqs, &index, &flag, &st))
         if not flag:
             ra.finish(None)
             return (index, False, None)
@@ -322,13 +351,15 @@ cdef class Prequest(Request):
 
     def Start(self):
         """Start the communication."""
-        CHKERR(MPI_Start(&self.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Start(&self.ob_mpi))
 
     @classmethod
     def Startall(cls, requests):
         """Start every persistent request in the sequence."""
         cdef _ReqArray ra = _ReqArray(requests, False)
-        CHKERR(MPI_Startall(ra.n, ra.reqs))
+        with nogil:
+            CHKERR(MPI_Startall(ra.n, ra.reqs))
         ra.finish(None)
 
     def Wait(self, Status status=None):
@@ -341,7 +372,9 @@ cdef class Prequest(Request):
     def Test(self, Status status=None):
         """Test whether this start of the communication has completed."""
         cdef int flag = 0
-        CHKERR(MPI_Test(&self.ob_mpi, &flag, _status_ptr(status)))
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Test(&self.ob_mpi, &flag, st))
         return <bint>flag
 
     # -- partitioned communication (MPI-4, s2-comm) ---------------------------------------------
@@ -452,7 +485,8 @@ cdef class Grequest(Request):
 
     def Complete(self):
         """Tell MPI the operation is complete (``Wait``/``Test`` then succeed)."""
-        CHKERR(MPI_Grequest_complete(self.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Grequest_complete(self.ob_mpi))
 
     def complete(self, obj=None):
         """Complete the request; ``wait``/``test`` then return ``obj``."""

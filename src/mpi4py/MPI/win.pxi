@@ -217,7 +217,8 @@ cdef class Win:
     def Attach(self, memory):
         """Attach ``memory`` (a writable buffer) to a dynamic window."""
         cdef _Memory mem = _get_memory(memory, "Win.Attach: memory")
-        CHKERR(MPI_Win_attach(self.ob_mpi, mem.buf, mem.size))
+        with nogil:
+            CHKERR(MPI_Win_attach(self.ob_mpi, mem.buf, mem.size))
         if self.ob_attached is None:
             self.ob_attached = {}
         self.ob_attached[<Py_ssize_t>mem.buf] = mem
@@ -225,7 +226,8 @@ cdef class Win:
     def Detach(self, memory):
         """Detach ``memory`` from a dynamic window."""
         cdef _Memory mem = _get_memory(memory, "Win.Detach: memory")
-        CHKERR(MPI_Win_detach(self.ob_mpi, mem.buf))
+        with nogil:
+            CHKERR(MPI_Win_detach(self.ob_mpi, mem.buf))
         if self.ob_attached is not None:
             self.ob_attached.pop(<Py_ssize_t>mem.buf, None)
 
@@ -310,7 +312,8 @@ cdef class Win:
 
     def Set_info(self, Info info not None):
         """Set new hints for the window."""
-        CHKERR(MPI_Win_set_info(self.ob_mpi, info.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Win_set_info(self.ob_mpi, info.ob_mpi))
 
     def Get_info(self):
         """Hints actually used by the window (a new Info object)."""
@@ -478,7 +481,8 @@ cdef class Win:
     def Test(self):
         """Test whether the exposure epoch opened by ``Post`` has completed."""
         cdef int flag = 0
-        CHKERR(MPI_Win_test(self.ob_mpi, &flag))
+        with nogil:
+            CHKERR(MPI_Win_test(self.ob_mpi, &flag))
         return <bint>flag
 
     def Lock(self, int rank, int lock_type=MPI_LOCK_EXCLUSIVE, int assertion=0):
@@ -579,7 +583,8 @@ cdef class Win:
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the window with ``errorcode``."""
-        CHKERR(MPI_Win_call_errhandler(self.ob_mpi, errorcode))
+        with nogil:
+            CHKERR(MPI_Win_call_errhandler(self.ob_mpi, errorcode))
 
     # -- handles ------------------------------------------------------------------------------
 

@@ -188,6 +188,11 @@ class Mutex:
         return self._depth
 
     def free(self) -> None:
+        """Free the mutex (collective over ``comm``).  A holder hands the lock on first: the processes
+        queued behind it could never reach this collective call otherwise."""
+        if self._depth and self._window:
+            self._depth = 1
+            self.release()
         for window in (self._window, self._tail_window):
             if window:
                 window.Free()
@@ -214,6 +219,10 @@ class Condition:
 
     def __init__(self, mutex: Mutex | None = None, recursive: bool = True, *, comm: MPI.Intracomm = MPI.COMM_SELF,
                  info: Any = None, root: int = 0) -> None:
+        if mutex is not None:
+            # The waiters and notifiers are the processes sharing the mutex: a queue over any other
+            # communicator would leave a waiter on another process without its wakeup.
+            comm = mutex._comm
         comm = _check_comm("Condition", comm)
         self._root = _check_root("Condition", comm, root)
         self._own_mutex = mutex is None
@@ -280,7 +289,15 @@ class Condition:
         self.notify(self._size)
 
     def free(self) -> None:
+        """Free the condition (collective over ``comm``).  Processes still in ``wait()`` are woken
+        first (a spurious wakeup): blocked there, they could never reach this collective call."""
         if self._window:
+            for rank in self._queue(lambda q: []):
+                self._comm.Send([bytearray(0), MPI.BYTE], rank, _WAKE_TAG)
+            if self._mutex._depth and self._mutex._window:
+                # Likewise for processes blocked acquiring the mutex this process holds.
+                self._mutex._depth = 1
+                self._mutex.release()
             self._window.Free()
         if self._comm:
             self._comm.Free()

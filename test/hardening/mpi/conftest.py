@@ -18,7 +18,7 @@ import pytest
 from mpi4py import MPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # test/: the shared mpi_plugin module
-from mpi_plugin import pytest_runtest_makereport  # noqa: E402, F401  (the abort-on-failure hook is registered here)
+from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: E402, F401  (abort + time-limit hooks)
 
 
 @pytest.hookimpl(tryfirst=True)

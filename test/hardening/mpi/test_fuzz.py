@@ -1,9 +1,9 @@
-"""Property tests (hypothesis) of the buffer-spec parser and datatype constructors, on COMM_SELF.
+"""Property tests (hypothesis) of the buffer-spec parser, datatype constructors and foreign exporters (DLPack, CAI), on COMM_SELF.
 
 For every generated message spec, a send/receive with the same spec either round-trips exactly the
 region the spec describes (the rest of the receive buffer untouched) or raises the exception our
 model predicts -- never a crash.  Size: ``MPI4PY_FUZZ_EXAMPLES`` examples per test (default 150,
-CI); the nightly run sets 2500, > 10,000 in total (``nox -s hardening -- --fuzz-nightly``).
+quick runs); ``nox -s hardening`` sets 1650 for MPICH (>= 10,000 cases in total).
 """
 
 from __future__ import annotations
@@ -210,3 +210,121 @@ def test_reductions_on_one_process(a: np.ndarray, how: str) -> None:
         out = np.zeros_like(a)
         SELF.Allreduce(a, out, op=getattr(MPI, how))
     assert out.tobytes() == a.tobytes()
+
+
+# -- hostile DLPack / CUDA Array Interface exporters -------------------------------------------------
+
+from foreign_exporters import ALERTS, LIVE, CAIExporter, DLDevice, DLPackExporter  # noqa: E402  (test/ is on sys.path)
+
+# Formats a tensor may legitimately map to: DLPack (code, bits) -> numpy dtype of the received copy.
+DLPACK_OK = {(0, 8): "i1", (0, 16): "i2", (0, 32): "i4", (0, 64): "i8", (1, 8): "u1", (1, 16): "u2", (1, 32): "u4",
+             (1, 64): "u8", (2, 32): "f4", (2, 64): "f8", (5, 64): "c8", (5, 128): "c16", (6, 8): "?"}
+BACKING = (np.arange(4096) % 251).astype("u1")  # every generated tensor lies inside this memory (<= 64 x 16 bytes)
+
+
+def contiguous(shape: list[int], strides: list[int] | None) -> bool:
+    if strides is None or int(np.prod(shape)) <= 1:
+        return True
+    expected = 1
+    for extent, stride in reversed(list(zip(shape, strides))):
+        if extent > 1 and stride != expected:
+            return False
+        expected *= extent
+    return True
+
+
+@st.composite
+def dlpack_tensors(draw: st.DrawFn) -> dict[str, object]:
+    shape = draw(st.lists(st.integers(-1, 4), max_size=3))
+    row_major = [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
+    strides = draw(st.none() | st.just(row_major) | st.lists(st.integers(-2, 6), min_size=len(shape), max_size=len(shape)))
+    return {
+        "code": draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 255])),
+        "bits": draw(st.sampled_from([0, 1, 4, 8, 12, 16, 32, 64, 128, 248])),
+        "lanes": draw(st.sampled_from([1, 1, 1, 0, 2, 4, 65535])),
+        "shape": shape, "strides": strides,
+        "device": draw(st.sampled_from([(1, 0)] * 4 + [(2, 0), (3, 0), (4, 0), (13, 1)])),
+        "versioned": draw(st.booleans()), "legacy": draw(st.booleans()),
+        "version": draw(st.sampled_from([(1, 0), (1, 3), (0, 8), (2, 0)])),
+        "read_only": draw(st.booleans()),
+        "as_recv": draw(st.booleans()),
+    }
+
+
+@FUZZ
+@given(dlpack_tensors())
+def test_dlpack_exporters(t: dict[str, object]) -> None:
+    """Any tensor description: the data round-trips or a BufferError names the argument; the deleter
+    runs exactly once and no producer callback sees an exception pending."""
+    count("dlpack exporters")
+    shape, strides = list(t["shape"]), t["strides"]  # type: ignore[call-overload]
+    versioned = bool(t["versioned"]) and not t["legacy"]
+    negative = any(e < 0 for e in shape)
+    itemsize = int(t["bits"]) // 8  # type: ignore[call-overload]
+    n = 0 if negative else int(np.prod(shape))
+    ok = (t["device"][0] in (1, 3) and t["lanes"] == 1 and (t["code"], t["bits"]) in DLPACK_OK  # type: ignore[index]
+          and not negative and contiguous(shape, strides) and (not versioned or t["version"][0] == 1)  # type: ignore[index]
+          and not (t["as_recv"] and versioned and t["read_only"]))
+    backing = BACKING.copy()
+    exporter = DLPackExporter(backing, versioned=versioned, legacy=bool(t["legacy"]), version=t["version"],
+                              flags=1 if t["read_only"] else 0, code=t["code"], bits=t["bits"], lanes=t["lanes"],
+                              shape=shape, strides=strides, ndim=len(shape))
+    exporter.device = (1, 0)  # __dlpack_device__ says CPU; the tensor's own device field is the hostile one
+    exporter.fields["device"] = DLDevice(*t["device"])  # type: ignore[misc]
+    dtype = DLPACK_OK.get((t["code"], t["bits"]), "u1")  # type: ignore[arg-type]
+    other = np.zeros(max(n, 0), dtype=dtype) if ok else np.zeros(max(n * max(itemsize, 1), 0), dtype="u1")
+    unraisable: list[object] = []
+    previous, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    del ALERTS[:]
+    try:
+        if t["as_recv"]:
+            source = np.frombuffer(BACKING[64:64 + other.nbytes].tobytes(), dtype=other.dtype).copy()
+            SELF.Allgather(source, exporter)
+        else:
+            SELF.Allgather(exporter, other)
+    except BufferError as exc:
+        assert not ok, f"refused a valid tensor: {exc}"
+        assert str(exc).startswith("recvbuf: " if t["as_recv"] else "sendbuf: "), exc
+    else:
+        assert ok, f"accepted an invalid tensor {t}"
+        if t["as_recv"]:
+            assert backing[:other.nbytes].tobytes() == BACKING[64:64 + other.nbytes].tobytes()
+        else:
+            assert other.tobytes() == BACKING[:other.nbytes].tobytes()
+    finally:
+        sys.unraisablehook = previous
+    assert exporter.events.count("deleter") == 1 and not any("pending" in e for e in exporter.events), exporter.events
+    assert unraisable == [] and ALERTS == []
+    assert not [v for v in LIVE.values() if v[0] is exporter]
+
+
+@FUZZ
+@given(st.sampled_from(["<f8", "<i4", "|u1", "|b1", "<c16", "<f2", ">f8", "<V8", "f8", "<i0", 42]),
+       st.lists(st.integers(-1, 4), max_size=3), st.none() | st.lists(st.integers(-8, 32), max_size=3),
+       st.sampled_from([3, 2, 0, 4, -1, "3", None]), st.booleans())
+def test_cai_exporters(typestr: object, shape: list[int], strides: list[int] | None, version: object,
+                       read_only: bool) -> None:
+    """Any ``__cuda_array_interface__``: the data round-trips or BufferError/TypeError names the argument."""
+    count("cai exporters")
+    native = "<" if sys.byteorder == "little" else ">"
+    itemsize = int(typestr[2:]) if isinstance(typestr, str) and typestr[2:].isdigit() else 0
+    known = isinstance(typestr, str) and len(typestr) >= 3 and typestr[0] in ("|", native) and typestr[1:] in (
+        "f8", "i4", "u1", "b1", "c16")
+    negative = any(e < 0 for e in shape)
+    n = 0 if negative else int(np.prod(shape))
+    in_items = None if strides is None else [s // itemsize if itemsize and s % itemsize == 0 else -99 for s in strides]
+    row_major = in_items is None or (len(in_items) == len(shape) and contiguous(shape, in_items))
+    ok = known and isinstance(version, int) and not isinstance(version, bool) and 0 <= version <= 3 and not negative and row_major
+    backing = BACKING.copy()
+    exporter = CAIExporter(backing, data=(backing.ctypes.data, read_only), typestr=typestr, shape=tuple(shape),
+                           strides=None if strides is None else tuple(strides), version=version)
+    numpy_type = {"f8": "f8", "i4": "i4", "u1": "u1", "b1": "?", "c16": "c16"}.get(typestr[1:] if known else "", "u1")
+    other = np.zeros(n if ok else 8, dtype=numpy_type)
+    try:
+        SELF.Allgather(exporter, other)
+    except (BufferError, TypeError) as exc:
+        assert not ok, f"refused a valid interface: {exc}"
+        assert str(exc).startswith("sendbuf: "), exc
+    else:
+        assert ok, "accepted an invalid interface"
+        assert other.tobytes() == BACKING[:other.nbytes].tobytes()

@@ -12,6 +12,7 @@ import pickle
 import numpy as np
 import pytest
 from conftest import mpi_error
+from foreign_exporters import CAIExporter, DLDevice, DLPackExporter, ReusedCapsule
 
 from mpi4py import MPI
 
@@ -324,6 +325,129 @@ def test_status_count_with_null_type(comm: MPI.Intracomm) -> None:
     comm.Sendrecv(bytearray(4), dest=comm.Get_rank(), recvbuf=bytearray(4), source=comm.Get_rank(), status=status)
     with mpi_error(MPI.ERR_TYPE):
         status.Get_count(MPI.DATATYPE_NULL)
+
+
+# -- None and wrong-type handles: TypeError before MPI sees a (null) handle -----------------------
+
+# One call per handle kind taking that kind as an argument (or as ``self``, called unbound).
+HANDLE_ARGUMENTS = {
+    "Comm": lambda h: MPI.COMM_WORLD.Compare(h),
+    "Intracomm": lambda h: MPI.File.Open(h, "never-created"),
+    "Group": lambda h: MPI.COMM_WORLD.Create(h),
+    "Group-compare": lambda h: MPI.GROUP_EMPTY.Compare(h),
+    "Datatype": lambda h: MPI.Status().Get_elements(h),
+    "Op": lambda h: MPI.COMM_WORLD.Allreduce(np.ones(1), np.zeros(1), h),
+    "Info": lambda h: MPI.COMM_WORLD.Set_info(h),
+    "Errhandler": lambda h: MPI.COMM_WORLD.Set_errhandler(h),
+    "Win": lambda h: MPI.Win.Fence(h),
+    "File": lambda h: MPI.File.Get_size(h),
+    "Request": lambda h: MPI.Request.Wait(h),
+    "Request-in-list": lambda h: MPI.Request.Waitall([h]),
+    "Prequest": lambda h: MPI.Prequest.Start(h),
+    "Session": lambda h: MPI.Group.Create_from_session_pset(h, "mpi://WORLD"),
+    "Message": lambda h: MPI.Message.Recv(h, bytearray(1)),
+    "Status": lambda h: MPI.Status.Get_source(h),
+    "Comm-of-Pack_size": lambda h: MPI.INT.Pack_size(1, h),
+}
+
+
+@pytest.mark.parametrize("wrong", [None, 0, "COMM_WORLD", object()], ids=["None", "int", "str", "object"])
+@pytest.mark.parametrize("kind", list(HANDLE_ARGUMENTS), ids=list(HANDLE_ARGUMENTS))
+def test_handle_argument_of_wrong_type(kind: str, wrong: object) -> None:
+    with pytest.raises(TypeError):
+        HANDLE_ARGUMENTS[kind](wrong)
+
+
+@pytest.mark.parametrize("kind", ["Comm", "Group", "Datatype", "Op", "Info", "Errhandler"])
+def test_handle_of_another_kind(kind: str) -> None:
+    other = MPI.GROUP_EMPTY if kind != "Group" else MPI.COMM_SELF
+    with pytest.raises(TypeError):
+        HANDLE_ARGUMENTS[kind](other)
+
+
+def test_documented_none_still_accepted(comm: MPI.Intracomm) -> None:
+    """Where the API documents ``None`` (optional status, info, ...), it still means "not given"."""
+    status = None
+    comm.Sendrecv(bytearray(1), dest=comm.Get_rank(), recvbuf=bytearray(1), source=comm.Get_rank(), status=status)
+    dup = comm.Dup(None)
+    dup.Free()
+    assert MPI.Request().Test(None)
+
+
+# -- buffers of pending and persistent requests -----------------------------------------------------
+
+
+def test_resize_buffer_during_pending_irecv(comm: MPI.Intracomm) -> None:
+    buf = bytearray(1000)
+    req = comm.irecv(buf, source=peer(comm), tag=21)
+    with pytest.raises(BufferError):
+        buf.extend(b"x" * 100_000)
+    with pytest.raises(BufferError):
+        del buf[:500]
+    comm.send("done", dest=peer(comm), tag=21)
+    assert req.wait() == "done"
+
+
+def test_resize_buffer_during_pending_Irecv(comm: MPI.Intracomm) -> None:
+    buf = bytearray(16)
+    req = comm.Irecv(buf, source=peer(comm), tag=22)
+    with pytest.raises(BufferError):
+        buf.extend(b"x" * 100_000)
+    comm.Send(bytearray(b"y" * 16), dest=peer(comm), tag=22)
+    req.Wait()
+    assert buf == bytearray(b"y" * 16)
+
+
+def test_restart_persistent_request_after_wait(comm: MPI.Intracomm) -> None:
+    sreq = comm.Send_init(np.full(1 << 15, comm.Get_rank() + 1.0), dest=peer(comm), tag=23)  # a temporary
+    out = np.zeros(1 << 15)
+    for _ in range(3):
+        rreq = comm.Irecv(out, source=peer(comm), tag=23)
+        sreq.Start()
+        sreq.wait()
+        rreq.Wait()
+        garbage = [np.full(1 << 15, -1.0) for _ in range(4)]  # would land in freed memory
+        assert out.min() == out.max() == peer(comm) + 1.0
+        del garbage
+    sreq.Free()
+
+
+def test_start_freed_persistent_request(comm: MPI.Intracomm) -> None:
+    sreq = comm.Send_init(bytearray(4), dest=peer(comm), tag=24)
+    sreq.Free()
+    with mpi_error(MPI.ERR_REQUEST, MPI.ERR_ARG):
+        sreq.Start()
+
+
+# -- hostile DLPack / CUDA Array Interface exporters -------------------------------------------------
+
+
+@pytest.mark.parametrize("fields", [dict(lanes=2), dict(bits=12), dict(code=4, bits=16), dict(strides=[3]),
+                                    dict(shape=[-1]), dict(device=(2, 0))],
+                         ids=["lanes", "bits", "bfloat16", "strides", "shape", "device"])
+def test_hostile_dlpack(comm: MPI.Intracomm, fields: dict[str, object]) -> None:
+    fields = dict(fields)
+    exporter = DLPackExporter(np.zeros(4), versioned=True)
+    if "device" in fields:
+        exporter.fields["device"] = DLDevice(*fields.pop("device"))  # type: ignore[arg-type]
+    exporter.fields.update(fields)
+    with pytest.raises(BufferError, match="^buf: "):
+        comm.Send(exporter, dest=peer(comm))
+    assert exporter.events.count("deleter") == 1
+
+
+def test_consumed_dlpack_capsule(comm: MPI.Intracomm) -> None:
+    exporter = ReusedCapsule(np.zeros(2))
+    comm.Sendrecv(exporter, dest=comm.Get_rank(), recvbuf=np.zeros(2), source=comm.Get_rank())
+    with pytest.raises(BufferError, match="already consumed"):
+        comm.Send(exporter, dest=peer(comm))
+
+
+@pytest.mark.parametrize("overrides", [dict(typestr="<V8"), dict(strides=(24,)), dict(version=7), dict(shape=(-2,)),
+                                       dict(data=(0, False))], ids=["typestr", "strides", "version", "shape", "null"])
+def test_hostile_cuda_array_interface(comm: MPI.Intracomm, overrides: dict[str, object]) -> None:
+    with pytest.raises(BufferError, match="^buf: "):
+        comm.Send(CAIExporter(np.zeros(4), **overrides), dest=peer(comm))
 
 
 # -- truncated receives and mismatched sizes ----------------------------------------------------
