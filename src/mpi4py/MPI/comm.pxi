@@ -116,9 +116,6 @@ cdef extern from *:
 cdef class Comm:
     """Communication context."""
 
-    cdef MPI_Comm ob_mpi
-    cdef bint predefined
-
     def __cinit__(self, Comm comm=None):
         self.ob_mpi = MPI_COMM_NULL
         if comm is not None:
@@ -1692,11 +1689,18 @@ cdef extern from *:
     MPI_Message _i2h_Message "(MPI_Message)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
+# The receive buffer of a matched object message: as large as the message.
+cdef int _message_size(Message msg, MPI_Status *st, Status status) except -1:
+    cdef int n = 0
+    CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+    msg.ob_buf = bytearray(n)
+    if status is not None:
+        status.ob_mpi = st[0]
+    return 0
+
+
 cdef class Message:
     """Matched message (from a matched probe), received exactly once."""
-
-    cdef MPI_Message ob_mpi
-    cdef object ob_buf
 
     def __cinit__(self, Message message=None):
         self.ob_mpi = MPI_MESSAGE_NULL
@@ -1751,7 +1755,7 @@ cdef class Message:
         cdef MPI_Status st
         with nogil:
             CHKERR(MPI_Mprobe(source, tag, comm.ob_mpi, &msg.ob_mpi, &st))
-        msg._size(&st, status)
+        _message_size(msg, &st, status)
         return msg
 
     @classmethod
@@ -1763,16 +1767,8 @@ cdef class Message:
         CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
         if not flag:
             return None
-        msg._size(&st, status)
+        _message_size(msg, &st, status)
         return msg
-
-    cdef int _size(self, MPI_Status *st, Status status) except -1:
-        cdef int n = 0
-        CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-        self.ob_buf = bytearray(n)
-        if status is not None:
-            status.ob_mpi = st[0]
-        return 0
 
     def recv(self, Status status=None):
         """Receive the matched Python object."""

@@ -409,12 +409,6 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 cdef class buffer:
     """Byte buffer over raw memory (``Alloc_mem``, ``fromaddress``) or another object's buffer."""
 
-    cdef void *base
-    cdef Py_ssize_t length
-    cdef bint ro
-    cdef object owner
-    cdef bint mpi_mem
-
     def __cinit__(self, obj=None):
         cdef Py_buffer view
         if obj is None:
