@@ -71,6 +71,8 @@ def test_bcast(side: Side, comm: MPI.Intracomm, form: str, root_group: int) -> N
     rl = root_of(root_group, comm)
     role = side.role(root_group, rl)
     buf = numpy.arange(5, dtype="d") + 100 if role == "root" else numpy.full(5, -1.0)
+    if role == "root":
+        buf.setflags(write=False)  # the root only reads its buffer
     run(side.inter, "Bcast", form, None if role == "idle" else buf, root=side.root_arg(root_group, rl))
     if role != "idle":
         assert buf.tolist() == [100.0, 101.0, 102.0, 103.0, 104.0]
@@ -185,6 +187,10 @@ def test_allreduce_reduce_scatter(side: Side, comm: MPI.Intracomm, form: str) ->
     out2 = numpy.zeros(rc)
     run(side.inter, "Reduce_scatter", form, send, out2, [rc] * local_size, op=MPI.SUM)
     assert out2.tolist() == expected
+    if form == "blocking":  # recvcounts from every local process's recvbuf
+        out3 = numpy.zeros(rc)
+        side.inter.Reduce_scatter(send, out3, op=MPI.SUM)
+        assert out3.tolist() == expected
 
 
 def test_in_place_refused(side: Side) -> None:

@@ -505,9 +505,7 @@ cdef int coll_reduce_scatter(MPI_Comm comm, object sendbuf, object recvbuf, obje
     cdef int size = comm_size(comm)  # the result is scattered among the local group
     cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf")
     if recvcounts is None:
-        if p.inter:
-            raise ValueError("recvcounts: required on an intercommunicator (one count per process of the local group)")
-        recvcounts = comm_allgather_int(comm, r.count)
+        recvcounts = local_allgather_int(comm, &p, <int>r.count)
     cdef _IntArray counts = _IntArray(recvcounts, "recvcounts")
     if counts.n != size:
         raise ValueError(f"recvcounts: expected {size} counts (one per process), got {counts.n}")
@@ -537,10 +535,26 @@ cdef int coll_reduce_scatter(MPI_Comm comm, object sendbuf, object recvbuf, obje
     return _keep(req, (s, r, counts, op))
 
 
-cdef list comm_allgather_int(MPI_Comm comm, int value):
-    cdef _IntArray out = _IntArray(range(comm_size(comm)), "counts")
+cdef list local_allgather_int(MPI_Comm comm, _Part *p, int value):
+    """One int from every process of the local group, in local rank order.
+
+    An intercommunicator's Allgather delivers the *remote* group's values; a second step brings each
+    group its own: remote process 0 sends the list it gathered to every process (Alltoallv).
+    """
+    cdef int i, local = comm_size(comm), rank = comm_rank(comm)
+    cdef _IntArray out = _IntArray(range(local), "counts")
+    if not p.inter:
+        with nogil:
+            CHKERR(MPI_Allgather(&value, 1, MPI_INT, out.data, 1, MPI_INT, comm))
+        return out.tolist()
+    cdef _IntArray remote = _IntArray(range(p.blocks), "counts")
+    cdef _IntArray scounts = _IntArray([p.blocks if rank == 0 else 0] * p.blocks, "counts")
+    cdef _IntArray rcounts = _IntArray([local] + [0] * (p.blocks - 1), "counts")
+    cdef _IntArray zeros = _IntArray([0] * p.blocks, "displs")
     with nogil:
-        CHKERR(MPI_Allgather(&value, 1, MPI_INT, out.data, 1, MPI_INT, comm))
+        CHKERR(MPI_Allgather(&value, 1, MPI_INT, remote.data, 1, MPI_INT, comm))
+        CHKERR(MPI_Alltoallv(remote.data, scounts.data, zeros.data, MPI_INT,
+                             out.data, rcounts.data, zeros.data, MPI_INT, comm))
     return out.tolist()
 
 
