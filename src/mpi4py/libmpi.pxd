@@ -331,6 +331,10 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Exscan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm)
     int MPI_Bcast_c(void*, MPI_Count, MPI_Datatype, int, MPI_Comm)
     int MPI_Ibcast_c(void*, MPI_Count, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Reduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, int, MPI_Comm)
+    int MPI_Ireduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Request*)
+    int MPI_Allreduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, MPI_Comm)
+    int MPI_Iallreduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
     enum: MPI_MAX_INFO_KEY
     enum: MPI_MAX_INFO_VAL
     int MPI_Info_create(MPI_Info*)

@@ -114,7 +114,11 @@ def test_large_counts(comm: MPI.Intracomm) -> None:
         else:
             with pytest.raises(OverflowError, match=f"buf: count {count} exceeds .* no MPI_Isend_c"):
                 comm.Isend(large, dest=rank, tag=9)
+        if not built_with("MPI_Allreduce_c"):
+            with pytest.raises(OverflowError, match=f"recvbuf: count {count} exceeds .* no MPI_Allreduce_c"):
+                comm.Allreduce(large, [bytearray(1), count, zero])
+        # Scan has no large-count path here: refused before MPI sees the count
         with pytest.raises(OverflowError, match=f"recvbuf: count {count} exceeds the largest MPI int count"):
-            comm.Allreduce(large, [bytearray(1), count, zero])
+            comm.Scan(large, [bytearray(1), count, zero])
     finally:
         zero.Free()

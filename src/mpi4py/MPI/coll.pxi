@@ -131,9 +131,10 @@ cdef int _check_vector_bounds(_VMsg v, bint no_buffer, bint wtypes, str argname)
     return 0
 
 
-cdef _VMsg vmsg_in_place():
+cdef _VMsg vmsg_of(_Msg m):
+    """A vector message with no blocks around ``m`` (null, or IN_PLACE)."""
     cdef _VMsg v = _VMsg.__new__(_VMsg)
-    v.m = msg_in_place()
+    v.m = m
     v.counts = _IntArray((), "counts")
     v.displs = v.counts
     return v
@@ -195,7 +196,8 @@ cdef int _no_in_place(str argname) except -1:
                      "only at the root")
 
 
-cdef _Msg coll_msg(object spec, bint used, bint writable, int blocks, bint in_place_ok, str argname):
+cdef _Msg coll_msg(object spec, bint used, bint writable, int blocks, bint in_place_ok, str argname,
+                   bint large=False):
     """The message this process passes: ``spec`` where MPI reads it, nothing where MPI ignores it."""
     if not used:
         return msg_null()
@@ -203,17 +205,17 @@ cdef _Msg coll_msg(object spec, bint used, bint writable, int blocks, bint in_pl
         if not in_place_ok:
             _no_in_place(argname)
         return msg_in_place()
-    return msg_build(spec, writable, blocks, argname)
+    return msg_build(spec, writable, blocks, argname, large)
 
 
 cdef _VMsg coll_vmsg(object spec, bint used, bint writable, int blocks, bint in_place_ok, str argname, bint wtypes):
     """``coll_msg`` for a vector message (``blocks`` counts and displacements)."""
     if not used:
-        return vmsg_in_place()
+        return vmsg_of(msg_null())  # not IN_PLACE: intercommunicators refuse it even where ignored
     if is_in_place(spec):
         if not in_place_ok:
             _no_in_place(argname)
-        return vmsg_in_place()
+        return vmsg_of(msg_in_place())
     return msg_vector(spec, writable, blocks, argname, wtypes)
 
 
@@ -445,9 +447,11 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
     # Reduce_scatter_block: sendbuf holds one block per process of the *local* group (intercommunicators
     # too: the remote group's reduction has as many items as this group's total)
     cdef int nblocks = comm_size(comm) if kind == _RED_SCATTER_BLOCK else 1
-    cdef _Msg r = coll_msg(recvbuf, receives, True, 0, False, "recvbuf")
-    cdef _Msg s = coll_msg(sendbuf, sends, False, 0, receives and part_in_place(&p), "sendbuf")
-    cdef int count = 0
+    # Reduce and Allreduce (blocking, nonblocking) have large-count forms (MPI_*_c)
+    cdef bint large_ok = mode != _PERSIST and (kind == _RED_REDUCE or kind == _RED_ALLREDUCE)
+    cdef _Msg r = coll_msg(recvbuf, receives, True, 0, False, "recvbuf", large_ok)
+    cdef _Msg s = coll_msg(sendbuf, sends, False, 0, receives and part_in_place(&p), "sendbuf", large_ok)
+    cdef MPI_Count count = 0
     cdef MPI_Datatype dtype = MPI_BYTE
     if receives:
         count, dtype = r.count, r.dtype
@@ -457,16 +461,29 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         count, dtype = s.count, s.dtype
     cdef MPI_Op mop = op.ob_mpi
     cdef MPI_Request *rq = _reqp(req)
+    cdef bint large = count > INT_MAX
+    if large:
+        routine = ("MPI_Reduce_c" if kind == _RED_REDUCE else "MPI_Allreduce_c") if mode == _BLOCK else \
+                  ("MPI_Ireduce_c" if kind == _RED_REDUCE else "MPI_Iallreduce_c")
+        need_large(routine, count, "recvbuf" if receives else "sendbuf")
     with nogil:
         if kind == _RED_REDUCE:
-            if mode == _BLOCK:
+            if large and mode == _BLOCK:
+                CHKERR(MPI_Reduce_c(s.buf, r.buf, count, dtype, mop, root, comm))
+            elif large:
+                CHKERR(MPI_Ireduce_c(s.buf, r.buf, count, dtype, mop, root, comm, rq))
+            elif mode == _BLOCK:
                 CHKERR(MPI_Reduce(s.buf, r.buf, count, dtype, mop, root, comm))
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Ireduce(s.buf, r.buf, count, dtype, mop, root, comm, rq))
             else:
                 CHKERR(MPI_Reduce_init(s.buf, r.buf, count, dtype, mop, root, comm, MPI_INFO_NULL, rq))
         elif kind == _RED_ALLREDUCE:
-            if mode == _BLOCK:
+            if large and mode == _BLOCK:
+                CHKERR(MPI_Allreduce_c(s.buf, r.buf, count, dtype, mop, comm))
+            elif large:
+                CHKERR(MPI_Iallreduce_c(s.buf, r.buf, count, dtype, mop, comm, rq))
+            elif mode == _BLOCK:
                 CHKERR(MPI_Allreduce(s.buf, r.buf, count, dtype, mop, comm))
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Iallreduce(s.buf, r.buf, count, dtype, mop, comm, rq))
