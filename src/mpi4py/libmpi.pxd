@@ -301,6 +301,10 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Get_count_c(MPI_Status*, MPI_Datatype, MPI_Count*)
     int MPI_Send_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm)
     int MPI_Recv_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Status*)
+    int MPI_Ssend_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm)
+    int MPI_Isend_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Issend_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Irecv_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
     int MPI_Wait(MPI_Request*, MPI_Status*)
     int MPI_Test(MPI_Request*, int*, MPI_Status*)
     int MPI_Waitall(int, MPI_Request*, MPI_Status*)
@@ -325,6 +329,12 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Allreduce(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm)
     int MPI_Scan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm)
     int MPI_Exscan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm)
+    int MPI_Bcast_c(void*, MPI_Count, MPI_Datatype, int, MPI_Comm)
+    int MPI_Ibcast_c(void*, MPI_Count, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Reduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, int, MPI_Comm)
+    int MPI_Ireduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Request*)
+    int MPI_Allreduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, MPI_Comm)
+    int MPI_Iallreduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
     enum: MPI_MAX_INFO_KEY
     enum: MPI_MAX_INFO_VAL
     int MPI_Info_create(MPI_Info*)

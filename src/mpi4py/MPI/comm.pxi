@@ -1499,60 +1499,60 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
         r = msg_build(recvbuf, True, indeg, "recvbuf")
         _keep(req, (s, r))
         if kind == 0:
-            if mode == _BLOCK:
-                with nogil:
+            with nogil:
+                if mode == _BLOCK:
                     CHKERR(MPI_Neighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c))
-            elif mode == _NONBLOCK:
-                CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
-            else:
-                CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+                elif mode == _NONBLOCK:
+                    CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
+                else:
+                    CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
         else:
-            if mode == _BLOCK:
-                with nogil:
+            with nogil:
+                if mode == _BLOCK:
                     CHKERR(MPI_Neighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c))
-            elif mode == _NONBLOCK:
-                CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
-            else:
-                CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+                elif mode == _NONBLOCK:
+                    CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
+                else:
+                    CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
     elif kind == 2:
         s = msg_build(sendbuf, False, 0, "sendbuf")
         rv = msg_vector(recvbuf, True, indeg, "recvbuf", False)
         _keep(req, (s, rv))
-        if mode == _BLOCK:
-            with nogil:
+        with nogil:
+            if mode == _BLOCK:
                 CHKERR(MPI_Neighbor_allgatherv(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c))
-        elif mode == _NONBLOCK:
-            CHKERR(MPI_Ineighbor_allgatherv(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype,
-                                            c, rq))
-        else:
-            CHKERR(MPI_Neighbor_allgatherv_init(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data,
-                                                rv.m.dtype, c, MPI_INFO_NULL, rq))
+            elif mode == _NONBLOCK:
+                CHKERR(MPI_Ineighbor_allgatherv(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype,
+                                                c, rq))
+            else:
+                CHKERR(MPI_Neighbor_allgatherv_init(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data,
+                                                    rv.m.dtype, c, MPI_INFO_NULL, rq))
     else:
         sv = msg_vector(sendbuf, False, outdeg, "sendbuf", kind == 4)
         rv = msg_vector(recvbuf, True, indeg, "recvbuf", kind == 4)
         _keep(req, (sv, rv))
         if kind == 3:
-            if mode == _BLOCK:
-                with nogil:
+            with nogil:
+                if mode == _BLOCK:
                     CHKERR(MPI_Neighbor_alltoallv(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
                                                   rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c))
-            elif mode == _NONBLOCK:
-                CHKERR(MPI_Ineighbor_alltoallv(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
-                                               rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, rq))
-            else:
-                CHKERR(MPI_Neighbor_alltoallv_init(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
-                                                   rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, MPI_INFO_NULL, rq))
+                elif mode == _NONBLOCK:
+                    CHKERR(MPI_Ineighbor_alltoallv(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
+                                                   rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, rq))
+                else:
+                    CHKERR(MPI_Neighbor_alltoallv_init(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
+                                                       rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, MPI_INFO_NULL, rq))
         else:
-            if mode == _BLOCK:
-                with nogil:
+            with nogil:
+                if mode == _BLOCK:
                     CHKERR(MPI_Neighbor_alltoallw(sv.m.buf, sv.counts.data, <MPI_Aint*>sv.aints, sv.types,
                                                   rv.m.buf, rv.counts.data, <MPI_Aint*>rv.aints, rv.types, c))
-            elif mode == _NONBLOCK:
-                CHKERR(MPI_Ineighbor_alltoallw(sv.m.buf, sv.counts.data, sv.aints, sv.types,
-                                               rv.m.buf, rv.counts.data, rv.aints, rv.types, c, rq))
-            else:
-                CHKERR(MPI_Neighbor_alltoallw_init(sv.m.buf, sv.counts.data, sv.aints, sv.types,
-                                                   rv.m.buf, rv.counts.data, rv.aints, rv.types, c, MPI_INFO_NULL, rq))
+                elif mode == _NONBLOCK:
+                    CHKERR(MPI_Ineighbor_alltoallw(sv.m.buf, sv.counts.data, sv.aints, sv.types,
+                                                   rv.m.buf, rv.counts.data, rv.aints, rv.types, c, rq))
+                else:
+                    CHKERR(MPI_Neighbor_alltoallw_init(sv.m.buf, sv.counts.data, sv.aints, sv.types,
+                                                       rv.m.buf, rv.counts.data, rv.aints, rv.types, c, MPI_INFO_NULL, rq))
     return 0
 
 

@@ -8,8 +8,20 @@ from cpython.buffer cimport (PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_
 cdef extern from *:
     """
     #include <limits.h>
+    #define PyMPI_COUNT_MAX LLONG_MAX
     """
     enum: INT_MAX
+    long long MPI_COUNT_MAX "PyMPI_COUNT_MAX"
+
+import operator as _operator
+
+
+cdef int need_large(str routine, MPI_Count count, str argname) except -1:
+    """A count above INT_MAX needs the MPI-4 large-count ``routine``: OverflowError where the library lacks it."""
+    if routine in _missing_symbols():
+        raise OverflowError(f"{argname}: count {count} exceeds the largest MPI int count {INT_MAX}, and this MPI "
+                            f"library has no {routine} for larger counts")
+    return 0
 
 
 class BottomType(int):
@@ -41,7 +53,7 @@ cdef class _Msg:
     cdef Py_buffer view
     cdef bint has_view
     cdef void *buf
-    cdef int count
+    cdef MPI_Count count  # above INT_MAX only where the caller asked for large counts (the MPI-4 _c routines)
     cdef MPI_Datatype dtype
     cdef object keep
 
@@ -54,6 +66,34 @@ cdef inline Py_ssize_t _type_extent(MPI_Datatype dtype) except -1:
     cdef MPI_Aint lb = 0, extent = 0
     CHKERR(MPI_Type_get_extent(dtype, &lb, &extent))
     return extent
+
+
+cdef inline int _type_size_is(MPI_Datatype dtype, Py_ssize_t nbytes) noexcept:
+    """1 when ``dtype`` holds exactly ``nbytes`` bytes, 0 when not, -1 when MPI cannot say."""
+    cdef int size = 0
+    if MPI_Type_size(dtype, &size) != MPI_SUCCESS:
+        return -1
+    return size == nbytes
+
+
+cdef MPI_Datatype _format_type(Py_buffer *view, str argname) except *:
+    """The MPI datatype of a buffer's items, of exactly the buffer's item size.
+
+    A standard-size format can name a C type of another size ('=l' is 4 bytes, a C long 8 on
+    LP64): its items then map to the fixed-width type, so counts never overrun the buffer.
+    """
+    cdef MPI_Datatype dtype = MPI_BYTE
+    format_to_type(view.format, &dtype)
+    if view.format == NULL or _type_size_is(dtype, view.itemsize) == 1:
+        return dtype
+    fmt = view.format.decode("latin-1")
+    code = fmt.lstrip("@=<>!")
+    kind = "i" if code in ("b", "h", "i", "l", "q") else "u" if code in ("B", "H", "I", "L", "Q") else None
+    dt = _typedict.get(f"{kind}{view.itemsize}") if kind else None
+    if dt is None:
+        raise TypeError(f"{argname}: buffer format {fmt!r} has {view.itemsize}-byte items, which no MPI datatype "
+                        "of that size matches; pass [buf, count, datatype]")
+    return (<Datatype>dt).ob_mpi
 
 
 # -- DLPack and CUDA Array Interface exporters (host memory; the typed path is device-ready) ----------
@@ -413,6 +453,9 @@ cdef int msg_view(object spec, bint writable, Py_buffer *view, MPI_Datatype *dty
             PyBuffer_Release(view)
             return 0
         dtype[0] = _fmt_type[c]
+        if _type_size_is(dtype[0], view.itemsize) != 1:
+            PyBuffer_Release(view)  # standard-size format ('=l' is 4 bytes, C long 8): msg_build decides
+            return 0
         items = view.len // view.itemsize
     if items > INT_MAX:
         PyBuffer_Release(view)
@@ -421,11 +464,16 @@ cdef int msg_view(object spec, bint writable, Py_buffer *view, MPI_Datatype *dty
     return 1
 
 
-cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
-    """Parse a message spec; ``count`` is per block when ``blocks`` > 1 (collectives)."""
+cdef _Msg msg_build(object spec, bint writable, int blocks, str argname, bint large=False):
+    """Parse a message spec; ``count`` is per block when ``blocks`` > 1 (collectives).
+
+    Counts above INT_MAX are refused with OverflowError unless ``large`` (the caller then routes
+    them through an MPI-4 ``_c`` routine, see ``need_large``).
+    """
     cdef _Msg m = _Msg.__new__(_Msg)
     cdef object o_buf = spec, o_count = None, o_displ = None, o_type = None
-    cdef Py_ssize_t n, extent, count, displ = 0, total
+    cdef Py_ssize_t n, extent, displ = 0, total
+    cdef MPI_Count count
     cdef int flags, fast_count = 0
     m.dtype = MPI_BYTE
     if spec is None:
@@ -455,7 +503,8 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
     if o_buf is None or o_buf is __BOTTOM__:
         if o_type is None:
             raise ValueError(f"{argname}: a None/BOTTOM buffer needs an explicit datatype: [None, count, datatype]")
-        m.buf = MPI_BOTTOM
+        # None holds no data (a zero-length message); BOTTOM is absolute addressing with an explicit count
+        m.buf = NULL if o_buf is None else MPI_BOTTOM
     elif not PyObject_CheckBuffer(o_buf) and hasattr(o_buf, "__dlpack__"):
         o_buf = _from_dlpack(o_buf, argname)
     elif not PyObject_CheckBuffer(o_buf) and hasattr(o_buf, "__cuda_array_interface__"):
@@ -482,8 +531,8 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
         m.buf = m.view.buf
     # datatype and its extent
     if o_type is None:
-        format_to_type(m.view.format, &m.dtype)
-        extent = m.view.itemsize if m.view.format != NULL else 1
+        m.dtype = _format_type(&m.view, argname)
+        extent = _type_extent(m.dtype)
     else:
         if isinstance(o_type, str):
             dt = _typedict.get(o_type)
@@ -500,9 +549,11 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
         if displ < 0:
             raise ValueError(f"{argname}: displacement must be >= 0, got {displ}")
     # count
-    if o_count is None:
+    if o_count is None and o_buf is None:
+        count = 0
+    elif o_count is None:
         if not m.has_view:
-            raise ValueError(f"{argname}: a None/BOTTOM buffer needs an explicit count")
+            raise ValueError(f"{argname}: a BOTTOM buffer needs an explicit count: [BOTTOM, count, datatype]")
         if extent <= 0:
             raise ValueError(f"{argname}: cannot infer a count for a datatype with extent {extent}; give [buf, count, datatype]")
         total = m.view.len - displ * extent
@@ -515,15 +566,22 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname):
                 raise ValueError(f"{argname}: {count} items cannot be split evenly among {blocks} processes")
             count //= blocks
     else:
-        count = o_count
-        if count < 0:
-            raise ValueError(f"{argname}: count must be >= 0, got {count}")
-        if m.has_view and (displ + count * (blocks if blocks > 1 else 1)) * extent > m.view.len:
-            raise ValueError(f"{argname}: count {count} x {max(blocks, 1)} block(s) of {extent}-byte items "
+        o_count = _operator.index(o_count)
+        if o_count < 0:
+            raise ValueError(f"{argname}: count must be >= 0, got {o_count}")
+        if o_buf is None and o_count > 0:
+            raise ValueError(f"{argname}: a None buffer holds no data, so its count must be 0, got {o_count} "
+                             "(absolute addresses take BOTTOM)")
+        if m.has_view and (displ + o_count * max(blocks, 1)) * extent > m.view.len:
+            raise ValueError(f"{argname}: count {o_count} x {max(blocks, 1)} block(s) of {extent}-byte items "
                              f"(displacement {displ}) exceeds the buffer size of {m.view.len} bytes")
-    if count > INT_MAX:
-        raise OverflowError(f"{argname}: count {count} exceeds the largest MPI int count {INT_MAX}")
-    m.count = <int>count
+        if o_count > MPI_COUNT_MAX:
+            raise OverflowError(f"{argname}: count {o_count} exceeds the largest MPI count {MPI_COUNT_MAX}")
+        count = o_count
+    if count > INT_MAX and not large:
+        raise OverflowError(f"{argname}: count {count} exceeds the largest MPI int count {INT_MAX} "
+                            "(this routine has no large-count form)")
+    m.count = count
     m.buf = <char*>m.buf + displ * extent
     return m
 

@@ -17,25 +17,25 @@ cdef int p2p_send_mode(MPI_Comm comm, object buf, int dest, int tag, int smode, 
     """Every send mode in every form; ``req`` is filled for _NONBLOCK/_PERSIST."""
     cdef _Msg m = msg_build(buf, False, 0, "buf")
     cdef MPI_Request *rq = NULL if req is None else &req.ob_mpi
-    if mode == _BLOCK:
-        with nogil:
+    with nogil:
+        if mode == _BLOCK:
             if smode == _SEND_BUFFERED:
                 CHKERR(MPI_Bsend(m.buf, m.count, m.dtype, dest, tag, comm))
             else:
                 CHKERR(MPI_Rsend(m.buf, m.count, m.dtype, dest, tag, comm))
-    elif mode == _NONBLOCK:
-        if smode == _SEND_BUFFERED:
-            CHKERR(MPI_Ibsend(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        elif mode == _NONBLOCK:
+            if smode == _SEND_BUFFERED:
+                CHKERR(MPI_Ibsend(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+            else:
+                CHKERR(MPI_Irsend(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        elif smode == _SEND_STANDARD:
+            CHKERR(MPI_Send_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        elif smode == _SEND_SYNC:
+            CHKERR(MPI_Ssend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        elif smode == _SEND_BUFFERED:
+            CHKERR(MPI_Bsend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
         else:
-            CHKERR(MPI_Irsend(m.buf, m.count, m.dtype, dest, tag, comm, rq))
-    elif smode == _SEND_STANDARD:
-        CHKERR(MPI_Send_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
-    elif smode == _SEND_SYNC:
-        CHKERR(MPI_Ssend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
-    elif smode == _SEND_BUFFERED:
-        CHKERR(MPI_Bsend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
-    else:
-        CHKERR(MPI_Rsend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+            CHKERR(MPI_Rsend_init(m.buf, m.count, m.dtype, dest, tag, comm, rq))
     if req is not None:
         req.ob_buf = m
     return 0
@@ -44,7 +44,9 @@ cdef int p2p_send_mode(MPI_Comm comm, object buf, int dest, int tag, int smode, 
 cdef Prequest p2p_recv_init(MPI_Comm comm, object buf, int source, int tag):
     cdef _Msg m = msg_build(buf, True, 0, "buf")
     cdef Prequest req = Prequest.__new__(Prequest)
-    CHKERR(MPI_Recv_init(m.buf, m.count, m.dtype, source, tag, comm, &req.ob_mpi))
+    cdef MPI_Request *rq = &req.ob_mpi
+    with nogil:
+        CHKERR(MPI_Recv_init(m.buf, m.count, m.dtype, source, tag, comm, rq))
     req.ob_buf = m
     return req
 
@@ -88,13 +90,19 @@ cdef int p2p_send(MPI_Comm comm, object buf, int dest, int tag, bint sync) excep
         finally:
             PyBuffer_Release(&view)
         return 0
-    cdef _Msg m = msg_build(buf, False, 0, "buf")
-    if sync:
-        with nogil:
-            CHKERR(MPI_Ssend(m.buf, m.count, m.dtype, dest, tag, comm))
-    else:
-        with nogil:
-            CHKERR(MPI_Send(m.buf, m.count, m.dtype, dest, tag, comm))
+    cdef _Msg m = msg_build(buf, False, 0, "buf", True)
+    cdef bint large = m.count > INT_MAX
+    if large:
+        need_large("MPI_Ssend_c" if sync else "MPI_Send_c", m.count, "buf")
+    with nogil:
+        if large and sync:
+            CHKERR(MPI_Ssend_c(m.buf, m.count, m.dtype, dest, tag, comm))
+        elif large:
+            CHKERR(MPI_Send_c(m.buf, m.count, m.dtype, dest, tag, comm))
+        elif sync:
+            CHKERR(MPI_Ssend(m.buf, <int>m.count, m.dtype, dest, tag, comm))
+        else:
+            CHKERR(MPI_Send(m.buf, <int>m.count, m.dtype, dest, tag, comm))
     return 0
 
 
@@ -110,27 +118,50 @@ cdef int p2p_recv(MPI_Comm comm, object buf, int source, int tag, Status status)
         finally:
             PyBuffer_Release(&view)
         return 0
-    cdef _Msg m = msg_build(buf, True, 0, "buf")
+    cdef _Msg m = msg_build(buf, True, 0, "buf", True)
+    cdef bint large = m.count > INT_MAX
+    if large:
+        need_large("MPI_Recv_c", m.count, "buf")
     with nogil:
-        CHKERR(MPI_Recv(m.buf, m.count, m.dtype, source, tag, comm, st))
+        if large:
+            CHKERR(MPI_Recv_c(m.buf, m.count, m.dtype, source, tag, comm, st))
+        else:
+            CHKERR(MPI_Recv(m.buf, <int>m.count, m.dtype, source, tag, comm, st))
     return 0
 
 
 cdef Request p2p_isend(MPI_Comm comm, object buf, int dest, int tag, bint sync):
-    cdef _Msg m = msg_build(buf, False, 0, "buf")
+    cdef _Msg m = msg_build(buf, False, 0, "buf", True)
     cdef Request req = Request.__new__(Request)
-    if sync:
-        CHKERR(MPI_Issend(m.buf, m.count, m.dtype, dest, tag, comm, &req.ob_mpi))
-    else:
-        CHKERR(MPI_Isend(m.buf, m.count, m.dtype, dest, tag, comm, &req.ob_mpi))
+    cdef MPI_Request *rq = &req.ob_mpi
+    cdef bint large = m.count > INT_MAX
+    if large:
+        need_large("MPI_Issend_c" if sync else "MPI_Isend_c", m.count, "buf")
+    with nogil:
+        if large and sync:
+            CHKERR(MPI_Issend_c(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        elif large:
+            CHKERR(MPI_Isend_c(m.buf, m.count, m.dtype, dest, tag, comm, rq))
+        elif sync:
+            CHKERR(MPI_Issend(m.buf, <int>m.count, m.dtype, dest, tag, comm, rq))
+        else:
+            CHKERR(MPI_Isend(m.buf, <int>m.count, m.dtype, dest, tag, comm, rq))
     req.ob_buf = m
     return req
 
 
 cdef Request p2p_irecv(MPI_Comm comm, object buf, int source, int tag):
-    cdef _Msg m = msg_build(buf, True, 0, "buf")
+    cdef _Msg m = msg_build(buf, True, 0, "buf", True)
     cdef Request req = Request.__new__(Request)
-    CHKERR(MPI_Irecv(m.buf, m.count, m.dtype, source, tag, comm, &req.ob_mpi))
+    cdef MPI_Request *rq = &req.ob_mpi
+    cdef bint large = m.count > INT_MAX
+    if large:
+        need_large("MPI_Irecv_c", m.count, "buf")
+    with nogil:
+        if large:
+            CHKERR(MPI_Irecv_c(m.buf, m.count, m.dtype, source, tag, comm, rq))
+        else:
+            CHKERR(MPI_Irecv(m.buf, <int>m.count, m.dtype, source, tag, comm, rq))
     req.ob_buf = m
     return req
 
@@ -149,11 +180,11 @@ cdef int p2p_sendrecv(MPI_Comm comm, object sendbuf, int dest, int sendtag,
 cdef bint p2p_probe(MPI_Comm comm, int source, int tag, Status status, bint blocking) except -1:
     cdef int flag = 1
     cdef MPI_Status *st = _status_ptr(status)
-    if blocking:
-        with nogil:
+    with nogil:
+        if blocking:
             CHKERR(MPI_Probe(source, tag, comm, st))
-    else:
-        CHKERR(MPI_Iprobe(source, tag, comm, &flag, st))
+        else:
+            CHKERR(MPI_Iprobe(source, tag, comm, &flag, st))
     return flag != 0
 
 
@@ -206,10 +237,13 @@ cdef Request obj_isend(MPI_Comm comm, object obj, int dest, int tag, bint sync):
     cdef bytes data = pickle_dumps(obj)
     cdef int n = bytes_count(data, "obj")
     cdef Request req = Request.__new__(Request)
-    if sync:
-        CHKERR(MPI_Issend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, tag, comm, &req.ob_mpi))
-    else:
-        CHKERR(MPI_Isend(PyBytes_AS_STRING(data), n, MPI_BYTE, dest, tag, comm, &req.ob_mpi))
+    cdef MPI_Request *rq = &req.ob_mpi
+    cdef char *p = PyBytes_AS_STRING(data)
+    with nogil:
+        if sync:
+            CHKERR(MPI_Issend(p, n, MPI_BYTE, dest, tag, comm, rq))
+        else:
+            CHKERR(MPI_Isend(p, n, MPI_BYTE, dest, tag, comm, rq))
     req.ob_buf = data
     return req
 
@@ -221,7 +255,9 @@ cdef Request obj_irecv(MPI_Comm comm, object buf, int source, int tag):
         buf = bytearray(buf)
     cdef _Msg m = msg_build(buf, True, 0, "buf")
     cdef Request req = Request.__new__(Request)
-    CHKERR(MPI_Irecv(m.buf, m.count, MPI_BYTE, source, tag, comm, &req.ob_mpi))
+    cdef MPI_Request *rq = &req.ob_mpi
+    with nogil:
+        CHKERR(MPI_Irecv(m.buf, m.count, MPI_BYTE, source, tag, comm, rq))
     req.ob_buf = (buf, m)  # m keeps buf exported (not resizable) until the receive completes
     req.ob_kind = _REQ_OBJ_RECV
     return req
@@ -236,15 +272,17 @@ cdef object obj_sendrecv(MPI_Comm comm, object sendobj, int dest, int sendtag,
     frame_args(frame, &p, &n, &dt)
     cdef MPI_Request req = MPI_REQUEST_NULL
     try:
-        CHKERR(MPI_Isend(p, n, dt, dest, sendtag, comm, &req))
+        with nogil:
+            CHKERR(MPI_Isend(p, n, dt, dest, sendtag, comm, &req))
     finally:
         if type(frame) is not bytes:
             frame_free_type(<_Frame>frame)
     try:
         obj = obj_recv(comm, source, recvtag, status)
     except BaseException:
-        MPI_Cancel(&req)
-        MPI_Wait(&req, MPI_STATUS_IGNORE)
+        with nogil:
+            MPI_Cancel(&req)
+            MPI_Wait(&req, MPI_STATUS_IGNORE)
         raise
     with nogil:
         CHKERR(MPI_Wait(&req, MPI_STATUS_IGNORE))
@@ -260,5 +298,7 @@ def Flush_buffer():
 def Iflush_buffer():
     """Nonblocking ``Flush_buffer`` (MPI-4.1)."""
     cdef Request req = Request.__new__(Request)
-    CHKERR(MPI_Buffer_iflush(&req.ob_mpi))
+    cdef MPI_Request *rq = &req.ob_mpi
+    with nogil:
+        CHKERR(MPI_Buffer_iflush(rq))
     return req

@@ -54,9 +54,51 @@ def test_none_buffer_without_datatype(comm: MPI.Intracomm) -> None:
         comm.Send([None], dest=peer(comm))
 
 
-def test_none_buffer_without_count(comm: MPI.Intracomm) -> None:
-    with pytest.raises(ValueError, match="needs an explicit count"):
-        comm.Send([None, MPI.INT], dest=peer(comm))
+def test_bottom_buffer_without_count(comm: MPI.Intracomm) -> None:
+    with pytest.raises(ValueError, match="buf: a BOTTOM buffer needs an explicit count"):
+        comm.Send([MPI.BOTTOM, MPI.INT], dest=peer(comm))
+
+
+def test_none_buffer_with_a_count(comm: MPI.Intracomm) -> None:
+    with pytest.raises(ValueError, match="buf: a None buffer holds no data"):
+        comm.Send([None, 4, MPI.INT], dest=peer(comm))
+
+
+# -- reductions whose send and receive signatures differ (refused on every rank, nothing written) ---
+
+MISMATCHED_REDUCTIONS = [
+    pytest.param(lambda c, s, r: c.Allreduce(s, r), "f8", 4, "f4", 4, id="Allreduce-types"),
+    pytest.param(lambda c, s, r: c.Allreduce(s, r), "i4", 4, "i4", 2, id="Allreduce-counts"),
+    pytest.param(lambda c, s, r: c.Iallreduce(s, r), "i8", 3, "i4", 3, id="Iallreduce-types"),
+    pytest.param(lambda c, s, r: c.Scan(s, r), "f8", 2, "f8", 3, id="Scan-counts"),
+    pytest.param(lambda c, s, r: c.Exscan(s, r), "f8", 2, "i8", 2, id="Exscan-types"),
+    pytest.param(lambda c, s, r: c.Reduce_scatter_block(s, r), "f8", 3, "f8", 1, id="Reduce_scatter_block-counts"),
+]
+
+
+@pytest.mark.parametrize(("call", "stype", "scount", "rtype", "rcount"), MISMATCHED_REDUCTIONS)
+def test_mismatched_reduction(comm: MPI.Intracomm, call, stype: str, scount: int, rtype: str, rcount: int) -> None:  # noqa: ANN001
+    recv = np.full(rcount, 9, dtype=rtype)
+    with pytest.raises(ValueError, match="sendbuf, recvbuf: mismatch in send"):
+        call(comm, np.ones(scount, dtype=stype), recv)
+    assert recv.tolist() == [9] * rcount
+
+
+# -- over-large counts (refused before MPI sees them) ------------------------------------------
+
+def test_count_past_buffer(comm: MPI.Intracomm) -> None:
+    with pytest.raises(ValueError, match=r"buf: count 2147483648 x 1 block\(s\) of 1-byte items"):
+        comm.Bcast([bytearray(8), 2**31, MPI.BYTE], root=0)
+
+
+def test_count_past_mpi_count(comm: MPI.Intracomm) -> None:
+    with pytest.raises(OverflowError):
+        comm.Bcast([MPI.BOTTOM, 2**63, MPI.BYTE], root=0)
+
+
+def test_vector_count_past_buffer(comm: MPI.Intracomm) -> None:
+    with pytest.raises(ValueError, match="recvbuf: the block of process 1"):
+        comm.Allgatherv(np.zeros(1), [np.zeros(2), [1, 2**20], [0, 1], MPI.DOUBLE])
 
 
 def test_negative_count(comm: MPI.Intracomm) -> None:
@@ -85,8 +127,9 @@ def test_bytes_not_whole_items(comm: MPI.Intracomm) -> None:
 
 
 def test_count_over_int_max(comm: MPI.Intracomm) -> None:
-    with pytest.raises(OverflowError, match="exceeds the largest MPI int count"):
-        comm.Send([None, 2**31, MPI.BYTE], dest=peer(comm))
+    """Sendrecv has no large-count form here: refused before MPI sees the count."""
+    with pytest.raises(OverflowError, match="sendbuf: count 2147483648 exceeds the largest MPI int count"):
+        comm.Sendrecv([MPI.BOTTOM, 2**31, MPI.BYTE], peer(comm), 0, bytearray(1), peer(comm), 0)
 
 
 def test_non_contiguous_array(comm: MPI.Intracomm) -> None:
