@@ -131,6 +131,9 @@ cdef class Comm:
         cdef bint same = (<Comm>self).ob_mpi == (<Comm>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_COMM_NULL
 
@@ -374,7 +377,7 @@ cdef class Comm:
     def Free(self):
         """Free the communicator."""
         if self.predefined:
-            raise ValueError(f"Comm.Free: cannot free the predefined communicator {self.Get_name()}")
+            raise Exception(MPI_ERR_COMM)  # what MPI reports; some MPIs abort on it
         with nogil:
             CHKERR(MPI_Comm_free(&self.ob_mpi))
 
@@ -1709,6 +1712,9 @@ cdef class Message:
         cdef bint same = (<Message>self).ob_mpi == (<Message>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_MESSAGE_NULL
 
@@ -1832,7 +1838,7 @@ cdef class Message:
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_MESSAGE_NULL :
+        if self.ob_mpi != MPI_MESSAGE_NULL and self.ob_mpi != MPI_MESSAGE_NO_PROC:
             self.ob_mpi = MPI_MESSAGE_NULL
 
 

@@ -132,6 +132,9 @@ cdef class Datatype:
         cdef bint same = (<Datatype>self).ob_mpi == (<Datatype>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self, _datatype_rebuild)
+
     def __bool__(self):
         return self.ob_mpi != MPI_DATATYPE_NULL
 
@@ -210,7 +213,7 @@ cdef class Datatype:
     def Free(self):
         """Free the datatype."""
         if self.predefined:
-            raise ValueError(f"Datatype.Free: cannot free the predefined datatype {self.Get_name()}")
+            raise Exception(MPI_ERR_TYPE)  # what MPI reports; some MPIs abort on it
         CHKERR(MPI_Type_free(&self.ob_mpi))
 
     def Dup(self):

@@ -44,6 +44,9 @@ cdef class Request:
         cdef bint same = (<Request>self).ob_mpi == (<Request>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_REQUEST_NULL
 

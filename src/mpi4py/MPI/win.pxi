@@ -156,6 +156,9 @@ cdef class Win:
         cdef bint same = (<Win>self).ob_mpi == (<Win>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_WIN_NULL
 
