@@ -345,9 +345,7 @@ cdef class Comm:
     @classmethod
     def f2py(cls, arg):
         """Communicator from a Fortran handle."""
-        cdef Comm comm = cls.__new__(cls)
-        comm.ob_mpi = MPI_Comm_f2c(arg)
-        return comm
+        return _comm_of_handle(MPI_Comm_f2c(arg))
 
     # -- matched probes -------------------------------------------------------------------------
 
@@ -950,9 +948,7 @@ cdef class Comm:
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Comm obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Comm(handle)
-        return obj
+        return _comm_of_handle(_i2h_Comm(handle))
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
@@ -961,9 +957,7 @@ cdef class Comm:
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Comm obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Comm_f2c(arg)
-        return obj
+        return _comm_of_handle(MPI_Comm_f2c(arg))
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
@@ -1186,8 +1180,8 @@ cdef class Intracomm(Comm):
     def Create_cart(self, dims, periods=None, bint reorder=False):
         """Communicator with a Cartesian topology."""
         cdef _IntArray d = _IntArray(dims, "dims")
-        if periods is None:
-            periods = [False] * d.n
+        if periods is None or isinstance(periods, bool):  # one value for every dimension, as mpi4py takes
+            periods = [bool(periods)] * d.n
         cdef _IntArray p = _IntArray([1 if x else 0 for x in periods], "periods")
         if p.n != d.n:
             raise ValueError(f"periods: expected {d.n} values (one per dimension), got {p.n}")
@@ -1840,6 +1834,23 @@ cdef class Message:
         """Free the handle unless it is null or predefined (never raises for those)."""
         if self.ob_mpi != MPI_MESSAGE_NULL and self.ob_mpi != MPI_MESSAGE_NO_PROC:
             self.ob_mpi = MPI_MESSAGE_NULL
+
+
+cdef Comm _comm_of_handle(MPI_Comm handle):
+    """A communicator object of the class its handle calls for, as mpi4py's fromint/f2py/fromhandle give:
+    Comm (null), Intercomm, Cartcomm, Graphcomm, Distgraphcomm or Intracomm."""
+    cdef int inter = 0, topo = MPI_UNDEFINED
+    kind = Comm
+    if handle != MPI_COMM_NULL:
+        CHKERR(MPI_Comm_test_inter(handle, &inter))
+        if not inter:
+            CHKERR(MPI_Topo_test(handle, &topo))
+        kind = Intercomm if inter else {MPI_CART: Cartcomm, MPI_GRAPH: Graphcomm,
+                                        MPI_DIST_GRAPH: Distgraphcomm}.get(topo, Intracomm)
+    cdef Comm comm = kind.__new__(kind)
+    comm.ob_mpi = handle
+    comm.predefined = handle == MPI_COMM_NULL or handle == MPI_COMM_WORLD or handle == MPI_COMM_SELF
+    return comm
 
 
 MESSAGE_NULL = Message()

@@ -777,13 +777,33 @@ FLOAT64_T = DOUBLE
 FLOAT16_T = DATATYPE_NULL
 BFLOAT16_T = DATATYPE_NULL
 
-# Buffer-protocol format codes (struct/NumPy style) -> predefined datatype.
+
+cdef Datatype _unsigned_of_size(size_t size):
+    """The C unsigned integer datatype of ``size`` bytes (size_t, uintptr_t have no MPI datatype of their own)."""
+    for dt, csize in ((UNSIGNED_LONG, sizeof(unsigned long)), (UNSIGNED_LONG_LONG, sizeof(unsigned long long)),
+                      (UNSIGNED, sizeof(unsigned int))):
+        if csize == size:
+            return dt
+    return DATATYPE_NULL
+
+
+# Buffer-protocol format codes (struct/NumPy style, and the typecodes mpi4py maps) -> predefined datatype.
 _typedict = {}
 for _codes, _dt in (
-    (("?",), C_BOOL),
-    (("c", "S1"), CHAR),
-    (("b", "i1"), SIGNED_CHAR),
-    (("B", "u1"), UNSIGNED_CHAR),
+    (("?", "b1"), C_BOOL),
+    (("c", "s", "S", "S1"), CHAR),
+    (("b",), SIGNED_CHAR),
+    (("B",), UNSIGNED_CHAR),
+    (("i1",), INT8_T),
+    (("u1",), UINT8_T),
+    (("w", "U"), WCHAR),
+    (("p",), AINT),  # intptr_t: MPI_Aint is the signed address-sized integer
+    (("n",), COUNT if sizeof(MPI_Count) == sizeof(Py_ssize_t) else AINT),  # ssize_t
+    (("N",), _unsigned_of_size(sizeof(size_t))),
+    (("P",), _unsigned_of_size(sizeof(void*))),
+    (("e", "f2"), FLOAT16_T),  # when the MPI has a 16-bit float (else DATATYPE_NULL: skipped)
+    ((f"f{sizeof(long double)}",), LONG_DOUBLE),
+    ((f"c{2 * sizeof(long double)}",), C_LONG_DOUBLE_COMPLEX),
     (("h",), SHORT),
     (("H",), UNSIGNED_SHORT),
     (("i",), INT),
