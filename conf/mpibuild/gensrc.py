@@ -47,6 +47,10 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def generate_headers(outdir: Path, present: set[str] | None = None) -> list[symbols.Symbol]:
     outdir.mkdir(parents=True, exist_ok=True)
+    # The internal pxi cimports its types from the committed libmpi.pxd: both must come from this table.
+    stale = symbols.pxd_out_of_sync(PKG / "libmpi.pxd", PKG / "libmpi.sym", PKG / "libmpi.vendor")
+    if stale:
+        raise SystemExit(f"mpi4py: src/mpi4py/libmpi.pxd is out of sync with libmpi.sym; run: {symbols.REGENERATE}\n{stale}")
     table = symbols.load(PKG / "libmpi.sym")
     _write_if_changed(outdir / "libmpi.pxi", symbols.emit_pxi(table))
     # Family facts (libmpi.vendor) complete a version-based configuration; probes need no help.

@@ -29,7 +29,9 @@ TOP = Path(__file__).resolve().parents[2]
 VERSION_FILE = "src/mpi4py/__init__.py"
 # Extension settings shared by every backend (MPI settings come from each backend's MPI discovery).
 EXT_INCLUDE_DIRS: tuple[str, ...] = ("src/mpi4py/include",)
-EXT_DEFINES: tuple[tuple[str, str | None], ...] = ()
+# PYMPI_BUILDING_MPI4PY: our own build takes its type fallbacks from pympi_missing.h, not from the
+# compat block libmpi.pxd gives packages that cimport mpi4py (conf/mpibuild/symbols.py).
+EXT_DEFINES: tuple[tuple[str, str | None], ...] = (("PYMPI_BUILDING_MPI4PY", None),)
 
 _VERSION_RE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 

@@ -134,31 +134,100 @@ def _cy_type(ctype: str) -> str:
     return ctype.replace("const ", "")
 
 
+# Kinds that are C types: declared once, in the public libmpi.pxd, and cimported by the internal pxi.
+TYPE_KINDS = ("int", "handle", "struct", "fntype")
+PXD_HEADER = "# Generated from src/mpi4py/libmpi.sym by conf/mpibuild/symbols.py -- do not edit."
+# Defined when compiling mpi4py itself (conf/mpibuild/layout.py EXT_DEFINES): pympi_missing.h then
+# supplies the fallbacks the build's configuration decided, so the downstream compat block stays out.
+OWN_BUILD_MACRO = "PYMPI_BUILDING_MPI4PY"
+
+
+def _cy_decl(s: Symbol, name: str | None = None) -> list[str]:
+    """The Cython declaration lines of ``s`` (indented for an extern block)."""
+    if s.kind == "int":
+        return [f"    ctypedef {s.ctype} {s.name}"]
+    if s.kind == "handle":
+        return [f"    ctypedef struct _pympi_{s.name}_t", f"    ctypedef _pympi_{s.name}_t* {s.name}"]
+    if s.kind == "struct":
+        return [f"    ctypedef struct {s.name}:", *(f"        {_cy_type(t)} {n}" for t, n in s.fields)]
+    if s.kind == "fntype":
+        return [f"    ctypedef {_cy_type(s.ctype)} {s.name}({', '.join(map(_cy_type, s.args))}) noexcept"]
+    if s.kind == "const":
+        return [f"    enum: {s.name}"]
+    if s.kind == "value":
+        return [f"    {_cy_type(s.ctype)} {s.name}"]
+    cname = name or s.name
+    alias = f' "{cname}"' if cname != s.name else ""
+    check = " except? -1.0" if cname != s.name and s.ctype == "double" else ""
+    return [f"    {_cy_type(s.ctype)} {s.name}{alias}({', '.join(map(_cy_type, s.args))}){check}"]
+
+
+def type_fallback(s: Symbol) -> list[str]:
+    """C lines that stand in for the int/handle type ``s`` when mpi.h lacks it.
+
+    A rename instead of a typedef of the MPI name: the type may exist although reported missing (an
+    mpi.h older than the library's features), and both cases must compile."""
+    base = "long long" if s.kind == "int" else "void *"
+    return [f"typedef {base} PyMPI_{s.name};", f"#undef {s.name}", f"#define {s.name} PyMPI_{s.name}"]
+
+
+def emit_compat_c(symbols: list[Symbol], vendor: list[VendorFamily] | None = None) -> str:
+    """C for packages that ``cimport mpi4py.MPI``: stand-ins for the types an older mpi.h lacks.
+
+    The extension types' structs name every handle type (``MPI_Session`` of MPI-4, ...); a package
+    compiled against an older mpi.h (MPICH 3.x, Open MPI 4.x) gets the same stand-ins mpi4py's own
+    build uses, decided by MPI_VERSION and the family facts of libmpi.vendor."""
+    provided = {}
+    for family in vendor or []:
+        for name in family.names:
+            provided.setdefault(name, []).append(family.condition)
+    out = [f"#if !defined({OWN_BUILD_MACRO}) && !defined(PYMPI_LIBMPI_COMPAT)", "#define PYMPI_LIBMPI_COMPAT 1"]
+    for s in symbols:
+        if s.kind not in ("int", "handle") or s.since <= (1, 0):
+            continue
+        major, minor = s.since
+        conditions = [f"!(MPI_VERSION > {major} || (MPI_VERSION == {major} && MPI_SUBVERSION >= {minor}))"]
+        conditions += [f"!({c})" for c in provided.get(s.name, [])]
+        out.append(f"#if {' && '.join(conditions)}")
+        out.extend(type_fallback(s))
+        out.append("#endif")
+    out.append("#endif")
+    return "\n".join(out)
+
+
+def emit_pxd(symbols: list[Symbol], vendor: list[VendorFamily] | None = None) -> str:
+    """``src/mpi4py/libmpi.pxd``: the MPI C API with its plain names, for ``from mpi4py.libmpi cimport``."""
+    out = [
+        PXD_HEADER,
+        "# The MPI declarations mpi4py uses, under their mpi.h names: from mpi4py.libmpi cimport MPI_Comm, ...",
+        "",
+        'cdef extern from "<mpi.h>" nogil:',
+        "    pass",
+        "",
+        "cdef extern from *:",
+        '    """',
+        *(f"    {line}" if line else "" for line in emit_compat_c(symbols, vendor).splitlines()),
+        '    """',
+        "",
+        'cdef extern from "<mpi.h>" nogil:',
+    ]
+    for s in symbols:
+        out.extend(_cy_decl(s))
+    return "\n".join(out) + "\n"
+
+
 def emit_pxi(symbols: list[Symbol]) -> str:
+    """The internal ``libmpi.pxi``: the types from libmpi.pxd, the rest through pympi.h's guards."""
+    types = [s.name for s in symbols if s.kind in TYPE_KINDS]
     out = [
         "# Generated from libmpi.sym by conf/mpibuild/symbols.py -- do not edit.",
+        f"from mpi4py.libmpi cimport {', '.join(types)}",
+        "",
         'cdef extern from "mpi4py/pympi.h" nogil:',
     ]
     for s in symbols:
-        if s.kind == "int":
-            out.append(f"    ctypedef {s.ctype} {s.name}")
-        elif s.kind == "handle":
-            out.append(f"    ctypedef struct _pympi_{s.name}_t")
-            out.append(f"    ctypedef _pympi_{s.name}_t* {s.name}")
-        elif s.kind == "struct":
-            out.append(f"    ctypedef struct {s.name}:")
-            out.extend(f"        {_cy_type(t)} {n}" for t, n in s.fields)
-        elif s.kind == "fntype":
-            out.append(f"    ctypedef {_cy_type(s.ctype)} {s.name}({', '.join(map(_cy_type, s.args))}) noexcept")
-        elif s.kind == "const":
-            out.append(f"    enum: {s.name}")
-        elif s.kind == "value":
-            out.append(f"    {_cy_type(s.ctype)} {s.name}")
-        elif s.kind == "func":
-            cname = guarded_name(s)
-            alias = f' "{cname}"' if cname != s.name else ""
-            check = " except? -1.0" if cname != s.name and s.ctype == "double" else ""
-            out.append(f"    {_cy_type(s.ctype)} {s.name}{alias}({', '.join(map(_cy_type, s.args))}){check}")
+        if s.kind not in TYPE_KINDS:
+            out.extend(_cy_decl(s, guarded_name(s)))
     return "\n".join(out) + "\n"
 
 
@@ -259,10 +328,8 @@ def emit_missing_h(symbols: list[Symbol], vendor: list[VendorFamily] | None = No
         out.append(f"#ifndef {s.macro}")
         # A type may exist even when reported missing (mpi.h older than the MPI library's
         # features): rename instead of redefining so both cases compile.
-        if s.kind == "int":
-            out.append(f"typedef long long PyMPI_{s.name};\n#define {s.name} PyMPI_{s.name}")
-        elif s.kind == "handle":
-            out.append(f"typedef void *PyMPI_{s.name};\n#define {s.name} PyMPI_{s.name}")
+        if s.kind in ("int", "handle"):
+            out.extend(type_fallback(s))
         elif s.kind == "fntype":
             out.append(f"typedef {s.ctype} (PyMPI_{s.name})({', '.join(s.args) or 'void'});")
             out.append(f"#define {s.name} PyMPI_{s.name}")
@@ -338,3 +405,59 @@ def probe_snippet(s: Symbol, index: int) -> str:
         ret = "" if s.ctype == "void" else "(void)"
         return f"void pympi_probe_{index}(void) {{ {ret}{s.name}({args}); }}"
     raise ValueError(f"{s.kind} symbols are not probed")
+
+
+# -- the committed public libmpi.pxd --------------------------------------------------------
+
+
+def default_vendor() -> Path:
+    return default_table().with_name("libmpi.vendor")
+
+
+def default_pxd() -> Path:
+    return default_table().with_name("libmpi.pxd")
+
+
+def expected_pxd(table_path: str | Path | None = None, vendor_path: str | Path | None = None) -> str:
+    table = load(table_path or default_table())
+    return emit_pxd(table, load_vendor(vendor_path or default_vendor(), table))
+
+
+def pxd_out_of_sync(pxd_path: str | Path | None = None, table_path: str | Path | None = None,
+                    vendor_path: str | Path | None = None) -> str | None:
+    """Why ``libmpi.pxd`` differs from what ``libmpi.sym`` generates, or None when in sync."""
+    path = Path(pxd_path or default_pxd())
+    if not path.exists():
+        return f"{path} is missing"
+    current, expected = path.read_text(), expected_pxd(table_path, vendor_path)
+    if current == expected:
+        return None
+    import difflib
+
+    diff = difflib.unified_diff(expected.splitlines(), current.splitlines(), "generated", str(path), lineterm="", n=0)
+    return "\n".join(list(diff)[:20])
+
+
+REGENERATE = "python conf/mpibuild/symbols.py --write-pxd"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write or check src/mpi4py/libmpi.pxd (generated from libmpi.sym).")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write-pxd", action="store_true", help="regenerate src/mpi4py/libmpi.pxd")
+    group.add_argument("--check-pxd", action="store_true", help="fail if src/mpi4py/libmpi.pxd is out of date")
+    args = parser.parse_args(argv)
+    if args.write_pxd:
+        default_pxd().write_text(expected_pxd())
+        return 0
+    problem = pxd_out_of_sync()
+    if problem:
+        print(f"src/mpi4py/libmpi.pxd is out of sync with libmpi.sym; run: {REGENERATE}\n{problem}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

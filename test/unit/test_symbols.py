@@ -91,3 +91,74 @@ def test_shipped_vendor_file_names_only_known_symbols() -> None:
     # The optional Fortran sized datatypes are available exactly when mpi.h defines them.
     optional = {f.names: f.condition for f in families[1:]}
     assert optional[("MPI_INTEGER16",)] == "defined(MPI_INTEGER16)"
+
+
+# -- the public libmpi.pxd ------------------------------------------------------------------
+
+
+def test_committed_libmpi_pxd_is_in_sync() -> None:
+    assert symbols.pxd_out_of_sync() is None, f"run: {symbols.REGENERATE}"
+
+
+def test_stale_libmpi_pxd_is_detected(tmp_path: Path) -> None:
+    table = tmp_path / "libmpi.sym"
+    table.write_text(symbols.default_table().read_text() + "4.1 func int MPI_Brand_new(MPI_Comm)\n")
+    problem = symbols.pxd_out_of_sync(table_path=table, vendor_path=symbols.default_vendor())
+    assert problem is not None and "MPI_Brand_new" in problem
+    missing = symbols.pxd_out_of_sync(pxd_path=tmp_path / "libmpi.pxd")
+    assert missing is not None and "missing" in missing
+
+
+def test_check_pxd_command_fails_on_a_stale_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    stale = tmp_path / "libmpi.pxd"
+    stale.write_text(symbols.default_pxd().read_text().replace("    enum: MPI_ANY_TAG\n", ""))
+    monkeypatch.setattr(symbols, "default_pxd", lambda: stale)
+    assert symbols.main(["--check-pxd"]) == 1
+    out = capsys.readouterr().out
+    assert symbols.REGENERATE in out and "-    enum: MPI_ANY_TAG" in out
+    symbols.main(["--write-pxd"])
+    assert symbols.main(["--check-pxd"]) == 0
+
+
+def test_internal_pxi_cimports_the_types_and_declares_the_rest() -> None:
+    table = symbols.load(symbols.default_table())
+    pxi = symbols.emit_pxi(table)
+    assert "ctypedef" not in pxi  # redeclaring a cimported type would make two distinct Cython types
+    cimported = pxi.splitlines()[1].removeprefix("from mpi4py.libmpi cimport ").split(", ")
+    assert cimported == [s.name for s in table if s.kind in symbols.TYPE_KINDS]
+    pxd = symbols.emit_pxd(table)
+    assert '    int MPI_Barrier(MPI_Comm)' in pxd and "PyMPI_CALL_" not in pxd  # plain names for users
+    assert '    int MPI_Barrier "PyMPI_CALL_MPI_Barrier"(MPI_Comm)' in pxi  # our build keeps the guards
+
+
+COMPAT_USER = """
+#include "mpi.h"
+{compat}
+typedef struct {{ MPI_Comm comm; MPI_Session session; MPI_Count count; }} user_t;
+int main(void) {{ user_t u; (void)u; return (int)sizeof(u.session); }}
+"""
+
+
+@pytest.mark.parametrize(("mpi_h", "with_compat", "compiles"), [
+    ("#define MPI_VERSION 3\n#define MPI_SUBVERSION 1\ntypedef int MPI_Comm; typedef long long MPI_Count;\n", True, True),
+    ("#define MPI_VERSION 3\n#define MPI_SUBVERSION 1\ntypedef int MPI_Comm; typedef long long MPI_Count;\n", False, False),
+    # Open MPI 5 reports MPI 3.1 but has sessions: the compat block must not replace its type.
+    ("#define MPI_VERSION 3\n#define MPI_SUBVERSION 1\n#define OPEN_MPI 1\n#define OMPI_MAJOR_VERSION 5\n"
+     "typedef struct s *MPI_Comm; typedef struct t *MPI_Session; typedef long long MPI_Count;\n"
+     "static MPI_Session check_type_is_real(struct t *p) { return p; }\n", True, True),
+    ("#define MPI_VERSION 4\n#define MPI_SUBVERSION 0\ntypedef int MPI_Comm, MPI_Session; typedef long long MPI_Count;\n", True, True),
+])
+def test_compat_block_lets_old_mpi_headers_compile(tmp_path: Path, mpi_h: str, with_compat: bool, compiles: bool) -> None:
+    import shutil
+    import subprocess
+
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    table = symbols.load(symbols.default_table())
+    compat = symbols.emit_compat_c(table, symbols.load_vendor(symbols.default_vendor(), table)) if with_compat else ""
+    (tmp_path / "mpi.h").write_text(mpi_h)
+    (tmp_path / "user.c").write_text(COMPAT_USER.format(compat=compat))
+    result = subprocess.run([cc, "-Werror", "-c", "user.c", "-o", "user.o"], cwd=tmp_path, capture_output=True, text=True)
+    assert (result.returncode == 0) == compiles, result.stderr

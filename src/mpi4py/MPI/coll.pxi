@@ -120,7 +120,7 @@ cdef int coll_barrier(MPI_Comm comm, Request req, int mode) except -1:
     elif mode == _NONBLOCK:
         CHKERR(MPI_Ibarrier(comm, _reqp(req)))
     else:
-        CHKERR(MPI_Barrier_init(comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Barrier_init(comm, _pinfo(req), _reqp(req)))
     return 0
 
 
@@ -132,7 +132,7 @@ cdef int coll_bcast(MPI_Comm comm, object buf, int root, Request req=None, int m
     elif mode == _NONBLOCK:
         CHKERR(MPI_Ibcast(m.buf, m.count, m.dtype, root, comm, _reqp(req)))
     else:
-        CHKERR(MPI_Bcast_init(m.buf, m.count, m.dtype, root, comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Bcast_init(m.buf, m.count, m.dtype, root, comm, _pinfo(req), _reqp(req)))
     return _keep(req, m)
 
 
@@ -147,7 +147,7 @@ cdef int coll_scatter(MPI_Comm comm, object sendbuf, object recvbuf, int root, R
     elif mode == _NONBLOCK:
         CHKERR(MPI_Iscatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, _reqp(req)))
     else:
-        CHKERR(MPI_Scatter_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Scatter_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -162,7 +162,7 @@ cdef int coll_gather(MPI_Comm comm, object sendbuf, object recvbuf, int root, Re
     elif mode == _NONBLOCK:
         CHKERR(MPI_Igather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, _reqp(req)))
     else:
-        CHKERR(MPI_Gather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Gather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -176,7 +176,7 @@ cdef int coll_allgather(MPI_Comm comm, object sendbuf, object recvbuf, Request r
     elif mode == _NONBLOCK:
         CHKERR(MPI_Iallgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, _reqp(req)))
     else:
-        CHKERR(MPI_Allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -190,7 +190,7 @@ cdef int coll_alltoall(MPI_Comm comm, object sendbuf, object recvbuf, Request re
     elif mode == _NONBLOCK:
         CHKERR(MPI_Ialltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, _reqp(req)))
     else:
-        CHKERR(MPI_Alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -207,7 +207,7 @@ cdef int coll_scatterv(MPI_Comm comm, object sendbuf, object recvbuf, int root, 
                              _reqp(req)))
     else:
         CHKERR(MPI_Scatterv_init(s.m.buf, s.counts.data, s.displs.data, s.m.dtype, r.buf, r.count, r.dtype, root, comm,
-                                 MPI_INFO_NULL, _reqp(req)))
+                                 _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -224,7 +224,7 @@ cdef int coll_gatherv(MPI_Comm comm, object sendbuf, object recvbuf, int root, R
                             _reqp(req)))
     else:
         CHKERR(MPI_Gatherv_init(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, root, comm,
-                                MPI_INFO_NULL, _reqp(req)))
+                                _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -239,7 +239,7 @@ cdef int coll_allgatherv(MPI_Comm comm, object sendbuf, object recvbuf, Request 
         CHKERR(MPI_Iallgatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, _reqp(req)))
     else:
         CHKERR(MPI_Allgatherv_init(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm,
-                                   MPI_INFO_NULL, _reqp(req)))
+                                   _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -256,7 +256,7 @@ cdef int coll_alltoallv(MPI_Comm comm, object sendbuf, object recvbuf, Request r
                               r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, _reqp(req)))
     else:
         CHKERR(MPI_Alltoallv_init(s.m.buf, s.counts.data, s.displs.data, s.m.dtype,
-                                  r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, MPI_INFO_NULL, _reqp(req)))
+                                  r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -274,7 +274,7 @@ cdef int coll_alltoallw(MPI_Comm comm, object sendbuf, object recvbuf, Request r
                               r.m.buf, r.counts.data, r.displs.data, r.types, comm, _reqp(req)))
     else:
         CHKERR(MPI_Alltoallw_init(s.m.buf, s.counts.data, s.displs.data, s.types,
-                                  r.m.buf, r.counts.data, r.displs.data, r.types, comm, MPI_INFO_NULL, _reqp(req)))
+                                  r.m.buf, r.counts.data, r.displs.data, r.types, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r))
 
 
@@ -313,7 +313,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         elif mode == _NONBLOCK:
             CHKERR(MPI_Ireduce(s.buf, r.buf, count, dtype, mop, root, comm, rq))
         else:
-            CHKERR(MPI_Reduce_init(s.buf, r.buf, count, dtype, mop, root, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Reduce_init(s.buf, r.buf, count, dtype, mop, root, comm, _pinfo(req), rq))
     elif kind == _RED_ALLREDUCE:
         if mode == _BLOCK:
             with nogil:
@@ -321,7 +321,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         elif mode == _NONBLOCK:
             CHKERR(MPI_Iallreduce(s.buf, r.buf, count, dtype, mop, comm, rq))
         else:
-            CHKERR(MPI_Allreduce_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Allreduce_init(s.buf, r.buf, count, dtype, mop, comm, _pinfo(req), rq))
     elif kind == _RED_SCAN:
         if mode == _BLOCK:
             with nogil:
@@ -329,7 +329,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         elif mode == _NONBLOCK:
             CHKERR(MPI_Iscan(s.buf, r.buf, count, dtype, mop, comm, rq))
         else:
-            CHKERR(MPI_Scan_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Scan_init(s.buf, r.buf, count, dtype, mop, comm, _pinfo(req), rq))
     elif kind == _RED_EXSCAN:
         if mode == _BLOCK:
             with nogil:
@@ -337,7 +337,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         elif mode == _NONBLOCK:
             CHKERR(MPI_Iexscan(s.buf, r.buf, count, dtype, mop, comm, rq))
         else:
-            CHKERR(MPI_Exscan_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Exscan_init(s.buf, r.buf, count, dtype, mop, comm, _pinfo(req), rq))
     else:
         if is_in_place(sendbuf):
             count = r.count // nblocks
@@ -347,7 +347,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         elif mode == _NONBLOCK:
             CHKERR(MPI_Ireduce_scatter_block(s.buf, r.buf, count, dtype, mop, comm, rq))
         else:
-            CHKERR(MPI_Reduce_scatter_block_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Reduce_scatter_block_init(s.buf, r.buf, count, dtype, mop, comm, _pinfo(req), rq))
     return _keep(req, (s, r, op))
 
 
@@ -369,7 +369,7 @@ cdef int coll_reduce_scatter(MPI_Comm comm, object sendbuf, object recvbuf, obje
     elif mode == _NONBLOCK:
         CHKERR(MPI_Ireduce_scatter(s.buf, r.buf, counts.data, dtype, mop, comm, _reqp(req)))
     else:
-        CHKERR(MPI_Reduce_scatter_init(s.buf, r.buf, counts.data, dtype, mop, comm, MPI_INFO_NULL, _reqp(req)))
+        CHKERR(MPI_Reduce_scatter_init(s.buf, r.buf, counts.data, dtype, mop, comm, _pinfo(req), _reqp(req)))
     return _keep(req, (s, r, counts, op))
 
 

@@ -116,9 +116,6 @@ cdef extern from *:
 cdef class Comm:
     """Communication context."""
 
-    cdef MPI_Comm ob_mpi
-    cdef bint predefined
-
     def __cinit__(self, Comm comm=None):
         self.ob_mpi = MPI_COMM_NULL
         if comm is not None:
@@ -583,6 +580,7 @@ cdef class Comm:
     def Barrier_init(self, info=None):
         """Persistent ``Barrier``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_barrier(self.ob_mpi, req, _PERSIST)
         return req
 
@@ -599,6 +597,7 @@ cdef class Comm:
     def Bcast_init(self, buf, int root=0, info=None):
         """Persistent ``Bcast``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_bcast(self.ob_mpi, buf, root, req, _PERSIST)
         return req
 
@@ -615,6 +614,7 @@ cdef class Comm:
     def Scatter_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatter``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -631,6 +631,7 @@ cdef class Comm:
     def Scatterv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatterv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -647,6 +648,7 @@ cdef class Comm:
     def Gather_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gather``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_gather(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -663,6 +665,7 @@ cdef class Comm:
     def Gatherv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gatherv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -679,6 +682,7 @@ cdef class Comm:
     def Allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgather``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_allgather(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -695,6 +699,7 @@ cdef class Comm:
     def Allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgatherv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -711,6 +716,7 @@ cdef class Comm:
     def Alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoall``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_alltoall(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -727,6 +733,7 @@ cdef class Comm:
     def Alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -743,6 +750,7 @@ cdef class Comm:
     def Alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallw``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -759,6 +767,7 @@ cdef class Comm:
     def Reduce_init(self, sendbuf, recvbuf, Op op=SUM, int root=0, info=None):
         """Persistent ``Reduce``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, req, _PERSIST)
         return req
 
@@ -775,6 +784,7 @@ cdef class Comm:
     def Allreduce_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Allreduce``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -791,6 +801,7 @@ cdef class Comm:
     def Reduce_scatter_block_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter_block``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -807,6 +818,7 @@ cdef class Comm:
     def Reduce_scatter_init(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, req, _PERSIST)
         return req
 
@@ -1252,6 +1264,7 @@ cdef class Intracomm(Comm):
     def Scan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Scan``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -1268,6 +1281,7 @@ cdef class Intracomm(Comm):
     def Exscan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Exscan``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -1395,6 +1409,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_allgather``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 0, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1411,6 +1426,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_allgatherv``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 2, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1427,6 +1443,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoall``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 1, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1443,6 +1460,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoallv``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 3, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1459,6 +1477,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoallw``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 4, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1505,7 +1524,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
             else:
-                CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, _pinfo(req), rq))
         else:
             if mode == _BLOCK:
                 with nogil:
@@ -1513,7 +1532,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
             else:
-                CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, _pinfo(req), rq))
     elif kind == 2:
         s = msg_build(sendbuf, False, 0, "sendbuf")
         rv = msg_vector(recvbuf, True, indeg, "recvbuf", False)
@@ -1526,7 +1545,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                                             c, rq))
         else:
             CHKERR(MPI_Neighbor_allgatherv_init(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data,
-                                                rv.m.dtype, c, MPI_INFO_NULL, rq))
+                                                rv.m.dtype, c, _pinfo(req), rq))
     else:
         sv = msg_vector(sendbuf, False, outdeg, "sendbuf", kind == 4)
         rv = msg_vector(recvbuf, True, indeg, "recvbuf", kind == 4)
@@ -1541,7 +1560,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                                                rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, rq))
             else:
                 CHKERR(MPI_Neighbor_alltoallv_init(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
-                                                   rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, MPI_INFO_NULL, rq))
+                                                   rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, _pinfo(req), rq))
         else:
             if mode == _BLOCK:
                 with nogil:
@@ -1552,7 +1571,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                                                rv.m.buf, rv.counts.data, rv.aints, rv.types, c, rq))
             else:
                 CHKERR(MPI_Neighbor_alltoallw_init(sv.m.buf, sv.counts.data, sv.aints, sv.types,
-                                                   rv.m.buf, rv.counts.data, rv.aints, rv.types, c, MPI_INFO_NULL, rq))
+                                                   rv.m.buf, rv.counts.data, rv.aints, rv.types, c, _pinfo(req), rq))
     return 0
 
 
@@ -1689,11 +1708,18 @@ cdef extern from *:
     MPI_Message _i2h_Message "(MPI_Message)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
+# The receive buffer of a matched object message: as large as the message.
+cdef int _message_size(Message msg, MPI_Status *st, Status status) except -1:
+    cdef int n = 0
+    CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+    msg.ob_buf = bytearray(n)
+    if status is not None:
+        status.ob_mpi = st[0]
+    return 0
+
+
 cdef class Message:
     """Matched message (from a matched probe), received exactly once."""
-
-    cdef MPI_Message ob_mpi
-    cdef object ob_buf
 
     def __cinit__(self, Message message=None):
         self.ob_mpi = MPI_MESSAGE_NULL
@@ -1751,7 +1777,7 @@ cdef class Message:
         cdef MPI_Status st
         with nogil:
             CHKERR(MPI_Mprobe(source, tag, comm.ob_mpi, &msg.ob_mpi, &st))
-        msg._size(&st, status)
+        _message_size(msg, &st, status)
         return msg
 
     @classmethod
@@ -1763,16 +1789,8 @@ cdef class Message:
         CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
         if not flag:
             return None
-        msg._size(&st, status)
+        _message_size(msg, &st, status)
         return msg
-
-    cdef int _size(self, MPI_Status *st, Status status) except -1:
-        cdef int n = 0
-        CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-        self.ob_buf = bytearray(n)
-        if status is not None:
-            status.ob_mpi = st[0]
-        return 0
 
     def recv(self, Status status=None):
         """Receive the matched Python object."""

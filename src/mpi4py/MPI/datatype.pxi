@@ -117,9 +117,6 @@ cdef int _type_attr_delete(MPI_Datatype dtype, int keyval, void *value, void *ex
 cdef class Datatype:
     """Datatype object."""
 
-    cdef MPI_Datatype ob_mpi
-    cdef bint predefined
-
     def __cinit__(self, Datatype datatype=None):
         self.ob_mpi = MPI_DATATYPE_NULL
         if datatype is not None:

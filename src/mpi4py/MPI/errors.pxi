@@ -206,9 +206,6 @@ cdef extern from *:
 cdef class Errhandler:
     """Error handler."""
 
-    cdef MPI_Errhandler ob_mpi
-    cdef bint predefined
-
     def __cinit__(self, Errhandler errhandler=None):
         self.ob_mpi = MPI_ERRHANDLER_NULL
         if errhandler is not None:

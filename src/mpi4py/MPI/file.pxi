@@ -20,12 +20,26 @@ cdef extern from *:
     MPI_File _i2h_File "(MPI_File)(Py_ssize_t)" (Py_ssize_t)
 
 
+# One split-collective operation may be pending per file: its message stays alive until ..._end.
+cdef int _file_split_begin(File file, _Msg m, str where) except -1:
+    if file.ob_split is not None:
+        raise RuntimeError(f"{where}: a split-collective operation is already pending on this file; "
+                           "call its ..._end method first")
+    file.ob_split = m
+    return 0
+
+
+cdef void *_file_split_end(File file, buf, str where) except? NULL:
+    if file.ob_split is None:
+        raise RuntimeError(f"{where}: no split-collective operation is pending; call the ..._begin method first")
+    cdef _Msg m = file.ob_split
+    if buf is not None and msg_build(buf, False, 0, f"{where}: buf").buf != m.buf:
+        raise ValueError(f"{where}: buf is not the buffer passed to the matching ..._begin call")
+    return m.buf
+
+
 cdef class File:
     """File handle for parallel I/O."""
-
-    cdef MPI_File ob_mpi
-    cdef bint predefined
-    cdef _Msg ob_split  # buffer of a pending split-collective operation
 
     def __cinit__(self, File file=None):
         self.ob_mpi = MPI_FILE_NULL
@@ -386,31 +400,16 @@ cdef class File:
 
     # -- split collectives ----------------------------------------------------------------------
 
-    cdef int _split_begin(self, _Msg m, str where) except -1:
-        if self.ob_split is not None:
-            raise RuntimeError(f"{where}: a split-collective operation is already pending on this file; "
-                               "call its ..._end method first")
-        self.ob_split = m
-        return 0
-
-    cdef void *_split_end(self, buf, str where) except? NULL:
-        if self.ob_split is None:
-            raise RuntimeError(f"{where}: no split-collective operation is pending; call the ..._begin method first")
-        cdef _Msg m = self.ob_split
-        if buf is not None and msg_build(buf, False, 0, f"{where}: buf").buf != m.buf:
-            raise ValueError(f"{where}: buf is not the buffer passed to the matching ..._begin call")
-        return m.buf
-
     def Read_at_all_begin(self, MPI_Offset offset, buf):
         """Start a split collective ``Read_at_all``."""
         cdef _Msg m = _io_msg(buf, True, "File.Read_at_all_begin: buf")
-        self._split_begin(m, "File.Read_at_all_begin")
+        _file_split_begin(self, m, "File.Read_at_all_begin")
         with nogil:
             CHKERR(MPI_File_read_at_all_begin(self.ob_mpi, offset, m.buf, m.count, m.dtype))
 
     def Read_at_all_end(self, buf, Status status=None):
         """Complete a split collective ``Read_at_all``."""
-        cdef void *p = self._split_end(buf, "File.Read_at_all_end")
+        cdef void *p = _file_split_end(self, buf, "File.Read_at_all_end")
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_File_read_at_all_end(self.ob_mpi, p, st))
@@ -419,13 +418,13 @@ cdef class File:
     def Write_at_all_begin(self, MPI_Offset offset, buf):
         """Start a split collective ``Write_at_all``."""
         cdef _Msg m = _io_msg(buf, False, "File.Write_at_all_begin: buf")
-        self._split_begin(m, "File.Write_at_all_begin")
+        _file_split_begin(self, m, "File.Write_at_all_begin")
         with nogil:
             CHKERR(MPI_File_write_at_all_begin(self.ob_mpi, offset, m.buf, m.count, m.dtype))
 
     def Write_at_all_end(self, buf, Status status=None):
         """Complete a split collective ``Write_at_all``."""
-        cdef void *p = self._split_end(buf, "File.Write_at_all_end")
+        cdef void *p = _file_split_end(self, buf, "File.Write_at_all_end")
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_File_write_at_all_end(self.ob_mpi, p, st))
@@ -434,13 +433,13 @@ cdef class File:
     def Read_all_begin(self, buf):
         """Start a split collective ``Read_all``."""
         cdef _Msg m = _io_msg(buf, True, "File.Read_all_begin: buf")
-        self._split_begin(m, "File.Read_all_begin")
+        _file_split_begin(self, m, "File.Read_all_begin")
         with nogil:
             CHKERR(MPI_File_read_all_begin(self.ob_mpi, m.buf, m.count, m.dtype))
 
     def Read_all_end(self, buf, Status status=None):
         """Complete a split collective ``Read_all``."""
-        cdef void *p = self._split_end(buf, "File.Read_all_end")
+        cdef void *p = _file_split_end(self, buf, "File.Read_all_end")
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_File_read_all_end(self.ob_mpi, p, st))
@@ -449,13 +448,13 @@ cdef class File:
     def Write_all_begin(self, buf):
         """Start a split collective ``Write_all``."""
         cdef _Msg m = _io_msg(buf, False, "File.Write_all_begin: buf")
-        self._split_begin(m, "File.Write_all_begin")
+        _file_split_begin(self, m, "File.Write_all_begin")
         with nogil:
             CHKERR(MPI_File_write_all_begin(self.ob_mpi, m.buf, m.count, m.dtype))
 
     def Write_all_end(self, buf, Status status=None):
         """Complete a split collective ``Write_all``."""
-        cdef void *p = self._split_end(buf, "File.Write_all_end")
+        cdef void *p = _file_split_end(self, buf, "File.Write_all_end")
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_File_write_all_end(self.ob_mpi, p, st))
@@ -464,13 +463,13 @@ cdef class File:
     def Read_ordered_begin(self, buf):
         """Start a split collective ``Read_ordered``."""
         cdef _Msg m = _io_msg(buf, True, "File.Read_ordered_begin: buf")
-        self._split_begin(m, "File.Read_ordered_begin")
+        _file_split_begin(self, m, "File.Read_ordered_begin")
         with nogil:
             CHKERR(MPI_File_read_ordered_begin(self.ob_mpi, m.buf, m.count, m.dtype))
 
     def Read_ordered_end(self, buf, Status status=None):
         """Complete a split collective ``Read_ordered``."""
-        cdef void *p = self._split_end(buf, "File.Read_ordered_end")
+        cdef void *p = _file_split_end(self, buf, "File.Read_ordered_end")
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_File_read_ordered_end(self.ob_mpi, p, st))
@@ -479,13 +478,13 @@ cdef class File:
     def Write_ordered_begin(self, buf):
         """Start a split collective ``Write_ordered``."""
         cdef _Msg m = _io_msg(buf, False, "File.Write_ordered_begin: buf")
-        self._split_begin(m, "File.Write_ordered_begin")
+        _file_split_begin(self, m, "File.Write_ordered_begin")
         with nogil:
             CHKERR(MPI_File_write_ordered_begin(self.ob_mpi, m.buf, m.count, m.dtype))
 
     def Write_ordered_end(self, buf, Status status=None):
         """Complete a split collective ``Write_ordered``."""
-        cdef void *p = self._split_end(buf, "File.Write_ordered_end")
+        cdef void *p = _file_split_end(self, buf, "File.Write_ordered_end")
         cdef MPI_Status *st = _status_ptr(status)
         with nogil:
             CHKERR(MPI_File_write_ordered_end(self.ob_mpi, p, st))

@@ -9,9 +9,6 @@ cdef extern from *:
 cdef class Group:
     """Group of processes."""
 
-    cdef MPI_Group ob_mpi
-    cdef bint predefined
-
     def __cinit__(self, Group group=None):
         self.ob_mpi = MPI_GROUP_NULL
         if group is not None:

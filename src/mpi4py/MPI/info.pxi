@@ -45,9 +45,6 @@ cdef extern from *:
 cdef class Info:
     """Info object: an ordered set of ``(key, value)`` string pairs passed as hints to MPI."""
 
-    cdef MPI_Info ob_mpi
-    cdef bint predefined
-
     def __cinit__(self, Info info=None):
         self.ob_mpi = MPI_INFO_NULL
         if info is not None:

@@ -25,18 +25,50 @@ cdef _Export _export_of(object obj, int flags):
     return export
 
 
-@cython.final
+cdef void _buffer_attach(buffer self, _Export export):
+    self.base, self.length, self.ro = export.view.buf, export.view.len, export.view.readonly
+    self.owner = export
+
+
+cdef int _buffer_check_live(buffer self) except -1:
+    # A slice is over its parent's memory: once an ancestor is released (Free_mem included)
+    # or its window freed, touching the slice would read freed memory.
+    cdef char *lo = <char*>self.base
+    cdef buffer parent
+    owner = self.owner
+    while self.length and isinstance(owner, buffer):
+        parent = <buffer>owner
+        if parent.base == NULL or lo < <char*>parent.base or lo + self.length > <char*>parent.base + parent.length:
+            raise ValueError("buffer: the memory it views was released")
+        owner = parent.owner
+    if self.length and isinstance(owner, Win) and not owner:
+        raise ValueError("buffer: the memory it views belonged to a freed window")
+    return 0
+
+
+cdef Py_ssize_t _buffer_index(buffer self, object item) except -1:
+    cdef Py_ssize_t i = item
+    if i < 0:
+        i += self.length
+    if i < 0 or i >= self.length:
+        raise IndexError("buffer index out of range")
+    return i
+
+
+cdef tuple _buffer_span(buffer self, slice item):
+    start, stop, step = item.indices(self.length)
+    if step != 1:
+        raise IndexError("buffer: slice with step not supported")
+    return start, max(stop - start, 0)
+
+
 cdef class buffer:
     """Byte buffer over raw memory (``Alloc_mem``, ``fromaddress``) or another object's buffer.
 
     A mutable sequence of bytes: indexing gives ints, slicing (step 1) gives a ``buffer`` over the
     same memory."""
 
-    cdef void *base
-    cdef Py_ssize_t length
-    cdef bint ro
-    cdef object owner  # _Export of another object, the parent buffer of a slice, a Win, or None
-    cdef bint mpi_mem
+    # C fields in MPI.pxd; owner: the _Export of another object, the parent buffer of a slice, a Win, or None
 
     def __cinit__(self, *args):
         # buffer() is empty; buffer(obj) views obj's memory (positional only, like upstream).
@@ -44,26 +76,7 @@ cdef class buffer:
             return
         if len(args) > 1:
             raise TypeError(f"buffer() takes at most 1 argument ({len(args)} given)")
-        self._attach(_export_of(args[0], 0))
-
-    cdef void _attach(self, _Export export):
-        self.base, self.length, self.ro = export.view.buf, export.view.len, export.view.readonly
-        self.owner = export
-
-    cdef int _check_live(self) except -1:
-        # A slice is over its parent's memory: once an ancestor is released (Free_mem included)
-        # or its window freed, touching the slice would read freed memory.
-        cdef char *lo = <char*>self.base
-        cdef buffer parent
-        owner = self.owner
-        while self.length and isinstance(owner, buffer):
-            parent = <buffer>owner
-            if parent.base == NULL or lo < <char*>parent.base or lo + self.length > <char*>parent.base + parent.length:
-                raise ValueError("buffer: the memory it views was released")
-            owner = parent.owner
-        if self.length and isinstance(owner, Win) and not owner:
-            raise ValueError("buffer: the memory it views belonged to a freed window")
-        return 0
+        _buffer_attach(self, _export_of(args[0], 0))
 
     @staticmethod
     def allocate(Py_ssize_t nbytes, bint clear=False):
@@ -88,44 +101,30 @@ cdef class buffer:
     def frombuffer(obj, bint readonly=False):
         """Buffer over the memory of ``obj`` (writable unless ``readonly``: BufferError if obj is not)."""
         cdef buffer b = buffer.__new__(buffer)
-        b._attach(_export_of(obj, 0 if readonly else PyBUF_WRITABLE))
+        _buffer_attach(b, _export_of(obj, 0 if readonly else PyBUF_WRITABLE))
         b.ro = readonly
         return b
 
     def __getbuffer__(self, Py_buffer *view, int flags):
-        self._check_live()
+        _buffer_check_live(self)
         PyBuffer_FillInfo(view, self, self.base, self.length, self.ro, flags)
 
     def __len__(self):
         return self.length
 
-    cdef Py_ssize_t _index(self, object item) except -1:
-        cdef Py_ssize_t i = item
-        if i < 0:
-            i += self.length
-        if i < 0 or i >= self.length:
-            raise IndexError("buffer index out of range")
-        return i
-
-    cdef tuple _span(self, slice item):
-        start, stop, step = item.indices(self.length)
-        if step != 1:
-            raise IndexError("buffer: slice with step not supported")
-        return start, max(stop - start, 0)
-
     def __getitem__(self, item):
         cdef buffer part
         cdef Py_ssize_t start, n
-        self._check_live()
+        _buffer_check_live(self)
         if isinstance(item, slice):
-            start, n = self._span(item)
+            start, n = _buffer_span(self, item)
             part = buffer.__new__(buffer)
             part.base = <char*>self.base + start if self.base != NULL else NULL
             part.length, part.ro, part.owner = n, self.ro, self
             return part
         if not hasattr(item, "__index__"):
             raise TypeError(f"buffer index must be integer or slice, not {type(item).__name__}")
-        return (<unsigned char*>self.base)[self._index(item)]
+        return (<unsigned char*>self.base)[_buffer_index(self, item)]
 
     def __setitem__(self, item, value):
         cdef Py_ssize_t start, n
@@ -133,9 +132,9 @@ cdef class buffer:
         cdef Py_buffer src
         if self.ro:
             raise TypeError("buffer is read-only")
-        self._check_live()
+        _buffer_check_live(self)
         if isinstance(item, slice):
-            start, n = self._span(item)
+            start, n = _buffer_span(self, item)
             if hasattr(value, "__index__"):
                 byte = value  # OverflowError outside 0..255, like bytearray
                 memset(<char*>self.base + start, byte, <size_t>n)
@@ -151,7 +150,7 @@ cdef class buffer:
         if not hasattr(item, "__index__"):
             raise TypeError(f"buffer index must be integer or slice, not {type(item).__name__}")
         byte = value
-        (<unsigned char*>self.base)[self._index(item)] = byte
+        (<unsigned char*>self.base)[_buffer_index(self, item)] = byte
 
     address = property(lambda self: <Py_ssize_t>(<buffer>self).base, doc="buffer address")
     nbytes = property(lambda self: (<buffer>self).length, doc="buffer size (in bytes)")
@@ -169,7 +168,7 @@ cdef class buffer:
 
     def tobytes(self, order=None):
         """Copy of the contents (``order`` is accepted for ``memoryview.tobytes`` compatibility)."""
-        self._check_live()
+        _buffer_check_live(self)
         return PyBytes_FromStringAndSize(<char*>self.base, self.length)
 
     def cast(self, format, shape=None):

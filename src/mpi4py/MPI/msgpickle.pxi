@@ -77,6 +77,12 @@ cdef class _OOBCollector:
         return False
 
 
+# Whether out-of-band framing is possible with the current dumps/loads/protocol.
+cdef void _pickle_update(Pickle pickle) noexcept:
+    pickle.ob_oob = (pickle.ob_dumps is _stdlib_dumps and pickle.ob_loads is _stdlib_loads and
+                   _PickleBuffer is not None and type(pickle.ob_protocol) is int and pickle.ob_protocol >= 5)
+
+
 cdef class Pickle:
     """Serialization of Python objects for the lowercase (object) communication methods.
 
@@ -84,18 +90,12 @@ cdef class Pickle:
     travel out of band in point-to-point messages and in ``dumps_oob``.
     """
 
-    cdef object ob_dumps
-    cdef object ob_loads
-    cdef object ob_protocol
-    cdef Py_ssize_t ob_threshold
-    cdef bint ob_oob  # stdlib dumps/loads and protocol >= 5: out-of-band framing possible
-
     def __cinit__(self, *args, **kwargs):
         self.ob_dumps = _stdlib_dumps
         self.ob_loads = _stdlib_loads
         self.ob_protocol = _pickle_module.HIGHEST_PROTOCOL
         self.ob_threshold = _DEFAULT_THRESHOLD
-        self._update()
+        _pickle_update(self)
 
     def __init__(self, dumps=None, loads=None, protocol=None, threshold=None):
         if dumps is not None and not callable(dumps):
@@ -106,10 +106,6 @@ cdef class Pickle:
         self.ob_loads = _stdlib_loads if loads is None else loads
         self.PROTOCOL = protocol
         self.THRESHOLD = threshold
-
-    cdef void _update(self) noexcept:
-        self.ob_oob = (self.ob_dumps is _stdlib_dumps and self.ob_loads is _stdlib_loads and
-                       _PickleBuffer is not None and type(self.ob_protocol) is int and self.ob_protocol >= 5)
 
     def dumps(self, obj):
         """Serialize a Python object to bytes (every buffer in band)."""
@@ -154,7 +150,7 @@ cdef class Pickle:
             elif value < 0:
                 value = _pickle_module.HIGHEST_PROTOCOL
             self.ob_protocol = int(value)
-            self._update()
+            _pickle_update(self)
 
     property THRESHOLD:
         """Buffers of at least this many bytes are sent out of band (``None`` resets to 256 KiB)."""

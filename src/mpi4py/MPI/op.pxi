@@ -117,11 +117,6 @@ cdef extern from *:
 cdef class Op:
     """Reduction operation."""
 
-    cdef MPI_Op ob_mpi
-    cdef object ob_func
-    cdef object ob_name
-    cdef bint predefined
-
     def __cinit__(self, Op op=None):
         self.ob_mpi = MPI_OP_NULL
         if op is not None:

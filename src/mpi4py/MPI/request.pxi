@@ -24,12 +24,22 @@ cdef extern from *:
     MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
+# What a completed request returns: the received object, a Grequest's value, or None.
+cdef object _request_complete(Request req, MPI_Status *st):
+    buf, req.ob_buf = req.ob_buf, None
+    if req.ob_kind == _REQ_GREQ_OBJ:
+        req.ob_kind = _REQ_PLAIN
+        return buf
+    if req.ob_kind != _REQ_OBJ_RECV:
+        return None
+    req.ob_kind = _REQ_PLAIN
+    cdef int n = 0
+    CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+    return pickle_loads(memoryview(buf).cast("B")[:n], n)
+
+
 cdef class Request:
     """Request handle for a nonblocking operation."""
-
-    cdef MPI_Request ob_mpi
-    cdef object ob_buf
-    cdef int ob_kind
 
     def __cinit__(self, Request request=None):
         self.ob_mpi = MPI_REQUEST_NULL
@@ -224,7 +234,7 @@ cdef class Request:
             CHKERR(MPI_Wait(&self.ob_mpi, &st))
         if status is not None:
             status.ob_mpi = st
-        return self._complete(&st)
+        return _request_complete(self, &st)
 
     def test(self, Status status=None):
         """Test for completion; return ``(flag, object)``."""
@@ -235,19 +245,7 @@ cdef class Request:
             return (False, None)
         if status is not None:
             status.ob_mpi = st
-        return (True, self._complete(&st))
-
-    cdef object _complete(self, MPI_Status *st):
-        buf, self.ob_buf = self.ob_buf, None
-        if self.ob_kind == _REQ_GREQ_OBJ:
-            self.ob_kind = _REQ_PLAIN
-            return buf
-        if self.ob_kind != _REQ_OBJ_RECV:
-            return None
-        self.ob_kind = _REQ_PLAIN
-        cdef int n = 0
-        CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
-        return pickle_loads(memoryview(buf).cast("B")[:n], n)
+        return (True, _request_complete(self, &st))
 
     @classmethod
     def waitall(cls, requests, statuses=None):
@@ -431,6 +429,11 @@ cdef int _greq_cancel(void *extra, int completed) noexcept with gil:
         return _greq_error("a Grequest cancel_fn")
 
 
+cdef inline MPI_Info _pinfo(Request req) noexcept:
+    """The info a persistent collective ``*_init`` passes to MPI (set by the method from its ``info``)."""
+    return MPI_INFO_NULL if req is None else (<Prequest>req).ob_info
+
+
 cdef class Grequest(Request):
     """Generalized request: an operation the program itself carries out and completes.
 
@@ -537,7 +540,7 @@ cdef class _ReqArray:
         for i in range(self.n):
             req = <Request>self.requests[i]
             req.ob_mpi = self.reqs[i]
-            result.append(req._complete(&self.stats[i]))
+            result.append(_request_complete(req, &self.stats[i]))
         if statuses is not None:
             self.fill(statuses)
         return result
@@ -550,7 +553,7 @@ cdef class _ReqArray:
         if status is not None:
             status.ob_mpi = st[0]
         req = <Request>self.requests[index]
-        return (index, req._complete(st))
+        return (index, _request_complete(req, st))
 
     cdef object some_objects(self, int outcount, statuses):
         """Objects of the completed requests (statuses are indexed like the completed ones)."""
@@ -563,7 +566,7 @@ cdef class _ReqArray:
         for i in range(outcount):
             req = <Request>self.requests[self.indices[i]]
             req.ob_mpi = self.reqs[self.indices[i]]
-            result.append(req._complete(&self.stats[i]))
+            result.append(_request_complete(req, &self.stats[i]))
         if statuses is not None:
             del statuses[:]
             for i in range(outcount):

@@ -43,8 +43,6 @@ cdef dict _session_buffers = {}
 cdef class Session:
     """Session: an isolated MPI environment (MPI-4), started without ``MPI_Init``."""
 
-    cdef MPI_Session ob_mpi
-
     def __cinit__(self, Session session=None):
         self.ob_mpi = MPI_SESSION_NULL
         if session is not None:

@@ -15,8 +15,6 @@ cdef MPI_Fint *_fstatus_alloc(str where) except NULL:
 cdef class Status:
     """Status object."""
 
-    cdef MPI_Status ob_mpi
-
     def __cinit__(self, Status status=None):
         self.ob_mpi.MPI_SOURCE = MPI_ANY_SOURCE
         self.ob_mpi.MPI_TAG = MPI_ANY_TAG

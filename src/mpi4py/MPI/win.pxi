@@ -137,11 +137,6 @@ cdef int _win_attr_delete(MPI_Win win, int keyval, void *value, void *extra) noe
 cdef class Win:
     """Window: memory exposed to one-sided (RMA) operations by the processes of a communicator."""
 
-    cdef MPI_Win ob_mpi
-    cdef bint predefined
-    cdef _Memory ob_mem
-    cdef dict ob_attached
-
     def __cinit__(self, Win win=None):
         self.ob_mpi = MPI_WIN_NULL
         if win is not None:
