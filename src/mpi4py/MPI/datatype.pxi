@@ -794,13 +794,6 @@ for _codes, _dt in (
     (("i1",), INT8_T),
     (("u1",), UINT8_T),
     (("w", "U"), WCHAR),
-    (("p",), AINT),  # intptr_t: MPI_Aint is the signed address-sized integer
-    (("n",), COUNT if sizeof(MPI_Count) == sizeof(Py_ssize_t) else AINT),  # ssize_t
-    (("N",), _unsigned_of_size(sizeof(size_t))),
-    (("P",), _unsigned_of_size(sizeof(void*))),
-    (("e", "f2"), FLOAT16_T),  # when the MPI has a 16-bit float (else DATATYPE_NULL: skipped)
-    ((f"f{sizeof(long double)}",), LONG_DOUBLE),
-    ((f"c{2 * sizeof(long double)}",), C_LONG_DOUBLE_COMPLEX),
     (("h",), SHORT),
     (("H",), UNSIGNED_SHORT),
     (("i",), INT),
@@ -825,6 +818,15 @@ for _codes, _dt in (
     (("f8",), DOUBLE),
     (("c8",), C_FLOAT_COMPLEX),
     (("c16",), C_DOUBLE_COMPLEX),
+    # last: the datatype of a C type's size (tocode gives the codes above first)
+    (("p",), AINT),  # intptr_t: MPI_Aint is the signed address-sized integer
+    (("n",), COUNT if sizeof(MPI_Count) == sizeof(Py_ssize_t) else AINT),  # ssize_t
+    (("N",), _unsigned_of_size(sizeof(size_t))),
+    (("P",), _unsigned_of_size(sizeof(void*))),
+    (("e", "f2"), FLOAT16_T),  # when the MPI has a 16-bit float (else DATATYPE_NULL: skipped)
+    # long double by size, unless it is just a double (f8/c16 stay DOUBLE/C_DOUBLE_COMPLEX)
+    ((f"f{sizeof(long double)}",) if sizeof(long double) > sizeof(double) else (), LONG_DOUBLE),
+    ((f"c{2 * sizeof(long double)}",) if sizeof(long double) > sizeof(double) else (), C_LONG_DOUBLE_COMPLEX),
 ):
     if _dt:
         for _code in _codes:
