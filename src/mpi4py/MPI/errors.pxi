@@ -16,7 +16,7 @@ import builtins as _builtins
 class Exception(RuntimeError):
     """Exception raised when an MPI routine returns an error code."""
 
-    def __init__(self, int ierr=MPI_SUCCESS):
+    def __init__(self, int ierr=MPI_SUCCESS, /):  # positional-only, as mpi4py declares it
         self.ob_mpi = ierr
         RuntimeError.__init__(self, ierr)
 
