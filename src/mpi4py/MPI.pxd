@@ -3,7 +3,9 @@
 #     MPI_Comm_rank(comm.ob_mpi, &rank)
 # The handle of every MPI object is its `ob_mpi` field.  A new C field of one of these classes is
 # declared here, not in src/mpi4py/MPI/*.pxi.  Fields of private helper types are typed `object`.
+# Every handle class (and Status) takes weak references, as mpi4py's do: `__weakref__`.
 
+cimport cython
 from mpi4py.libmpi cimport (
     MPI_Comm, MPI_Datatype, MPI_Errhandler, MPI_File, MPI_Group, MPI_Info, MPI_Message,
     MPI_Op, MPI_Request, MPI_Session, MPI_Status, MPI_Win,
@@ -13,16 +15,19 @@ from mpi4py.libmpi cimport (
 cdef class Errhandler:
     cdef MPI_Errhandler ob_mpi
     cdef bint predefined
+    cdef object __weakref__
 
 
 cdef class Info:
     cdef MPI_Info ob_mpi
     cdef bint predefined
+    cdef object __weakref__
 
 
 cdef class Datatype:
     cdef MPI_Datatype ob_mpi
     cdef bint predefined
+    cdef object __weakref__
 
 
 cdef class Op:
@@ -30,20 +35,23 @@ cdef class Op:
     cdef object ob_func
     cdef object ob_name
     cdef bint predefined
+    cdef object __weakref__
 
 
 cdef class Status:
     cdef MPI_Status ob_mpi
+    cdef object __weakref__
 
 
 cdef class Request:
     cdef MPI_Request ob_mpi
     cdef object ob_buf  # keeps the buffers of the pending operation alive
     cdef int ob_kind
+    cdef object __weakref__
 
 
 cdef class Prequest(Request):
-    pass
+    cdef MPI_Info ob_info  # the info of the *_init call creating it, read during that call only
 
 
 cdef class Grequest(Request):
@@ -53,8 +61,10 @@ cdef class Grequest(Request):
 cdef class Message:
     cdef MPI_Message ob_mpi
     cdef object ob_buf
+    cdef object __weakref__
 
 
+@cython.final
 cdef class buffer:
     cdef void *base
     cdef Py_ssize_t length
@@ -74,11 +84,13 @@ cdef class Pickle:
 cdef class Group:
     cdef MPI_Group ob_mpi
     cdef bint predefined
+    cdef object __weakref__
 
 
 cdef class Comm:
     cdef MPI_Comm ob_mpi
     cdef bint predefined
+    cdef object __weakref__
 
 
 cdef class Intracomm(Comm):
@@ -110,13 +122,16 @@ cdef class Win:
     cdef bint predefined
     cdef object ob_mem  # the exposed memory (a private helper type), None if not owned
     cdef dict ob_attached
+    cdef object __weakref__
 
 
 cdef class File:
     cdef MPI_File ob_mpi
     cdef bint predefined
     cdef object ob_split  # message (a private helper type) of a pending split-collective operation
+    cdef object __weakref__
 
 
 cdef class Session:
     cdef MPI_Session ob_mpi
+    cdef object __weakref__

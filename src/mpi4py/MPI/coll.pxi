@@ -221,13 +221,14 @@ cdef _VMsg coll_vmsg(object spec, bint used, bint writable, int blocks, bint in_
 
 cdef int coll_barrier(MPI_Comm comm, Request req, int mode) except -1:
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Barrier(comm))
         elif mode == _NONBLOCK:
             CHKERR(MPI_Ibarrier(comm, rq))
         else:
-            CHKERR(MPI_Barrier_init(comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Barrier_init(comm, pinfo, rq))
     return 0
 
 
@@ -236,6 +237,7 @@ cdef int coll_bcast(MPI_Comm comm, object buf, int root, Request req=None, int m
     coll_part(comm, root, True, &p)
     cdef _Msg m = msg_null() if p.role == _PART_IDLE else msg_build(buf, p.role == _PART_LEAF, 0, "buf", mode != _PERSIST)
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     cdef bint large = m.count > INT_MAX
     if large:
         need_large("MPI_Bcast_c" if mode == _BLOCK else "MPI_Ibcast_c", m.count, "buf")
@@ -249,7 +251,7 @@ cdef int coll_bcast(MPI_Comm comm, object buf, int root, Request req=None, int m
         elif mode == _NONBLOCK:
             CHKERR(MPI_Ibcast(m.buf, m.count, m.dtype, root, comm, rq))
         else:
-            CHKERR(MPI_Bcast_init(m.buf, m.count, m.dtype, root, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Bcast_init(m.buf, m.count, m.dtype, root, comm, pinfo, rq))
     return _keep(req, m)
 
 
@@ -259,13 +261,14 @@ cdef int coll_scatter(MPI_Comm comm, object sendbuf, object recvbuf, int root, R
     cdef _Msg s = coll_msg(sendbuf, part_root(&p), False, p.blocks, False, "sendbuf")
     cdef _Msg r = coll_msg(recvbuf, part_own(&p), True, 0, part_in_place(&p), "recvbuf")
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Scatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
         elif mode == _NONBLOCK:
             CHKERR(MPI_Iscatter(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, rq))
         else:
-            CHKERR(MPI_Scatter_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Scatter_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -275,13 +278,14 @@ cdef int coll_gather(MPI_Comm comm, object sendbuf, object recvbuf, int root, Re
     cdef _Msg s = coll_msg(sendbuf, part_own(&p), False, 0, part_in_place(&p), "sendbuf")
     cdef _Msg r = coll_msg(recvbuf, part_root(&p), True, p.blocks, False, "recvbuf")
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Gather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm))
         elif mode == _NONBLOCK:
             CHKERR(MPI_Igather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, rq))
         else:
-            CHKERR(MPI_Gather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Gather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, root, comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -291,13 +295,14 @@ cdef int coll_allgather(MPI_Comm comm, object sendbuf, object recvbuf, Request r
     cdef _Msg s = coll_msg(sendbuf, True, False, 0, part_in_place(&p), "sendbuf")
     cdef _Msg r = coll_msg(recvbuf, True, True, p.blocks, False, "recvbuf")
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
         elif mode == _NONBLOCK:
             CHKERR(MPI_Iallgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, rq))
         else:
-            CHKERR(MPI_Allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -307,13 +312,14 @@ cdef int coll_alltoall(MPI_Comm comm, object sendbuf, object recvbuf, Request re
     cdef _Msg s = coll_msg(sendbuf, True, False, p.blocks, part_in_place(&p), "sendbuf")
     cdef _Msg r = coll_msg(recvbuf, True, True, p.blocks, False, "recvbuf")
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm))
         elif mode == _NONBLOCK:
             CHKERR(MPI_Ialltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, rq))
         else:
-            CHKERR(MPI_Alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -323,6 +329,7 @@ cdef int coll_scatterv(MPI_Comm comm, object sendbuf, object recvbuf, int root, 
     cdef _VMsg s = coll_vmsg(sendbuf, part_root(&p), False, p.blocks, False, "sendbuf", False)
     cdef _Msg r = coll_msg(recvbuf, part_own(&p), True, 0, part_in_place(&p), "recvbuf")
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Scatterv(s.m.buf, s.counts.data, s.displs.data, s.m.dtype, r.buf, r.count, r.dtype, root, comm))
@@ -331,7 +338,7 @@ cdef int coll_scatterv(MPI_Comm comm, object sendbuf, object recvbuf, int root, 
                                  rq))
         else:
             CHKERR(MPI_Scatterv_init(s.m.buf, s.counts.data, s.displs.data, s.m.dtype, r.buf, r.count, r.dtype, root,
-                                     comm, MPI_INFO_NULL, rq))
+                                     comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -341,6 +348,7 @@ cdef int coll_gatherv(MPI_Comm comm, object sendbuf, object recvbuf, int root, R
     cdef _Msg s = coll_msg(sendbuf, part_own(&p), False, 0, part_in_place(&p), "sendbuf")
     cdef _VMsg r = coll_vmsg(recvbuf, part_root(&p), True, p.blocks, False, "recvbuf", False)
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Gatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, root, comm))
@@ -349,7 +357,7 @@ cdef int coll_gatherv(MPI_Comm comm, object sendbuf, object recvbuf, int root, R
                                 rq))
         else:
             CHKERR(MPI_Gatherv_init(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, root,
-                                    comm, MPI_INFO_NULL, rq))
+                                    comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -359,6 +367,7 @@ cdef int coll_allgatherv(MPI_Comm comm, object sendbuf, object recvbuf, Request 
     cdef _Msg s = coll_msg(sendbuf, True, False, 0, part_in_place(&p), "sendbuf")
     cdef _VMsg r = coll_vmsg(recvbuf, True, True, p.blocks, False, "recvbuf", False)
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Allgatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm))
@@ -366,7 +375,7 @@ cdef int coll_allgatherv(MPI_Comm comm, object sendbuf, object recvbuf, Request 
             CHKERR(MPI_Iallgatherv(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, rq))
         else:
             CHKERR(MPI_Allgatherv_init(s.buf, s.count, s.dtype, r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm,
-                                       MPI_INFO_NULL, rq))
+                                       pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -376,6 +385,7 @@ cdef int coll_alltoallv(MPI_Comm comm, object sendbuf, object recvbuf, Request r
     cdef _VMsg s = coll_vmsg(sendbuf, True, False, p.blocks, part_in_place(&p), "sendbuf", False)
     cdef _VMsg r = coll_vmsg(recvbuf, True, True, p.blocks, False, "recvbuf", False)
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Alltoallv(s.m.buf, s.counts.data, s.displs.data, s.m.dtype,
@@ -385,7 +395,7 @@ cdef int coll_alltoallv(MPI_Comm comm, object sendbuf, object recvbuf, Request r
                                   r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, rq))
         else:
             CHKERR(MPI_Alltoallv_init(s.m.buf, s.counts.data, s.displs.data, s.m.dtype,
-                                      r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, MPI_INFO_NULL, rq))
+                                      r.m.buf, r.counts.data, r.displs.data, r.m.dtype, comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -396,6 +406,7 @@ cdef int coll_alltoallw(MPI_Comm comm, object sendbuf, object recvbuf, Request r
     cdef _VMsg s = coll_vmsg(sendbuf, True, False, p.blocks, part_in_place(&p), "sendbuf", True)
     cdef _VMsg r = coll_vmsg(recvbuf, True, True, p.blocks, False, "recvbuf", True)
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Alltoallw(s.m.buf, s.counts.data, s.displs.data, s.types,
@@ -405,7 +416,7 @@ cdef int coll_alltoallw(MPI_Comm comm, object sendbuf, object recvbuf, Request r
                                   r.m.buf, r.counts.data, r.displs.data, r.types, comm, rq))
         else:
             CHKERR(MPI_Alltoallw_init(s.m.buf, s.counts.data, s.displs.data, s.types,
-                                      r.m.buf, r.counts.data, r.displs.data, r.types, comm, MPI_INFO_NULL, rq))
+                                      r.m.buf, r.counts.data, r.displs.data, r.types, comm, pinfo, rq))
     return _keep(req, (s, r))
 
 
@@ -461,6 +472,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
         count, dtype = s.count, s.dtype
     cdef MPI_Op mop = op.ob_mpi
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     cdef bint large = count > INT_MAX
     if large:
         routine = ("MPI_Reduce_c" if kind == _RED_REDUCE else "MPI_Allreduce_c") if mode == _BLOCK else \
@@ -477,7 +489,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Ireduce(s.buf, r.buf, count, dtype, mop, root, comm, rq))
             else:
-                CHKERR(MPI_Reduce_init(s.buf, r.buf, count, dtype, mop, root, comm, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Reduce_init(s.buf, r.buf, count, dtype, mop, root, comm, pinfo, rq))
         elif kind == _RED_ALLREDUCE:
             if large and mode == _BLOCK:
                 CHKERR(MPI_Allreduce_c(s.buf, r.buf, count, dtype, mop, comm))
@@ -488,21 +500,21 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Iallreduce(s.buf, r.buf, count, dtype, mop, comm, rq))
             else:
-                CHKERR(MPI_Allreduce_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Allreduce_init(s.buf, r.buf, count, dtype, mop, comm, pinfo, rq))
         elif kind == _RED_SCAN:
             if mode == _BLOCK:
                 CHKERR(MPI_Scan(s.buf, r.buf, count, dtype, mop, comm))
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Iscan(s.buf, r.buf, count, dtype, mop, comm, rq))
             else:
-                CHKERR(MPI_Scan_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Scan_init(s.buf, r.buf, count, dtype, mop, comm, pinfo, rq))
         elif kind == _RED_EXSCAN:
             if mode == _BLOCK:
                 CHKERR(MPI_Exscan(s.buf, r.buf, count, dtype, mop, comm))
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Iexscan(s.buf, r.buf, count, dtype, mop, comm, rq))
             else:
-                CHKERR(MPI_Exscan_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Exscan_init(s.buf, r.buf, count, dtype, mop, comm, pinfo, rq))
         else:
             if s.buf == MPI_IN_PLACE:
                 count = r.count // nblocks  # recvbuf holds the whole input vector
@@ -511,7 +523,7 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
             elif mode == _NONBLOCK:
                 CHKERR(MPI_Ireduce_scatter_block(s.buf, r.buf, count, dtype, mop, comm, rq))
             else:
-                CHKERR(MPI_Reduce_scatter_block_init(s.buf, r.buf, count, dtype, mop, comm, MPI_INFO_NULL, rq))
+                CHKERR(MPI_Reduce_scatter_block_init(s.buf, r.buf, count, dtype, mop, comm, pinfo, rq))
     return _keep(req, (s, r, op))
 
 
@@ -542,13 +554,14 @@ cdef int coll_reduce_scatter(MPI_Comm comm, object sendbuf, object recvbuf, obje
     cdef MPI_Datatype dtype = r.dtype
     cdef MPI_Op mop = op.ob_mpi
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     with nogil:
         if mode == _BLOCK:
             CHKERR(MPI_Reduce_scatter(s.buf, r.buf, counts.data, dtype, mop, comm))
         elif mode == _NONBLOCK:
             CHKERR(MPI_Ireduce_scatter(s.buf, r.buf, counts.data, dtype, mop, comm, rq))
         else:
-            CHKERR(MPI_Reduce_scatter_init(s.buf, r.buf, counts.data, dtype, mop, comm, MPI_INFO_NULL, rq))
+            CHKERR(MPI_Reduce_scatter_init(s.buf, r.buf, counts.data, dtype, mop, comm, pinfo, rq))
     return _keep(req, (s, r, counts, op))
 
 

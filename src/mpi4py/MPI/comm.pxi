@@ -128,6 +128,9 @@ cdef class Comm:
         cdef bint same = (<Comm>self).ob_mpi == (<Comm>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_COMM_NULL
 
@@ -339,9 +342,7 @@ cdef class Comm:
     @classmethod
     def f2py(cls, arg):
         """Communicator from a Fortran handle."""
-        cdef Comm comm = cls.__new__(cls)
-        comm.ob_mpi = MPI_Comm_f2c(arg)
-        return comm
+        return _comm_of_handle(MPI_Comm_f2c(arg))
 
     # -- matched probes -------------------------------------------------------------------------
 
@@ -371,7 +372,7 @@ cdef class Comm:
     def Free(self):
         """Free the communicator."""
         if self.predefined:
-            raise ValueError(f"Comm.Free: cannot free the predefined communicator {self.Get_name()}")
+            raise Exception(MPI_ERR_COMM)  # what MPI reports; some MPIs abort on it
         with nogil:
             CHKERR(MPI_Comm_free(&self.ob_mpi))
 
@@ -579,6 +580,7 @@ cdef class Comm:
     def Barrier_init(self, info=None):
         """Persistent ``Barrier``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_barrier(self.ob_mpi, req, _PERSIST)
         return req
 
@@ -595,6 +597,7 @@ cdef class Comm:
     def Bcast_init(self, buf, int root=0, info=None):
         """Persistent ``Bcast``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_bcast(self.ob_mpi, buf, root, req, _PERSIST)
         return req
 
@@ -611,6 +614,7 @@ cdef class Comm:
     def Scatter_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatter``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -627,6 +631,7 @@ cdef class Comm:
     def Scatterv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatterv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -643,6 +648,7 @@ cdef class Comm:
     def Gather_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gather``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_gather(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -659,6 +665,7 @@ cdef class Comm:
     def Gatherv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gatherv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -675,6 +682,7 @@ cdef class Comm:
     def Allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgather``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_allgather(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -691,6 +699,7 @@ cdef class Comm:
     def Allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgatherv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -707,6 +716,7 @@ cdef class Comm:
     def Alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoall``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_alltoall(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -723,6 +733,7 @@ cdef class Comm:
     def Alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallv``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -739,6 +750,7 @@ cdef class Comm:
     def Alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallw``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -755,6 +767,7 @@ cdef class Comm:
     def Reduce_init(self, sendbuf, recvbuf, Op op=SUM, int root=0, info=None):
         """Persistent ``Reduce``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, req, _PERSIST)
         return req
 
@@ -771,6 +784,7 @@ cdef class Comm:
     def Allreduce_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Allreduce``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -787,6 +801,7 @@ cdef class Comm:
     def Reduce_scatter_block_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter_block``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -803,6 +818,7 @@ cdef class Comm:
     def Reduce_scatter_init(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter``: start with ``Start()``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, req, _PERSIST)
         return req
 
@@ -944,9 +960,7 @@ cdef class Comm:
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Comm obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Comm(handle)
-        return obj
+        return _comm_of_handle(_i2h_Comm(handle))
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
@@ -955,9 +969,7 @@ cdef class Comm:
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Comm obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Comm_f2c(arg)
-        return obj
+        return _comm_of_handle(MPI_Comm_f2c(arg))
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
@@ -1180,8 +1192,8 @@ cdef class Intracomm(Comm):
     def Create_cart(self, dims, periods=None, bint reorder=False):
         """Communicator with a Cartesian topology."""
         cdef _IntArray d = _IntArray(dims, "dims")
-        if periods is None:
-            periods = [False] * d.n
+        if periods is None or isinstance(periods, bool):  # one value for every dimension, as mpi4py takes
+            periods = [bool(periods)] * d.n
         cdef _IntArray p = _IntArray([1 if x else 0 for x in periods], "periods")
         if p.n != d.n:
             raise ValueError(f"periods: expected {d.n} values (one per dimension), got {p.n}")
@@ -1252,6 +1264,7 @@ cdef class Intracomm(Comm):
     def Scan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Scan``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -1268,6 +1281,7 @@ cdef class Intracomm(Comm):
     def Exscan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Exscan``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -1395,6 +1409,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_allgather``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 0, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1411,6 +1426,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_allgatherv``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 2, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1427,6 +1443,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoall``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 1, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1443,6 +1460,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoallv``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 3, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1459,6 +1477,7 @@ cdef class Topocomm(Intracomm):
     def Neighbor_alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoallw``."""
         cdef Prequest req = Prequest.__new__(Prequest)
+        req.ob_info = arg_info(info)
         coll_neighbor(self, 4, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -1494,6 +1513,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
     cdef _VMsg sv, rv
     cdef MPI_Comm c = comm.ob_mpi
     cdef MPI_Request *rq = _reqp(req)
+    cdef MPI_Info pinfo = _pinfo(req)  # the info= of a persistent *_init
     if kind <= 1:
         s = msg_build(sendbuf, False, outdeg if kind == 1 else 0, "sendbuf")
         r = msg_build(recvbuf, True, indeg, "recvbuf")
@@ -1505,7 +1525,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                 elif mode == _NONBLOCK:
                     CHKERR(MPI_Ineighbor_allgather(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
                 else:
-                    CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+                    CHKERR(MPI_Neighbor_allgather_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, pinfo, rq))
         else:
             with nogil:
                 if mode == _BLOCK:
@@ -1513,7 +1533,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                 elif mode == _NONBLOCK:
                     CHKERR(MPI_Ineighbor_alltoall(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, rq))
                 else:
-                    CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, MPI_INFO_NULL, rq))
+                    CHKERR(MPI_Neighbor_alltoall_init(s.buf, s.count, s.dtype, r.buf, r.count, r.dtype, c, pinfo, rq))
     elif kind == 2:
         s = msg_build(sendbuf, False, 0, "sendbuf")
         rv = msg_vector(recvbuf, True, indeg, "recvbuf", False)
@@ -1526,7 +1546,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                                                 c, rq))
             else:
                 CHKERR(MPI_Neighbor_allgatherv_init(s.buf, s.count, s.dtype, rv.m.buf, rv.counts.data, rv.displs.data,
-                                                    rv.m.dtype, c, MPI_INFO_NULL, rq))
+                                                    rv.m.dtype, c, pinfo, rq))
     else:
         sv = msg_vector(sendbuf, False, outdeg, "sendbuf", kind == 4)
         rv = msg_vector(recvbuf, True, indeg, "recvbuf", kind == 4)
@@ -1541,7 +1561,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                                                    rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, rq))
                 else:
                     CHKERR(MPI_Neighbor_alltoallv_init(sv.m.buf, sv.counts.data, sv.displs.data, sv.m.dtype,
-                                                       rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, MPI_INFO_NULL, rq))
+                                                       rv.m.buf, rv.counts.data, rv.displs.data, rv.m.dtype, c, pinfo, rq))
         else:
             with nogil:
                 if mode == _BLOCK:
@@ -1552,7 +1572,7 @@ cdef int coll_neighbor(Comm comm, int kind, object sendbuf, object recvbuf, Requ
                                                    rv.m.buf, rv.counts.data, rv.aints, rv.types, c, rq))
                 else:
                     CHKERR(MPI_Neighbor_alltoallw_init(sv.m.buf, sv.counts.data, sv.aints, sv.types,
-                                                       rv.m.buf, rv.counts.data, rv.aints, rv.types, c, MPI_INFO_NULL, rq))
+                                                       rv.m.buf, rv.counts.data, rv.aints, rv.types, c, pinfo, rq))
     return 0
 
 
@@ -1713,6 +1733,9 @@ cdef class Message:
         cdef bint same = (<Message>self).ob_mpi == (<Message>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_MESSAGE_NULL
 
@@ -1828,8 +1851,25 @@ cdef class Message:
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_MESSAGE_NULL :
+        if self.ob_mpi != MPI_MESSAGE_NULL and self.ob_mpi != MPI_MESSAGE_NO_PROC:
             self.ob_mpi = MPI_MESSAGE_NULL
+
+
+cdef Comm _comm_of_handle(MPI_Comm handle):
+    """A communicator object of the class its handle calls for, as mpi4py's fromint/f2py/fromhandle give:
+    Comm (null), Intercomm, Cartcomm, Graphcomm, Distgraphcomm or Intracomm."""
+    cdef int inter = 0, topo = MPI_UNDEFINED
+    kind = Comm
+    if handle != MPI_COMM_NULL:
+        CHKERR(MPI_Comm_test_inter(handle, &inter))
+        if not inter:
+            CHKERR(MPI_Topo_test(handle, &topo))
+        kind = Intercomm if inter else {MPI_CART: Cartcomm, MPI_GRAPH: Graphcomm,
+                                        MPI_DIST_GRAPH: Distgraphcomm}.get(topo, Intracomm)
+    cdef Comm comm = kind.__new__(kind)
+    comm.ob_mpi = handle
+    comm.predefined = handle == MPI_COMM_NULL or handle == MPI_COMM_WORLD or handle == MPI_COMM_SELF
+    return comm
 
 
 MESSAGE_NULL = Message()

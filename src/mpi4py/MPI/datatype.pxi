@@ -129,6 +129,9 @@ cdef class Datatype:
         cdef bint same = (<Datatype>self).ob_mpi == (<Datatype>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self, _datatype_rebuild)
+
     def __bool__(self):
         return self.ob_mpi != MPI_DATATYPE_NULL
 
@@ -207,7 +210,7 @@ cdef class Datatype:
     def Free(self):
         """Free the datatype."""
         if self.predefined:
-            raise ValueError(f"Datatype.Free: cannot free the predefined datatype {self.Get_name()}")
+            raise Exception(MPI_ERR_TYPE)  # what MPI reports; some MPIs abort on it
         CHKERR(MPI_Type_free(&self.ob_mpi))
 
     def Dup(self):
@@ -778,13 +781,26 @@ FLOAT64_T = DOUBLE
 FLOAT16_T = DATATYPE_NULL
 BFLOAT16_T = DATATYPE_NULL
 
-# Buffer-protocol format codes (struct/NumPy style) -> predefined datatype.
+
+cdef Datatype _unsigned_of_size(size_t size):
+    """The C unsigned integer datatype of ``size`` bytes (size_t, uintptr_t have no MPI datatype of their own)."""
+    for dt, csize in ((UNSIGNED_LONG, sizeof(unsigned long)), (UNSIGNED_LONG_LONG, sizeof(unsigned long long)),
+                      (UNSIGNED, sizeof(unsigned int))):
+        if csize == size:
+            return dt
+    return DATATYPE_NULL
+
+
+# Buffer-protocol format codes (struct/NumPy style, and the typecodes mpi4py maps) -> predefined datatype.
 _typedict = {}
 for _codes, _dt in (
-    (("?",), C_BOOL),
-    (("c", "S1"), CHAR),
-    (("b", "i1"), SIGNED_CHAR),
-    (("B", "u1"), UNSIGNED_CHAR),
+    (("?", "b1"), C_BOOL),
+    (("c", "s", "S", "S1"), CHAR),
+    (("b",), SIGNED_CHAR),
+    (("B",), UNSIGNED_CHAR),
+    (("i1",), INT8_T),
+    (("u1",), UINT8_T),
+    (("w", "U"), WCHAR),
     (("h",), SHORT),
     (("H",), UNSIGNED_SHORT),
     (("i",), INT),
@@ -809,6 +825,15 @@ for _codes, _dt in (
     (("f8",), DOUBLE),
     (("c8",), C_FLOAT_COMPLEX),
     (("c16",), C_DOUBLE_COMPLEX),
+    # last: the datatype of a C type's size (tocode gives the codes above first)
+    (("p",), AINT),  # intptr_t: MPI_Aint is the signed address-sized integer
+    (("n",), COUNT if sizeof(MPI_Count) == sizeof(Py_ssize_t) else AINT),  # ssize_t
+    (("N",), _unsigned_of_size(sizeof(size_t))),
+    (("P",), _unsigned_of_size(sizeof(void*))),
+    (("e", "f2"), FLOAT16_T),  # when the MPI has a 16-bit float (else DATATYPE_NULL: skipped)
+    # long double by size, unless it is just a double (f8/c16 stay DOUBLE/C_DOUBLE_COMPLEX)
+    ((f"f{sizeof(long double)}",) if sizeof(long double) > sizeof(double) else (), LONG_DOUBLE),
+    ((f"c{2 * sizeof(long double)}",) if sizeof(long double) > sizeof(double) else (), C_LONG_DOUBLE_COMPLEX),
 ):
     if _dt:
         for _code in _codes:

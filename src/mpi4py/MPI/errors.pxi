@@ -16,7 +16,7 @@ import builtins as _builtins
 class Exception(RuntimeError):
     """Exception raised when an MPI routine returns an error code."""
 
-    def __init__(self, int ierr=MPI_SUCCESS):
+    def __init__(self, int ierr=MPI_SUCCESS, /):  # positional-only, as mpi4py declares it
         self.ob_mpi = ierr
         RuntimeError.__init__(self, ierr)
 
@@ -218,13 +218,16 @@ cdef class Errhandler:
         cdef bint same = (<Errhandler>self).ob_mpi == (<Errhandler>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_ERRHANDLER_NULL
 
     def Free(self):
         """Free the error handler."""
         if self.predefined:
-            raise ValueError("Errhandler.Free: cannot free a predefined error handler")
+            raise Exception(MPI_ERR_ERRHANDLER)  # what MPI reports; some MPIs abort on it
         CHKERR(MPI_Errhandler_free(&self.ob_mpi))
 
     def py2f(self):

@@ -53,6 +53,9 @@ cdef class File:
         cdef bint same = (<File>self).ob_mpi == (<File>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_FILE_NULL
 

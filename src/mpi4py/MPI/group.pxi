@@ -21,6 +21,9 @@ cdef class Group:
         cdef bint same = (<Group>self).ob_mpi == (<Group>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_GROUP_NULL
 
@@ -122,7 +125,7 @@ cdef class Group:
     def Free(self):
         """Free the group."""
         if self.predefined:
-            raise ValueError("Group.Free: cannot free a predefined group")
+            raise Exception(MPI_ERR_GROUP)  # what MPI reports; some MPIs abort on it
         CHKERR(MPI_Group_free(&self.ob_mpi))
 
     def py2f(self):

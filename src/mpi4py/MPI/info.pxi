@@ -57,6 +57,9 @@ cdef class Info:
         cdef bint same = (<Info>self).ob_mpi == (<Info>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self, _info_rebuild)
+
     def __bool__(self):
         return self.ob_mpi != MPI_INFO_NULL
 
@@ -100,7 +103,7 @@ cdef class Info:
     def Free(self):
         """Free the info object."""
         if self.predefined:
-            raise ValueError("Info.Free: cannot free a predefined info object (INFO_NULL, INFO_ENV)")
+            raise Exception(MPI_ERR_INFO)  # what MPI reports; Open MPI aborts on INFO_ENV
         CHKERR(MPI_Info_free(&self.ob_mpi))
 
     def Dup(self):

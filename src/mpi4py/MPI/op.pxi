@@ -131,6 +131,9 @@ cdef class Op:
         cdef bint same = (<Op>self).ob_mpi == (<Op>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self, _op_rebuild)
+
     def __bool__(self):
         return self.ob_mpi != MPI_OP_NULL
 
@@ -160,7 +163,7 @@ cdef class Op:
     def Free(self):
         """Free a user-defined operation."""
         if self.predefined:
-            raise ValueError(f"Op.Free: cannot free the predefined operation {self.ob_name}")
+            raise Exception(MPI_ERR_OP)  # what MPI reports; some MPIs abort on it
         CHKERR(MPI_Op_free(&self.ob_mpi))
         if self.ob_name is not None and isinstance(self.ob_name, int):
             _op_slots[self.ob_name] = None

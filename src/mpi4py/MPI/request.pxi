@@ -67,6 +67,9 @@ cdef class Request:
         cdef bint same = (<Request>self).ob_mpi == (<Request>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_REQUEST_NULL
 
@@ -457,6 +460,11 @@ cdef int _greq_cancel(void *extra, int completed) noexcept with gil:
         return MPI_SUCCESS
     except BaseException:
         return _greq_error("a Grequest cancel_fn")
+
+
+cdef inline MPI_Info _pinfo(Request req) noexcept:
+    """The info a persistent collective ``*_init`` passes to MPI (set by the method from its ``info``)."""
+    return MPI_INFO_NULL if req is None else (<Prequest>req).ob_info
 
 
 cdef class Grequest(Request):

@@ -54,6 +54,9 @@ cdef class Session:
         cdef bint same = (<Session>self).ob_mpi == (<Session>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_SESSION_NULL
 

@@ -86,12 +86,28 @@ cdef class Status:
     source = property(Get_source, Set_source, doc="source")
     tag = property(Get_tag, Set_tag, doc="tag")
     error = property(Get_error, Set_error, doc="error")
-    cancelled = property(Is_cancelled, doc="cancelled state")
+    cancelled = property(Is_cancelled, Set_cancelled, doc="cancelled state")
 
     @property
     def count(self):
-        """Byte count."""
+        """Byte count (setting it sets the number of ``BYTE`` elements)."""
         return self.Get_count(BYTE)
+
+    @count.setter
+    def count(self, value):
+        self.Set_elements(BYTE, value)
+
+    # Pickled by value: the fields a program can read back (the C struct layout is the MPI's own).
+    def __getstate__(self):
+        return {"source": self.source, "tag": self.tag, "error": self.error,
+                "count": self.count, "cancelled": self.cancelled}
+
+    def __setstate__(self, state):
+        for name in ("source", "tag", "error", "count", "cancelled"):
+            setattr(self, name, state[name])
+
+    def __reduce__(self):
+        return (Status, (), self.__getstate__())
 
     def __getbuffer__(self, Py_buffer *view, int flags):
         PyBuffer_FillInfo(view, self, <void*>&self.ob_mpi, sizeof(MPI_Status), False, flags)

@@ -151,6 +151,9 @@ cdef class Win:
         cdef bint same = (<Win>self).ob_mpi == (<Win>other).ob_mpi
         return same if op == 2 else not same
 
+    def __reduce__(self):
+        return _reduce_handle(self)
+
     def __bool__(self):
         return self.ob_mpi != MPI_WIN_NULL
 
@@ -212,7 +215,7 @@ cdef class Win:
         cdef int disp_unit = 1
         cdef void *base = NULL
         CHKERR(MPI_Win_shared_query(self.ob_mpi, rank, &size, &disp_unit, &base))
-        return (_as_memory(base, size), disp_unit)
+        return (_window_memory(base, size, self), disp_unit)
 
     def Attach(self, memory):
         """Attach ``memory`` (a writable buffer) to a dynamic window."""
@@ -241,9 +244,9 @@ cdef class Win:
     # -- memory, attributes, info, names ------------------------------------------------------
 
     def tomemory(self):
-        """The local window memory as a writable ``memoryview`` of bytes."""
+        """The local window memory as a writable ``buffer``."""
         base, size, _ = self.attrs
-        return _as_memory(<void*><Py_ssize_t>base, size)
+        return _window_memory(<void*><Py_ssize_t>base, size, self)
 
     def Get_attr(self, int keyval):
         """Value of an attribute: ``WIN_BASE`` (address), ``WIN_SIZE``, ``WIN_DISP_UNIT``,
