@@ -10,7 +10,12 @@ from mpibuild import gensrc
 
 pytest.importorskip("Cython")
 
+# Like the real MPI.pyx it exports a C API, so the translation also writes MPI_api.h (gensrc
+# translates again when that header is missing).
 TINY = '''\
+cdef api int tiny_api() noexcept:
+    return 0
+
 cdef class Handle:
     @classmethod
     def f2py(cls, arg):
