@@ -351,6 +351,10 @@ cdef object _dlpack_problem(PyMPI_DLTensor *t, str argname):
     kind = _DLPACK_KINDS.get(t.dtype.code)
     if kind is None or (kind == "?" and t.dtype.bits != 8):
         return f"{argname}: DLPack dtype (code {t.dtype.code}, {t.dtype.bits} bits) has no MPI datatype"
+    # DLPack's 128-bit float is IEEE binary128; the 16-byte 'f16' format is the C long double (x87
+    # extended on x86): same size, other bits, so it must not stand in for it.
+    if (kind == "f" and t.dtype.bits > 64) or (kind == "c" and t.dtype.bits > 128):
+        return f"{argname}: DLPack {t.dtype.bits}-bit IEEE floating point has no MPI datatype"
     if t.ndim < 0 or (t.ndim > 0 and t.shape == NULL):
         return f"{argname}: DLPack tensor with ndim={t.ndim} has no shape"
     cdef Py_ssize_t itemsize = t.dtype.bits // 8
