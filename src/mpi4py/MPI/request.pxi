@@ -464,7 +464,8 @@ cdef int _greq_cancel(void *extra, int completed) noexcept with gil:
 
 cdef inline MPI_Info _pinfo(Request req) noexcept:
     """The info a persistent collective ``*_init`` passes to MPI (set by the method from its ``info``)."""
-    return MPI_INFO_NULL if req is None else (<Prequest>req).ob_info
+    # Blocking and nonblocking calls share the code path with a plain Request (or None): no info field.
+    return (<Prequest>req).ob_info if isinstance(req, Prequest) else MPI_INFO_NULL
 
 
 cdef class Grequest(Request):
