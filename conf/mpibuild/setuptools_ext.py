@@ -104,7 +104,9 @@ class BuildExtMPI(build_ext):
             build["mpi_abi_variant"] = variant
         where = record.write_record(Path(self.get_ext_fullpath("mpi4py.MPI")).parent, record.mpi_items(conf), build)
         _log(f"build record written to {where}")
-        self.copy_file(str(gendir / gensrc.API_HEADER), str(self._api_header_path()), level=self.verbose)
+        header = self._api_header_path()
+        header.parent.mkdir(parents=True, exist_ok=True)  # an editable build's build-lib has no package data
+        self.copy_file(str(gendir / gensrc.API_HEADER), str(header), level=self.verbose)
 
     def _api_header_path(self) -> Path:
         # The public header Cython generated for the cdef api functions, beside mpi4py.h (see gensrc.py).
