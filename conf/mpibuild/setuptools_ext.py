@@ -15,6 +15,8 @@ from mpibuild import config, gensrc, layout, mpiabi, optflags, preflight, probe,
 
 TOP = Path(__file__).resolve().parents[2]
 INCLUDE = layout.PRIVATE_INCLUDE
+# Where MPI_api.h goes, relative to the package folder (API_HEADER_DEST without the leading 'mpi4py/').
+API_HEADER_IN_PACKAGE = Path(*gensrc.API_HEADER_DEST.split("/")[1:], gensrc.API_HEADER)
 
 
 def _log(message: str) -> None:
@@ -110,8 +112,7 @@ class BuildExtMPI(build_ext):
 
     def _api_header_path(self) -> Path:
         # The public header Cython generated for the cdef api functions, beside mpi4py.h (see gensrc.py).
-        package = Path(self.get_ext_fullpath("mpi4py.MPI")).parent
-        return package.joinpath(*gensrc.API_HEADER_DEST.split("/")[1:], gensrc.API_HEADER)
+        return Path(self.get_ext_fullpath("mpi4py.MPI")).parent / API_HEADER_IN_PACKAGE
 
     def _remove_other_kinds(self) -> None:
         """Drop a module of the other kind left by an earlier build in the same tree (``MPI.abi3.so`` next to
@@ -133,8 +134,7 @@ class BuildExtMPI(build_ext):
         for ext in self.extensions:
             inplace_file, regular_file = self._get_inplace_equivalent(build_py, ext)
             mapping[str(Path(regular_file).parent / record.FILENAME)] = str(Path(inplace_file).parent / record.FILENAME)
-            header = self._api_header_path().relative_to(Path(regular_file).parent)
-            mapping[str(Path(regular_file).parent / header)] = str(Path(inplace_file).parent / header)
+            mapping[str(Path(regular_file).parent / API_HEADER_IN_PACKAGE)] = str(Path(inplace_file).parent / API_HEADER_IN_PACKAGE)
         return mapping
 
     def copy_extensions_to_source(self) -> None:
