@@ -462,6 +462,10 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
     cdef bint large_ok = mode != _PERSIST and (kind == _RED_REDUCE or kind == _RED_ALLREDUCE)
     cdef _Msg r = coll_msg(recvbuf, receives, True, 0, False, "recvbuf", large_ok)
     cdef _Msg s = coll_msg(sendbuf, sends, False, 0, receives and part_in_place(&p), "sendbuf", large_ok)
+    if p.inter and p.role == _PART_ROOT and s.buf == NULL:
+        # MPI ignores sendbuf at MPI_ROOT, but MPICH before 4.1 refuses a NULL one there
+        # (pmodels/mpich#6351): hand it the receive buffer, which it neither reads nor aliases
+        s.buf = r.buf
     cdef MPI_Count count = 0
     cdef MPI_Datatype dtype = MPI_BYTE
     if receives:
