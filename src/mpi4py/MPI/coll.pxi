@@ -449,6 +449,9 @@ cdef str _type_name(MPI_Datatype dtype):
     return name[:n].decode("latin-1")
 
 
+cdef char _root_sendbuf_placeholder = 0  # see coll_reduce
+
+
 cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op op, int root,
                      Request req=None, int mode=_BLOCK) except -1:
     cdef _Part p
@@ -464,8 +467,8 @@ cdef int coll_reduce(MPI_Comm comm, int kind, object sendbuf, object recvbuf, Op
     cdef _Msg s = coll_msg(sendbuf, sends, False, 0, receives and part_in_place(&p), "sendbuf", large_ok)
     if p.inter and p.role == _PART_ROOT and s.buf == NULL:
         # MPI ignores sendbuf at MPI_ROOT, but MPICH before 4.1 refuses a NULL one there
-        # (pmodels/mpich#6351): hand it the receive buffer, which it neither reads nor aliases
-        s.buf = r.buf
+        # (pmodels/mpich#6351) and MPICH 5 one that aliases recvbuf: a placeholder it never reads
+        s.buf = &_root_sendbuf_placeholder
     cdef MPI_Count count = 0
     cdef MPI_Datatype dtype = MPI_BYTE
     if receives:
