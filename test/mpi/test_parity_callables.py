@@ -221,7 +221,11 @@ def test_commctx_intra(comm: MPI.Intracomm) -> None:
     finally:
         comm.Free()
     with pytest.raises(TypeError):
-        MPI._commctx_intra(MPI.COMM_NULL)
+        MPI._commctx_intra(MPI.COMM_NULL)  # a Comm, not an Intracomm
+    with pytest.raises(ValueError, match="comm: a null communicator"):
+        MPI._commctx_intra(MPI.Intracomm())
+    with pytest.raises(ValueError, match="comm: a null communicator"):
+        MPI._comm_lock(MPI.Intracomm())
 
 
 @pytest.mark.ranks(min=2)

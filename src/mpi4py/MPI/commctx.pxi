@@ -5,13 +5,16 @@
 
 import threading as _threading
 
-cdef object _commctx_guard = _threading.Lock()  # one thread at a time creates a table or a context
+cdef object _commctx_guard = _threading.Lock()  # one thread at a time creates a table or looks one up
+cdef object _CONTEXT_LOCK = "@commctx"  # the key of a communicator's lock guarding its context
 cdef int _lock_keyval = MPI_KEYVAL_INVALID
 cdef int _context_keyval = MPI_KEYVAL_INVALID
 
 
 cdef object _comm_attr(Comm comm, int *keyval, object delete_fn):
     """The attribute of ``comm`` under the internal key ``keyval`` (created on first use), or None."""
+    if comm.ob_mpi == MPI_COMM_NULL:
+        raise ValueError("comm: a null communicator (COMM_NULL) has no locks or context")
     if keyval[0] == MPI_KEYVAL_INVALID:
         keyval[0] = Comm.Create_keyval(None, delete_fn)
     return comm.Get_attr(keyval[0])
@@ -83,19 +86,19 @@ def _free_context(comm, keyval, _CommContext ctx):
 
 
 cdef _CommContext _comm_context(Comm comm, type kind):
-    """The context of ``comm``; the first call on a communicator is collective (it duplicates it)."""
-    if comm.ob_mpi == MPI_COMM_NULL:
-        raise ValueError("comm: a null communicator (COMM_NULL) has no context")
+    """The context of ``comm``; the first call on a communicator is collective (it duplicates it).
+    The caller holds the communicator's own lock (not the global guard: another communicator's
+    collective creation must not wait for this one's)."""
     cdef _CommContext ctx
     with _commctx_guard:
         ctx = _comm_attr(comm, &_context_keyval, _free_context)
-        if ctx is None:
-            ctx = _CommContext.__new__(_CommContext)
-            ctx.dupcomm = kind.__new__(kind)
-            with nogil:
-                CHKERR(MPI_Comm_dup(comm.ob_mpi, &ctx.dupcomm.ob_mpi))
-            comm.Set_attr(_context_keyval, ctx)
-        return ctx
+    if ctx is None:
+        ctx = _CommContext.__new__(_CommContext)
+        ctx.dupcomm = kind.__new__(kind)
+        with nogil:
+            CHKERR(MPI_Comm_dup(comm.ob_mpi, &ctx.dupcomm.ob_mpi))
+        comm.Set_attr(_context_keyval, ctx)
+    return ctx
 
 
 cdef Comm _view_of(Comm comm):
@@ -108,19 +111,22 @@ cdef Comm _view_of(Comm comm):
 def _commctx_intra(Intracomm comm):
     """``(dupcomm, tag)``: the communicator's private duplicate and a tag not handed out before (cycling
     below ``TAG_UB``).  Collective on the first call for a communicator."""
-    cdef _CommContext ctx = _comm_context(comm, Intracomm)
-    return (_view_of(ctx.dupcomm), ctx.next_tag())
+    cdef _CommContext ctx
+    with _comm_lock(comm, _CONTEXT_LOCK):
+        ctx = _comm_context(comm, Intracomm)
+        return (_view_of(ctx.dupcomm), ctx.next_tag())
 
 
 def _commctx_inter(Intercomm comm):
     """``(dupcomm, tag, localcomm, low_group)``: the private duplicate, a fresh tag, an intracommunicator of
     the local group and whether the local group is the low one (the smaller group; on equal sizes both
     sides agree through ``Intercomm.Merge``).  Collective on the first call for a communicator."""
-    cdef _CommContext ctx = _comm_context(comm, Intercomm)
+    cdef _CommContext ctx
     cdef int local_size = 0, remote_size = 0, merged_rank = 0
     cdef MPI_Comm merged = MPI_COMM_NULL
     cdef MPI_Group local_group = MPI_GROUP_NULL
-    with _commctx_guard:
+    with _comm_lock(comm, _CONTEXT_LOCK):
+        ctx = _comm_context(comm, Intercomm)
         if ctx.localcomm is None:
             with nogil:
                 CHKERR(MPI_Comm_size(comm.ob_mpi, &local_size))
@@ -139,7 +145,7 @@ def _commctx_inter(Intercomm comm):
                     MPI_Group_free(&local_group)
                 MPI_Comm_free(&merged)
             ctx.localcomm = localcomm
-    return (_view_of(ctx.dupcomm), ctx.next_tag(), _view_of(ctx.localcomm), ctx.low_group)
+        return (_view_of(ctx.dupcomm), ctx.next_tag(), _view_of(ctx.localcomm), ctx.low_group)
 
 
 cdef int _commctx_finalize() except -1:

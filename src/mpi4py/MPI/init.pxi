@@ -125,6 +125,7 @@ def Init_thread(int required=MPI_THREAD_MULTIPLE):
 
 def Finalize():
     """Terminate the MPI execution environment."""
+    _commctx_finalize()
     CHKERR(MPI_Finalize())
 
 
