@@ -31,6 +31,14 @@ def test_address_constants_are_empty_buffers_at_their_address(name: str) -> None
         assert callable(type(constant).__buffer__)
 
 
+@pytest.mark.parametrize("name", ["BOTTOM", "IN_PLACE", "BUFFER_AUTOMATIC"])
+def test_address_constants_unpickle_as_themselves(name: str) -> None:
+    constant = getattr(MPI, name)
+    assert pickle.loads(pickle.dumps(constant)) is constant
+    copied = pickle.loads(pickle.dumps(type(constant)(12)))
+    assert type(copied) is type(constant) and copied == 12
+
+
 def test_address_constants_keep_their_meaning_in_message_specs(comm: MPI.Intracomm) -> None:
     # BOTTOM still means absolute addresses, IN_PLACE still means "in place" (not an empty buffer).
     import array

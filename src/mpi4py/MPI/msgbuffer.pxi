@@ -33,6 +33,11 @@ cdef class _AddressConstant:
     def __getbuffer__(self, Py_buffer *view, int flags):
         PyBuffer_FillInfo(view, self, _constant_address(self), 0, 0, flags)
 
+    def __reduce__(self):
+        # The module's constant unpickles as that very object (by name); any other instance by value.
+        name = repr(self)
+        return name if globals().get(name) is self else (type(self), (int(self),))
+
 
 cdef void *_constant_address(object constant) except? NULL:
     if isinstance(constant, BottomType):
