@@ -21,6 +21,7 @@ include "MPI/p2p.pxi"
 include "MPI/coll.pxi"
 include "MPI/group.pxi"
 include "MPI/comm.pxi"
+include "MPI/commctx.pxi"  # per-communicator locks and private duplicates
 include "MPI/win.pxi"
 include "MPI/file.pxi"
 include "MPI/session.pxi"

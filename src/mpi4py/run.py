@@ -126,20 +126,13 @@ def _status_code(code: object) -> tuple[int, str | None]:
 def set_abort_status(status: object) -> None:
     """At Python exit, terminate the whole MPI job with ``MPI_Abort`` instead of finalizing MPI.
 
-    ``status`` is an exit status as ``sys.exit`` takes it: an int, ``None`` (0) or anything else (1).
+    ``status`` is an exit status as ``sys.exit`` takes it: an int, ``None`` (0: no abort) or anything
+    else (1). mpi4py.MPI's exit handler does the abort (``MPI._set_abort_status``); nothing happens if
+    mpi4py.MPI was never imported (no MPI job to abort).
     """
-    import atexit
-
-    code, _ = _status_code(status)
-    # Registered after mpi4py.MPI's own exit handler, so it runs first (atexit is last-in, first-out).
-    atexit.register(_abort_at_exit, code)
-
-
-def _abort_at_exit(code: int) -> None:
-    from mpi4py import MPI
-
-    if MPI.Is_initialized() and not MPI.Is_finalized():
-        _abort(code)
+    mpi = sys.modules.get(f"{__spec__.parent}.MPI")
+    if mpi is not None:
+        mpi._set_abort_status(status)
 
 
 def run_command_line(args: Sequence[str] | None = None) -> None:

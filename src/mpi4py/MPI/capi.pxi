@@ -230,3 +230,63 @@ def _typecode(Datatype datatype):
         return datatype.tocode()
     except ValueError:
         return None
+
+
+cdef dict _alignments = None  # handle of a predefined datatype -> alignment of its C type in bytes
+
+
+cdef dict _alignment_table():
+    global _alignments
+    if _alignments is not None:
+        return _alignments
+    import ctypes as c
+    exact = {1: c.c_int8, 2: c.c_int16, 4: c.c_int32, 8: c.c_int64}
+    # Each predefined datatype with the C type(s) it lays out; a pair type (FLOAT_INT, ...) aligns as its
+    # most aligned member, a complex type as its real parts.
+    members = {
+        "C_BOOL": (c.c_bool,), "CHAR": (c.c_char,), "SIGNED_CHAR": (c.c_byte,), "UNSIGNED_CHAR": (c.c_ubyte,),
+        "BYTE": (c.c_ubyte,), "PACKED": (c.c_ubyte,), "WCHAR": (c.c_wchar,),
+        "SHORT": (c.c_short,), "UNSIGNED_SHORT": (c.c_ushort,), "INT": (c.c_int,), "UNSIGNED": (c.c_uint,),
+        "LONG": (c.c_long,), "UNSIGNED_LONG": (c.c_ulong,), "LONG_LONG": (c.c_longlong,),
+        "UNSIGNED_LONG_LONG": (c.c_ulonglong,), "FLOAT": (c.c_float,), "DOUBLE": (c.c_double,),
+        "LONG_DOUBLE": (c.c_longdouble,), "C_FLOAT_COMPLEX": (c.c_float,), "C_DOUBLE_COMPLEX": (c.c_double,),
+        "C_LONG_DOUBLE_COMPLEX": (c.c_longdouble,),
+        "INT8_T": (c.c_int8,), "INT16_T": (c.c_int16,), "INT32_T": (c.c_int32,), "INT64_T": (c.c_int64,),
+        "UINT8_T": (c.c_uint8,), "UINT16_T": (c.c_uint16,), "UINT32_T": (c.c_uint32,), "UINT64_T": (c.c_uint64,),
+        "AINT": (exact[sizeof(MPI_Aint)],), "OFFSET": (exact[sizeof(MPI_Offset)],),
+        "COUNT": (exact[sizeof(MPI_Count)],),
+        "SHORT_INT": (c.c_short, c.c_int), "TWOINT": (c.c_int,), "LONG_INT": (c.c_long, c.c_int),
+        "FLOAT_INT": (c.c_float, c.c_int), "DOUBLE_INT": (c.c_double, c.c_int),
+        "LONG_DOUBLE_INT": (c.c_longdouble, c.c_int),
+    }
+    table = {}
+    for name, ctypes_types in members.items():
+        datatype = globals().get(name)
+        if isinstance(datatype, Datatype) and (<Datatype>datatype).ob_mpi != MPI_DATATYPE_NULL:
+            table.setdefault(_handleof(datatype), max(c.alignment(t) for t in ctypes_types))
+    _alignments = table
+    return table
+
+
+cdef object _datatype_alignment(Datatype datatype):
+    if datatype.ob_mpi == MPI_DATATYPE_NULL:
+        return None
+    _, _, _, _, combiner = datatype.Get_envelope()
+    if combiner == MPI_COMBINER_NAMED:
+        return _alignment_table().get(_handleof(datatype))
+    if combiner in (MPI_COMBINER_F90_INTEGER, MPI_COMBINER_F90_REAL, MPI_COMBINER_F90_COMPLEX):
+        return None  # Fortran kinds: no C type to take the alignment of
+    found = []
+    for constituent in datatype.Get_contents()[3]:
+        found.append(_datatype_alignment(constituent))
+        if _is_contents_temporary(constituent):
+            (<Datatype>constituent).Free()
+    if not found or None in found:
+        return None
+    return max(found)
+
+
+def _typealign(Datatype datatype):
+    """Alignment in bytes of the C type a datatype lays out (a derived one: its most aligned constituent),
+    or None when it has none (DATATYPE_NULL, Fortran or unknown types)."""
+    return _datatype_alignment(datatype)

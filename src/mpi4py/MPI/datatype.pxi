@@ -640,6 +640,14 @@ cdef object _contents_type(MPI_Datatype handle):
     return dt
 
 
+cdef bint _is_contents_temporary(Datatype datatype) except -1:
+    """Whether a constituent from Get_contents is a new handle the caller frees (not a named or F90 type)."""
+    cdef int ni = 0, na = 0, nd = 0, combiner = MPI_UNDEFINED
+    CHKERR(MPI_Type_get_envelope(datatype.ob_mpi, &ni, &na, &nd, &combiner))
+    return combiner not in (MPI_COMBINER_NAMED, MPI_COMBINER_F90_INTEGER, MPI_COMBINER_F90_REAL,
+                            MPI_COMBINER_F90_COMPLEX)
+
+
 def Get_address(location):
     """Address of ``location`` (a buffer) as an integer."""
     cdef _Msg m = msg_build([location, BYTE], False, 0, "location")

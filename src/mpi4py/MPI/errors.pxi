@@ -30,6 +30,19 @@ class Exception(RuntimeError):
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
 
+    # Ordered by error code, against another MPI.Exception or a number (ERR_* constants), as mpi4py's are.
+    def __lt__(self, other):
+        return self.ob_mpi < _error_code_of(other)
+
+    def __le__(self, other):
+        return self.ob_mpi <= _error_code_of(other)
+
+    def __gt__(self, other):
+        return self.ob_mpi > _error_code_of(other)
+
+    def __ge__(self, other):
+        return self.ob_mpi >= _error_code_of(other)
+
     def __hash__(self):
         return hash(self.ob_mpi)
 
@@ -63,6 +76,11 @@ class Exception(RuntimeError):
     error_code = property(Get_error_code, doc="error code")
     error_class = property(Get_error_class, doc="error class")
     error_string = property(Get_error_string, doc="error string")
+
+
+cdef object _error_code_of(object other):
+    # Another MPI.Exception compares by its code; anything else as itself (a str raises TypeError, as int's do).
+    return other.ob_mpi if isinstance(other, Exception) else other
 
 
 cdef int PyMPI_Raise(int ierr) except -1 with gil:

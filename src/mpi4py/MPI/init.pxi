@@ -65,15 +65,48 @@ cdef int _startup(bint by_us) except -1:
     return 0
 
 
+cdef int _abort_status = 0  # nonzero: abort the job with it at exit instead of finalizing (mpi4py.run)
+
+
+def _set_abort_status(status):
+    """At Python exit, terminate every process of the job with ``MPI_Abort(COMM_WORLD, status)`` instead
+    of finalizing MPI (``python -m mpi4py`` on an uncaught exception).  ``status`` as ``sys.exit`` takes
+    it: an int, ``None`` (0: finalize as usual) or anything else (1)."""
+    global _abort_status
+    if status is None:
+        _abort_status = 0
+    elif isinstance(status, int):
+        _abort_status = <int>status
+    else:
+        _abort_status = 1
+
+
 def _finalize_at_exit():
     cdef int initialized = 0, finalized = 1
     MPI_Initialized(&initialized)
     MPI_Finalized(&finalized)
     if not initialized or finalized:
         return
+    if _abort_status != 0:
+        _abort_job(_abort_status)
+    _commctx_finalize()
     finalize = _rc().finalize
     if finalize or (finalize is None and _we_initialized):
         MPI_Finalize()
+
+
+cdef int _abort_job(int status) except -1:
+    import sys
+    import time
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # a closed stream must not prevent the abort
+            pass
+    # The launcher forwards output asynchronously: a moment to drain our pipes before the abort kills the job.
+    time.sleep(0.25)
+    MPI_Abort(MPI_COMM_WORLD, status)
+    return 0
 
 
 def Init():
@@ -92,6 +125,7 @@ def Init_thread(int required=MPI_THREAD_MULTIPLE):
 
 def Finalize():
     """Terminate the MPI execution environment."""
+    _commctx_finalize()
     CHKERR(MPI_Finalize())
 
 

@@ -2,7 +2,7 @@
 # [buf, (count, displ), datatype], [buf, count, displ, datatype], with the datatype
 # inferred from the buffer format when not given.
 
-from cpython.buffer cimport (PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release,
+from cpython.buffer cimport (PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBuffer_FillInfo,
                              PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE)
 
 cdef extern from *:
@@ -24,14 +24,39 @@ cdef int need_large(str routine, MPI_Count count, str argname) except -1:
     return 0
 
 
-class BottomType(int):
+cdef class _AddressConstant:
+    """Buffer protocol of BOTTOM, IN_PLACE and BUFFER_AUTOMATIC: zero bytes at the address each stands for.
+
+    mpi4py's constants export such a buffer (``memoryview(MPI.BOTTOM)``, ``MPI.buffer(MPI.IN_PLACE).address``).
+    A base of its own, not a C field on ``int``: the limited API cannot extend ``int``'s layout."""
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        PyBuffer_FillInfo(view, self, _constant_address(self), 0, 0, flags)
+
+    def __reduce__(self):
+        # The module's constant unpickles as that very object (by name); any other instance by value.
+        name = repr(self)
+        return name if globals().get(name) is self else (type(self), (int(self),))
+
+
+cdef void *_constant_address(object constant) except? NULL:
+    if isinstance(constant, BottomType):
+        return MPI_BOTTOM
+    if isinstance(constant, InPlaceType):
+        return MPI_IN_PLACE
+    if isinstance(constant, BufferAutomaticType):
+        return MPI_BUFFER_AUTOMATIC
+    raise TypeError(f"{type(constant).__name__} stands for no MPI address")
+
+
+class BottomType(int, _AddressConstant):
     """Type of ``BOTTOM``: the absolute address zero as a buffer."""
 
     def __repr__(self):
         return "BOTTOM"
 
 
-class InPlaceType(int):
+class InPlaceType(int, _AddressConstant):
     """Type of ``IN_PLACE``: take the input from the output buffer in collectives."""
 
     def __repr__(self):

@@ -115,7 +115,7 @@ cdef class Pickle:
 
     def dumps(self, obj):
         """Serialize a Python object to bytes (every buffer in band)."""
-        return self.ob_dumps(obj, self.ob_protocol)
+        return _call_dumps(self, obj)
 
     def loads(self, data):
         """Deserialize a Python object from a bytes-like object."""
@@ -144,14 +144,20 @@ cdef class Pickle:
         return self.ob_loads(data, buffers=bufs)
 
     property PROTOCOL:
-        """Pickle protocol in use (``None`` resets to ``pickle.HIGHEST_PROTOCOL``)."""
+        """Pickle protocol in use, passed to ``dumps`` as its second argument.
+
+        ``None`` resets it: to ``pickle.HIGHEST_PROTOCOL`` with the standard ``pickle.dumps``, to no
+        protocol at all with a custom ``dumps``, which is then called with the object alone (e.g.
+        ``lambda obj: json.dumps(obj).encode()``)."""
         def __get__(self):
             return self.ob_protocol
 
         def __set__(self, value):
             if value is None:
-                value = _pickle_module.HIGHEST_PROTOCOL
-            elif not isinstance(value, int) or isinstance(value, bool):
+                self.ob_protocol = _pickle_module.HIGHEST_PROTOCOL if self.ob_dumps is _stdlib_dumps else None
+                _pickle_update(self)
+                return
+            if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(f"Pickle.PROTOCOL must be an int or None, got {type(value).__name__}")
             elif value < 0:
                 value = _pickle_module.HIGHEST_PROTOCOL
@@ -178,8 +184,14 @@ pickle = Pickle()
 cdef Pickle _pickle = pickle
 
 
+cdef inline object _call_dumps(Pickle pickle, object obj):
+    if pickle.ob_protocol is None:
+        return pickle.ob_dumps(obj)
+    return pickle.ob_dumps(obj, pickle.ob_protocol)
+
+
 cdef inline bytes pickle_dumps(object obj):
-    data = _pickle.ob_dumps(obj, _pickle.ob_protocol)
+    data = _call_dumps(_pickle, obj)
     if type(data) is not bytes:
         data = bytes(data)
     return <bytes>data

@@ -68,10 +68,41 @@ def _datatype_rebuild(Datatype datatype):
     if _COMBINER_NAMES.get(datatype.Get_envelope()[4]) not in _DECODED_CONSTRUCTORS:
         return None  # decided before decode(): the F90 combiners have no constructor taking their contents
     base, combiner, params = datatype.decode()
-    return (_datatype_create, (None if combiner == "STRUCT" else base, combiner, params))
+    # A struct has no single base (decode gives the type itself): DATATYPE_NULL stands in.
+    return (_datatype_create, (DATATYPE_NULL if combiner == "STRUCT" else base, combiner, params))
 
 
-def _datatype_create(base, combiner, params):
-    """Unpickle a derived datatype: build it again from its decoded form, committed."""
-    maker = Datatype.Create_struct if combiner == "STRUCT" else getattr(base, _DECODED_CONSTRUCTORS[combiner])
-    return maker(**params).Commit()
+# Handles of the constituent datatypes _datatype_decode(mark=True) handed out: _datatype_create(free=True)
+# frees these (new handles from MPI_Type_get_contents), never a datatype the caller made itself.
+cdef set _decoded_temporaries = set()
+
+
+def _datatype_decode(Datatype datatype, bint mark=False):
+    """``datatype.decode()``; ``mark``: the derived constituent datatypes it returns are temporaries that
+    ``_datatype_create(..., free=True)`` frees once it has built the new datatype."""
+    base, combiner, params = datatype.decode()
+    if mark and combiner != "NAMED":
+        for constituent in params.get("datatypes") or [base]:
+            if constituent is not datatype and _is_contents_temporary(constituent):
+                _decoded_temporaries.add(_handleof(constituent))
+    return (base, combiner, params)
+
+
+def _datatype_create(Datatype datatype, str combiner, dict params, bint free=False):
+    """Build and commit the datatype ``decode()`` described: ``datatype`` is the base (ignored for a
+    struct), ``combiner`` the combiner's name, ``params`` the constructor's keyword arguments.
+    ``free``: then free the constituents ``_datatype_decode(mark=True)`` marked as temporaries."""
+    name = combiner.upper()
+    if name not in _DECODED_CONSTRUCTORS:
+        raise ValueError(f"combiner: {combiner!r} names no datatype constructor "
+                         f"(one of {', '.join(sorted(_DECODED_CONSTRUCTORS))})")
+    constituents = list(params.get("datatypes") or ()) if name == "STRUCT" else [datatype]
+    try:
+        maker = Datatype.Create_struct if name == "STRUCT" else getattr(datatype, _DECODED_CONSTRUCTORS[name])
+        return maker(**params).Commit()
+    finally:
+        if free:
+            for constituent in constituents:
+                if isinstance(constituent, Datatype) and _handleof(constituent) in _decoded_temporaries:
+                    _decoded_temporaries.discard(_handleof(constituent))
+                    (<Datatype>constituent).Free()

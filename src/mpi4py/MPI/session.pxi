@@ -27,7 +27,7 @@ cdef extern from *:
     MPI_Session _i2h_Session "(MPI_Session)(Py_ssize_t)" (Py_ssize_t)
 
 
-class BufferAutomaticType(int):
+class BufferAutomaticType(int, _AddressConstant):
     """Type of ``BUFFER_AUTOMATIC``: let MPI manage the buffered-send buffer (MPI-4.1 ``Attach_buffer``)."""
 
     def __repr__(self):

@@ -248,6 +248,12 @@ cdef class Win:
         base, size, _ = self.attrs
         return _window_memory(<void*><Py_ssize_t>base, size, self)
 
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        # The window exports its local memory itself (``memoryview(win)``, ``numpy.asarray(win)``), as
+        # mpi4py's does: writable, the window kept alive by the view.
+        base, size, _ = self.attrs
+        PyBuffer_FillInfo(view, self, <void*><Py_ssize_t>base, size, 0, flags)
+
     def Get_attr(self, int keyval):
         """Value of an attribute: ``WIN_BASE`` (address), ``WIN_SIZE``, ``WIN_DISP_UNIT``,
         ``WIN_CREATE_FLAVOR``, ``WIN_MODEL`` (ints); ``None`` when not set."""
