@@ -450,9 +450,10 @@ def wheels(session: nox.Session) -> None:
 
     log_step(session, "check every wheel on the host")
     session.run("python", str(CIBW / "check_wheel.py"), *map(str, wheels_built))
-    if any("-abi3-" in w.name for w in wheels_built):
+    abi3_wheels = [w for w in wheels_built if "-abi3-" in w.name]  # abi3audit fails a version-specific wheel
+    if abi3_wheels:
         session.install("abi3audit")
-        session.run("abi3audit", "--strict", "--verbose", *map(str, wheels_built))
+        session.run("abi3audit", "--strict", "--verbose", *map(str, abi3_wheels))
         start = time.monotonic()
         tested = abi3_cross_test(session, wheels_built, tested_in_build)
         if tested:
