@@ -438,8 +438,9 @@ def wheels(session: nox.Session) -> None:
         shown = {k: v for k, v in cibw_env.items() if k.startswith("CIBW_")}
         session.log(f"wheels: {json.dumps(shown)}")
         start = time.monotonic()
-        session.run("cibuildwheel", "--platform", "auto", "--output-dir", str(WHEELHOUSE), *cibuildwheel_args(session), str(sdist),
-                    env=cibw_env)
+        args = cibuildwheel_args(session)
+        platform_args = [] if any(arg.startswith("--only") for arg in args) else ["--platform", "auto"]  # --only implies it
+        session.run("cibuildwheel", *platform_args, "--output-dir", str(WHEELHOUSE), *args, str(sdist), env=cibw_env)
         timings["cibuildwheel build+repair+test"] = time.monotonic() - start
         wheels_built = sorted(WHEELHOUSE.glob("mpi4py-*.whl"))
         # cibuildwheel tested the wheels on every CPython it selected (an abi3 wheel on the newer ones too);
