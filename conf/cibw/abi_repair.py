@@ -11,7 +11,8 @@ under ``--workdir``, reused between calls; two at once by default), then everyth
 The ``nox -s wheel_abi`` session runs this very script on the host.
 ``--keep-variants DIR`` (default ``$MPI4PY_ABI_KEEP``) also copies every input variant wheel to
 ``DIR/<variant>/``: ``nox -s wheels`` mounts such a folder into the build container, so that
-``nox -s wheel_abi`` gets the plain MPICH build (its wrong-MPI test) without compiling it again.
+``nox -s wheel_abi`` gets the plain MPICH build (its wrong-MPI test) without compiling it again. A kept
+wheel replaces only one of the same name: the builds for each CPython keep theirs side by side.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ TOP = HERE.parent.parent
 def keep(wheels: list[Path], folder: Path) -> None:
     for wheel in wheels:
         dest = folder / merge_wheels.read_variant(wheel).name
-        shutil.rmtree(dest, ignore_errors=True)
-        dest.mkdir(parents=True)
+        dest.mkdir(parents=True, exist_ok=True)
         shutil.copy2(wheel, dest / wheel.name)
         print(f"abi_repair: kept {dest / wheel.name}", flush=True)
 

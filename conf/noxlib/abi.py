@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nox
+from packaging.tags import Tag, sys_tags
+from packaging.utils import parse_wheel_filename
 
 from noxlib.common import TOP, ensure_apt, mpiexec_env
 
@@ -93,16 +95,16 @@ def source_date_epoch() -> str:
     return out.stdout.strip() or "315532800"
 
 
-def fresh_venv(session: nox.Session, name: str, requirements: list[str]) -> Path:
-    """A venv under build/abi (kept between runs) with ``requirements``; returns its python."""
+def fresh_venv(session: nox.Session, name: str, requirements: list[str], base: str = sys.executable) -> Path:
+    """A venv of ``base`` under build/abi (kept between runs) with ``requirements``; returns its python."""
     venv = WORK / f"venv-{name}"
     python = venv / "bin" / "python"
     uv = shutil.which("uv")
     if not python.exists():
         if uv:
-            session.run(uv, "venv", "-q", "--python", sys.executable, str(venv), external=True)
+            session.run(uv, "venv", "-q", "--python", base, str(venv), external=True)
         else:
-            session.run(sys.executable, "-m", "venv", str(venv), external=True)
+            session.run(base, "-m", "venv", str(venv), external=True)
     if uv:
         session.run(uv, "pip", "install", "-q", "--python", str(python), *requirements, external=True)
     else:
@@ -128,8 +130,16 @@ def only(folder: Path, pattern: str = "mpi4py-*.whl") -> Path:
     return found[0]
 
 
+def installable(wheel_name: str, tags: frozenset[Tag] | None = None) -> bool:
+    """Whether ``wheel_name`` installs on the interpreter with ``tags`` (default: this one): nox -s wheels leaves
+    one wheel per CPython (cp39, cp310, cp311-abi3); the venvs here are this interpreter's."""
+    supported = tags if tags is not None else frozenset(sys_tags())
+    return not supported.isdisjoint(parse_wheel_filename(wheel_name)[3])
+
+
 def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> tuple[Path, Path | None] | None:
-    """(merged manylinux wheel, its kept mpich variant or None) of ``nox -s wheels`` if built from this very tree, else None."""
+    """(merged manylinux wheel for this interpreter, its kept mpich variant or None) of ``nox -s wheels`` if built
+    from this very tree, else None."""
     if os.environ.get("MPI4PY_ABI_REBUILD", "").strip() not in ("", "0"):
         session.log("wheel_abi: MPI4PY_ABI_REBUILD set: building the variants here")
         return None
@@ -147,15 +157,17 @@ def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> tupl
         return None
     for name, wheel_digest in manifest["wheels"].items():
         wheel = WHEELHOUSE / name
-        if "manylinux" in name and wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == wheel_digest:
+        if "manylinux" in name and installable(name) and wheel.is_file() and \
+                hashlib.sha256(wheel.read_bytes()).hexdigest() == wheel_digest:
             session.log(f"wheel_abi: reusing {wheel.relative_to(TOP)} from nox -s wheels (same sources, sdist sha256={digest})")
             for rel, variant_digest in manifest.get("variants", {}).items():
                 variant = WHEELS_MANIFEST.parent / rel
-                if rel.startswith("variants/mpich/") and variant.is_file() and \
+                if rel.startswith("variants/mpich/") and installable(variant.name) and variant.is_file() and \
                         hashlib.sha256(variant.read_bytes()).hexdigest() == variant_digest:
                     return wheel, variant
             return wheel, None
-    session.log("wheel_abi: the wheel of nox -s wheels is gone or changed: building the variants here")
+    session.log(f"wheel_abi: no wheel of nox -s wheels for Python {sys.version_info[0]}.{sys.version_info[1]} "
+                "(or it is gone or changed): building the variants here")
     return None
 
 

