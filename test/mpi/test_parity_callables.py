@@ -67,7 +67,8 @@ def test_window_exports_its_local_memory(comm: MPI.Intracomm) -> None:
         # Remote writes land in the memory the view shows.
         rank, size = comm.Get_rank(), comm.Get_size()
         win.Fence()
-        win.Put(bytearray([rank + 100]), (rank + 1) % size, 0)
+        origin = bytearray([rank + 100])  # an origin buffer must live until the epoch ends
+        win.Put(origin, (rank + 1) % size, 0)
         win.Fence()
         assert view[0] == (rank - 1) % size + 100
         view.release()
