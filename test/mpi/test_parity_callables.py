@@ -58,12 +58,15 @@ def test_address_constants_keep_their_meaning_in_message_specs(comm: MPI.Intraco
 
 
 def test_window_exports_its_local_memory(comm: MPI.Intracomm) -> None:
-    win = MPI.Win.Allocate(8, comm=comm)
+    # Create, not Allocate: Debian 12's MPICH 4.0.2 maps the Allocate windows of two local ranks onto the
+    # same memory (each sees the other's stores), which is the library's fault, not the export's.
+    memory = bytearray(8)
+    win = MPI.Win.Create(memory, comm=comm)
     try:
         view = memoryview(win)
         assert (view.nbytes, view.readonly) == (8, False)
         view[:] = bytes(range(8))
-        assert bytes(win.tomemory()) == bytes(range(8))
+        assert bytes(win.tomemory()) == bytes(memory) == bytes(range(8))
         # Remote writes land in the memory the view shows.
         rank, size = comm.Get_rank(), comm.Get_size()
         win.Fence()
