@@ -16,7 +16,12 @@ import builtins as _builtins
 class Exception(RuntimeError):
     """Exception raised when an MPI routine returns an error code."""
 
-    def __init__(self, int ierr=MPI_SUCCESS, /):  # positional-only, as mpi4py declares it
+    def __init__(self, *args):
+        # (ierr=SUCCESS, /) as mpi4py declares it; spelled with *args because Cython 0.29 (Debian's
+        # cython3, which the deb and rpm builds use) has no positional-only syntax
+        if len(args) > 1:
+            raise TypeError(f"Exception() takes at most 1 argument ({len(args)} given)")
+        cdef int ierr = args[0] if args else MPI_SUCCESS
         self.ob_mpi = ierr
         RuntimeError.__init__(self, ierr)
 

@@ -178,7 +178,8 @@ cdef extern from *:
 
 from cpython.pycapsule cimport (PyCapsule_CheckExact, PyCapsule_GetName, PyCapsule_GetPointer, PyCapsule_IsValid,
                                 PyCapsule_SetName)
-from cpython.pyport cimport PY_SSIZE_T_MAX
+cdef extern from "Python.h":  # not cpython.pyport: Cython 0.29 (Debian's cython3) lacks it
+    const Py_ssize_t PY_SSIZE_T_MAX
 
 cdef enum:
     _kDLCPU = 1
