@@ -102,11 +102,12 @@ def test_fromcode_typecodes(code: str) -> None:
 
 
 def test_fromcode_size_typed_codes() -> None:
-    # ssize_t, size_t, uintptr_t and long double: the MPI integer/float type of the C size
+    # ssize_t, size_t, uintptr_t and long double: the MPI integer/float type of the C size (struct, not
+    # numpy, for "n": numpy < 2 has no such dtype)
     for code, ctype in (("n", ctypes.c_ssize_t), ("N", ctypes.c_size_t), ("P", ctypes.c_void_p), ("p", ctypes.c_void_p)):
         datatype = MPI.Datatype.fromcode(code)
         assert datatype.Get_size() == ctypes.sizeof(ctype), code
-    assert MPI.Datatype.fromcode("N").tocode() in "ILQ" and MPI.Datatype.fromcode("n").Get_size() == struct.calcsize("n")  # numpy < 2 has no "n"
+    assert MPI.Datatype.fromcode("N").tocode() in "ILQ" and MPI.Datatype.fromcode("n").Get_size() == struct.calcsize("n")
     long_double = ctypes.sizeof(ctypes.c_longdouble)
     if long_double > ctypes.sizeof(ctypes.c_double):
         assert MPI.Datatype.fromcode(f"f{long_double}") == MPI.LONG_DOUBLE
