@@ -260,3 +260,15 @@ def test_commctx_inter(comm: MPI.Intracomm) -> None:
     finally:
         inter.Free()
         local.Free()
+
+
+def test_exception_takes_its_error_code_positionally_only() -> None:
+    # mpi4py declares Exception(ierr=SUCCESS, /): ours spells it with *args for Cython 0.29 (deb/rpm builds)
+    assert MPI.Exception().Get_error_code() == MPI.SUCCESS
+    assert MPI.Exception(MPI.ERR_COMM).Get_error_class() == MPI.ERR_COMM
+    with pytest.raises(TypeError):
+        MPI.Exception(ierr=MPI.ERR_COMM)
+    with pytest.raises(TypeError):
+        MPI.Exception(MPI.ERR_COMM, MPI.ERR_ARG)
+    with pytest.raises(TypeError):
+        MPI.Exception("not a code")
