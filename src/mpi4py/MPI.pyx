@@ -8,6 +8,8 @@ include "MPI/buildinfo.pxi"  # which libmpi.sym symbols this build compiled as f
 
 # One area per include file; a file may use names from the ones before it.
 include "MPI/errors.pxi"
+include "MPI/callbacks.pxi"  # what MPI calls back: handle kinds, error-handler trampolines
+include "MPI/attr.pxi"  # attributes under keyvals created from Python (Comm, Datatype, Win)
 include "MPI/env.pxi"
 include "MPI/info.pxi"
 include "MPI/datatype.pxi"

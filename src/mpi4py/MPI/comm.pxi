@@ -11,48 +11,26 @@ cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
     return (<Info>info).ob_mpi
 
 
+cdef bytes arg_stringtag(str where, object stringtag):
+    """The bytes of a ``stringtag`` argument, refused when longer than MPI takes."""
+    cdef bytes tag = str(stringtag).encode()
+    if len(tag) > MPI_MAX_STRINGTAG_LEN:
+        raise ValueError(f"{where}: stringtag is longer than MAX_STRINGTAG_LEN={MPI_MAX_STRINGTAG_LEN}")
+    return tag
+
+
+cdef MPI_Errhandler arg_errhandler(str where, object errhandler) except? <MPI_Errhandler>0:
+    """The MPI handle of an ``errhandler`` argument: ``None`` (``ERRORS_RETURN``) or an ``MPI.Errhandler``."""
+    if errhandler is None:
+        return MPI_ERRORS_RETURN
+    if not isinstance(errhandler, Errhandler):
+        raise TypeError(f"{where}: errhandler must be an MPI.Errhandler or None, got {type(errhandler).__name__}")
+    return (<Errhandler>errhandler).ob_mpi
+
+
 
 # Fortran handle of a communicator -> its attached buffered-send buffer (kept alive while attached).
 cdef dict _comm_buffers = {}
-
-# keyval -> (copy_fn, delete_fn) for attribute keys created from Python.
-cdef dict _keyvals = {}
-
-
-cdef int _attr_copy(MPI_Comm oldcomm, int keyval, void *extra, void *value_in, void *value_out, int *flag) noexcept with gil:
-    flag[0] = 0
-    try:
-        copy_fn = _keyvals.get(keyval, (None, None))[0]
-        if copy_fn is None:
-            return MPI_SUCCESS
-        comm = Comm.__new__(Comm)
-        (<Comm>comm).ob_mpi = oldcomm
-        (<Comm>comm).predefined = True
-        new = copy_fn(comm, keyval, <object>value_in) if callable(copy_fn) else <object>value_in
-        if new is NotImplemented:
-            return MPI_SUCCESS
-        Py_INCREF(new)
-        (<void**>value_out)[0] = <void*>new
-        flag[0] = 1
-        return MPI_SUCCESS
-    except BaseException:
-        return MPI_ERR_OTHER
-
-
-cdef int _attr_delete(MPI_Comm comm, int keyval, void *value, void *extra) noexcept with gil:
-    try:
-        delete_fn = _keyvals.get(keyval, (None, None))[1]
-        obj = <object>value
-        Py_DECREF(obj)
-        if delete_fn is not None:
-            c = Comm.__new__(Comm)
-            (<Comm>c).ob_mpi = comm
-            (<Comm>c).predefined = True
-            delete_fn(c, keyval, obj)
-        return MPI_SUCCESS
-    except BaseException:
-        return MPI_ERR_OTHER
-
 
 @cython.final
 cdef class _CStrings:
@@ -270,42 +248,30 @@ cdef class Comm:
     def Create_keyval(cls, copy_fn=None, delete_fn=None, nopython=False):
         """New attribute key: ``copy_fn(comm, keyval, value)`` decides what ``Dup`` copies (return
         ``NotImplemented`` to skip; ``None``: not copied), ``delete_fn(comm, keyval, value)`` runs on deletion."""
-        cdef int keyval = MPI_KEYVAL_INVALID
-        CHKERR(MPI_Comm_create_keyval(_attr_copy, _attr_delete, &keyval, NULL))
-        _keyvals[keyval] = (copy_fn, delete_fn)
-        return keyval
+        return _keyval_create(KIND_COMM, copy_fn, delete_fn)
 
     @classmethod
     def Free_keyval(cls, int keyval):
         """Free an attribute key; return ``KEYVAL_INVALID``."""
-        CHKERR(MPI_Comm_free_keyval(&keyval))
-        return keyval
+        return _keyval_free(KIND_COMM, keyval)
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the communicator under ``keyval``."""
-        if keyval not in _keyvals:
-            raise ValueError(f"Comm.Set_attr: keyval {keyval} was not created by Comm.Create_keyval")
-        Py_INCREF(attrval)
-        try:
-            CHKERR(MPI_Comm_set_attr(self.ob_mpi, keyval, <void*>attrval))
-        except BaseException:
-            Py_DECREF(attrval)
-            raise
+        _attr_set(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval, attrval)
 
     def Get_attr(self, int keyval):
         """Attribute value for ``keyval`` (``None`` if not set); predefined keys give integers."""
         cdef void *value = NULL
-        cdef int flag = 0
-        CHKERR(MPI_Comm_get_attr(self.ob_mpi, keyval, &value, &flag))
-        if not flag or value == NULL:
-            return None
-        if keyval in _keyvals:
+        cdef int found = _attr_get(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval, &value)
+        if found == 2:
             return <object>value
+        if found == 0 or value == NULL:
+            return None
         return (<int*>value)[0]
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        CHKERR(MPI_Comm_delete_attr(self.ob_mpi, keyval))
+        _attr_delete_of(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval)
 
     def Get_topology(self):
         """Topology type: ``CART``, ``GRAPH``, ``DIST_GRAPH`` or ``UNDEFINED``."""
@@ -874,17 +840,7 @@ cdef class Comm:
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """New error handler calling ``errhandler_fn(comm, errorcode)`` on errors of the communicators it is set on."""
-        if not callable(errhandler_fn):
-            raise TypeError(f"Comm.Create_errhandler: errhandler_fn must be callable (comm, errorcode), "
-                            f"got {type(errhandler_fn).__name__}")
-        cdef int slot = len(_comm_eh_slots)
-        if slot >= _EH_SLOTS:
-            raise RuntimeError(f"Comm.Create_errhandler: at most {_EH_SLOTS} error handlers can be created from Python "
-                               "per process; reuse one Errhandler for several communicators")
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_Comm_create_errhandler(_comm_eh_fn(slot), &eh.ob_mpi))
-        _comm_eh_slots.append(errhandler_fn)
-        return eh
+        return _create_errhandler(KIND_COMM, errhandler_fn)
 
     # -- partitioned point-to-point (MPI-4) -----------------------------------------------------
 
@@ -979,72 +935,6 @@ cdef class Comm:
 
 # -- s2-comm: error handler callbacks, partitioned requests, vendor -----------------------------
 
-# Error handlers created from Python.  MPI passes the callback neither the error handler nor user data,
-# and MPICH holds a lock while it runs (so the callback cannot query the communicator's error handler):
-# each Create_errhandler gets its own C entry point from a fixed table, which knows its slot number.
-cdef extern from *:
-    """
-    #define PyMPI_COMM_EH_SLOTS 32
-    static void (*PyMPI_comm_eh_target)(int, MPI_Comm *, int *) = 0;
-    #define PyMPI_COMM_EH_DEF(i) \\
-      static void PyMPI_comm_eh_##i(MPI_Comm *comm, int *code, ...) \\
-      { if (PyMPI_comm_eh_target) PyMPI_comm_eh_target(i, comm, code); }
-    PyMPI_COMM_EH_DEF(0)
-    PyMPI_COMM_EH_DEF(1)
-    PyMPI_COMM_EH_DEF(2)
-    PyMPI_COMM_EH_DEF(3)
-    PyMPI_COMM_EH_DEF(4)
-    PyMPI_COMM_EH_DEF(5)
-    PyMPI_COMM_EH_DEF(6)
-    PyMPI_COMM_EH_DEF(7)
-    PyMPI_COMM_EH_DEF(8)
-    PyMPI_COMM_EH_DEF(9)
-    PyMPI_COMM_EH_DEF(10)
-    PyMPI_COMM_EH_DEF(11)
-    PyMPI_COMM_EH_DEF(12)
-    PyMPI_COMM_EH_DEF(13)
-    PyMPI_COMM_EH_DEF(14)
-    PyMPI_COMM_EH_DEF(15)
-    PyMPI_COMM_EH_DEF(16)
-    PyMPI_COMM_EH_DEF(17)
-    PyMPI_COMM_EH_DEF(18)
-    PyMPI_COMM_EH_DEF(19)
-    PyMPI_COMM_EH_DEF(20)
-    PyMPI_COMM_EH_DEF(21)
-    PyMPI_COMM_EH_DEF(22)
-    PyMPI_COMM_EH_DEF(23)
-    PyMPI_COMM_EH_DEF(24)
-    PyMPI_COMM_EH_DEF(25)
-    PyMPI_COMM_EH_DEF(26)
-    PyMPI_COMM_EH_DEF(27)
-    PyMPI_COMM_EH_DEF(28)
-    PyMPI_COMM_EH_DEF(29)
-    PyMPI_COMM_EH_DEF(30)
-    PyMPI_COMM_EH_DEF(31)
-    static MPI_Comm_errhandler_function *PyMPI_comm_eh_table[PyMPI_COMM_EH_SLOTS] = { PyMPI_comm_eh_0, PyMPI_comm_eh_1, PyMPI_comm_eh_2, PyMPI_comm_eh_3, PyMPI_comm_eh_4, PyMPI_comm_eh_5, PyMPI_comm_eh_6, PyMPI_comm_eh_7, PyMPI_comm_eh_8, PyMPI_comm_eh_9, PyMPI_comm_eh_10, PyMPI_comm_eh_11, PyMPI_comm_eh_12, PyMPI_comm_eh_13, PyMPI_comm_eh_14, PyMPI_comm_eh_15, PyMPI_comm_eh_16, PyMPI_comm_eh_17, PyMPI_comm_eh_18, PyMPI_comm_eh_19, PyMPI_comm_eh_20, PyMPI_comm_eh_21, PyMPI_comm_eh_22, PyMPI_comm_eh_23, PyMPI_comm_eh_24, PyMPI_comm_eh_25, PyMPI_comm_eh_26, PyMPI_comm_eh_27, PyMPI_comm_eh_28, PyMPI_comm_eh_29, PyMPI_comm_eh_30, PyMPI_comm_eh_31 };
-    static MPI_Comm_errhandler_function *PyMPI_comm_eh_fn(int i) { return PyMPI_comm_eh_table[i]; }
-    """
-    enum: _EH_SLOTS "PyMPI_COMM_EH_SLOTS"
-    ctypedef void (*_comm_eh_target_t)(int, MPI_Comm*, int*) noexcept
-    _comm_eh_target_t _comm_eh_target "PyMPI_comm_eh_target"
-    MPI_Comm_errhandler_function *_comm_eh_fn "PyMPI_comm_eh_fn" (int)
-
-# slot -> the Python function of Comm.Create_errhandler (slots are not reused: MPI may keep calling an
-# error handler after Errhandler.Free while a communicator still uses it).
-cdef list _comm_eh_slots = []
-
-
-cdef void _comm_eh_call(int slot, MPI_Comm *comm, int *code) noexcept with gil:
-    if slot >= len(_comm_eh_slots):
-        return
-    cdef Comm c = Comm.__new__(Comm)
-    c.ob_mpi = comm[0]
-    c.predefined = True  # borrowed: the callback must not free it
-    _comm_eh_slots[slot](c, code[0])
-
-_comm_eh_target = _comm_eh_call
-
-
 cdef Prequest _partitioned_init(MPI_Comm comm, object buf, int partitions, int peer, int tag, object info, bint send):
     argname = "Psend_init" if send else "Precv_init"
     if partitions <= 0:
@@ -1063,31 +953,6 @@ cdef Prequest _partitioned_init(MPI_Comm comm, object buf, int partitions, int p
     return req
 
 
-# Library version string prefix -> vendor name reported by get_vendor().
-_VENDORS = (
-    ("MPICH", "MPICH"),
-    ("Open MPI", "Open MPI"),
-    ("Intel(R) MPI", "Intel MPI"),
-    ("Microsoft MPI", "Microsoft MPI"),
-    ("MVAPICH", "MVAPICH"),
-)
-
-
-def get_vendor():
-    """Name and ``(major, minor, micro)`` version of the MPI implementation, from its library version string."""
-    import re
-    text = Get_library_version()
-    name = "unknown"
-    for prefix, vendor in _VENDORS:
-        if text.lstrip().startswith(prefix) or (vendor != "MPICH" and prefix in text):
-            name = vendor
-            break
-    found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text) if name != "unknown" else None
-    if found is None:
-        return (name, (0, 0, 0))
-    return (name, (int(found.group(1)), int(found.group(2)), int(found.group(3) or 0)))
-
-
 cdef class Intracomm(Comm):
     """Intracommunicator."""
 
@@ -1103,11 +968,11 @@ cdef class Intracomm(Comm):
         return comm
 
     @classmethod
-    def Create_from_group(cls, Group group, stringtag="org.mpi4py", info=None, errhandler=None):
+    def Create_from_group(cls, Group group not None, stringtag="org.mpi4py", info=None, errhandler=None):
         """New communicator from ``group`` without a parent communicator (MPI-4)."""
         cdef Intracomm comm = Intracomm.__new__(Intracomm)
-        cdef bytes tag = str(stringtag).encode()
-        cdef MPI_Errhandler eh = MPI_ERRORS_RETURN if errhandler is None else (<Errhandler>errhandler).ob_mpi
+        cdef bytes tag = arg_stringtag("Intracomm.Create_from_group", stringtag)
+        cdef MPI_Errhandler eh = arg_errhandler("Intracomm.Create_from_group", errhandler)
         cdef MPI_Info cinfo = arg_info(info)
         cdef char *ctag = tag
         with nogil:
@@ -1314,16 +1179,13 @@ cdef class Intercomm(Comm):
     remote_size = property(Get_remote_size, doc="number of remote processes")
 
     @classmethod
-    def Create_from_groups(cls, Group local_group, int local_leader, Group remote_group, int remote_leader,
-                           stringtag="org.mpi4py", info=None, errhandler=None):
+    def Create_from_groups(cls, Group local_group not None, int local_leader, Group remote_group not None,
+                           int remote_leader, stringtag="org.mpi4py", info=None, errhandler=None):
         """Intercommunicator between two disjoint groups without a parent communicator (MPI-4)."""
         cdef Intercomm comm = Intercomm.__new__(Intercomm)
-        cdef bytes tag = str(stringtag).encode()
+        cdef bytes tag = arg_stringtag("Intercomm.Create_from_groups", stringtag)
         cdef char *ctag = tag
-        if errhandler is not None and not isinstance(errhandler, Errhandler):
-            raise TypeError(f"Intercomm.Create_from_groups: errhandler must be an MPI.Errhandler or None, "
-                            f"got {type(errhandler).__name__}")
-        cdef MPI_Errhandler eh = MPI_ERRORS_RETURN if errhandler is None else (<Errhandler>errhandler).ob_mpi
+        cdef MPI_Errhandler eh = arg_errhandler("Intercomm.Create_from_groups", errhandler)
         cdef MPI_Info cinfo = arg_info(info)
         with nogil:
             CHKERR(MPI_Intercomm_create_from_groups(local_group.ob_mpi, local_leader, remote_group.ob_mpi,
