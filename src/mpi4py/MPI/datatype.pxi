@@ -159,8 +159,6 @@ cdef class Datatype:
         CHKERR(MPI_Type_get_name(self.ob_mpi, name, &nlen))
         return name[:nlen].decode(errors="replace")
 
-
-
     def Commit(self):
         """Commit the datatype so it can be used in communication."""
         CHKERR(MPI_Type_commit(&self.ob_mpi))
@@ -406,7 +404,7 @@ cdef class Datatype:
         CHKERR(MPI_Pack_external_size(rep, count, self.ob_mpi, &size))
         return size
 
-    # -- Fortran 90 parameterized types, size matching, value-index pairs (s2-comm) -------------
+    # -- Fortran 90 parameterized types, size matching, value-index pairs --------------------------
 
     @classmethod
     def Create_f90_integer(cls, int r):

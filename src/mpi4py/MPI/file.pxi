@@ -492,8 +492,6 @@ cdef class File:
             CHKERR(MPI_File_write_ordered_end(self.ob_mpi, p, st))
         self.ob_split = None
 
-
-
     # -- error handling -----------------------------------------------------------------------
 
     @classmethod

@@ -380,7 +380,7 @@ cdef class Prequest(Request):
             CHKERR(MPI_Test(&self.ob_mpi, &flag, st))
         return <bint>flag
 
-    # -- partitioned communication (MPI-4, s2-comm) ---------------------------------------------
+    # -- partitioned communication (MPI-4) ------------------------------------------------------
 
     def Pready(self, int partition):
         """Mark ``partition`` of a started partitioned send as ready to transfer."""
