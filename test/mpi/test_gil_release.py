@@ -33,7 +33,7 @@ from conftest import library
 
 from mpi4py import MPI
 
-DELAY = 0.2  # seconds the peer waits before its matching call
+DELAY = 0.15  # seconds the peer waits before its matching call
 STAMP_PERIOD = 0.001
 MIN_BLOCKED = DELAY / 2  # a blocking call shorter than this did not wait for the peer: nothing measured
 # Stamps a window needs: MIN_RATE of what an idle thread makes, and at least MIN_STAMPS. A call that holds
