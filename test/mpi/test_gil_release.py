@@ -630,7 +630,8 @@ def shared_path(comm: MPI.Intracomm, tmp_path_factory: pytest.TempPathFactory) -
 @needs_peer_rank
 def test_file_collectives(comm: MPI.Intracomm, stamper: Stamper, shared_path: str) -> None:
     """MPI lets a collective file call return before the others arrive; each call that did wait for the
-    late rank is judged (ROMIO's Open, Write_at_all and Set_info with a hint do)."""
+    late rank is judged (MPICH 5: Open, Write_at_all, Set_info with a hint, Close; Open MPI 5: Open,
+    Sync, Close)."""
     rank, size = comm.Get_rank(), comm.Get_size()
     with last_rank_late(comm, stamper, "File.Open", waits=None):
         fh = MPI.File.Open(comm, shared_path, MPI.MODE_CREATE | MPI.MODE_RDWR)
