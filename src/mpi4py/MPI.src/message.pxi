@@ -50,7 +50,9 @@ cdef class Message:
         """Nonblocking matched probe: a ``Message`` or ``None``."""
         cdef Message msg = Message.__new__(Message)
         cdef int flag = 0
-        CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, _status_ptr(status)))
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, st))
         return msg if flag else None
 
     def Recv(self, buf, Status status=None):
@@ -84,7 +86,8 @@ cdef class Message:
         cdef Message msg = Message.__new__(Message)
         cdef MPI_Status st
         cdef int flag = 0
-        CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
+        with nogil:
+            CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
         if not flag:
             return None
         _message_size(msg, &st, status)
