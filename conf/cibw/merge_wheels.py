@@ -1,6 +1,6 @@
 """Merge per-ABI variant wheels (built with ``MPI4PY_BUILD_MPIABI``) into one wheel for every MPI.
 
-``python conf/cibw/merge_wheels.py -w OUT_DIR [--keep-needed] WHEEL [WHEEL ...]``
+``python conf/run.py cibw.merge_wheels -w OUT_DIR [--keep-needed] WHEEL [WHEEL ...]``
 
 Each input wheel must be the same distribution, version and tags, built with a different
 ``MPI4PY_BUILD_MPIABI`` (read from its build record ``mpi4py/mpi.cfg``, ``[build] mpi_abi_variant``).

@@ -6,15 +6,12 @@ Needs py-rattler-build and py-rattler (``nox -s conda`` installs them); runs off
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from release import conda_render
 
 TOP = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TOP / "conf"))
-
-from release import conda_render  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +79,8 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
         ('${{ "bld.bat" if win else "build.sh" }}', "build.sh", "recipe.yaml", "build script should be bld.bat"),
         # smoke test dropped
         ("--expect-library MPICH", "", "recipe.yaml", "expected one conf/smoke.py test with --expect-library 'MPICH'"),
+        # smoke.py copied without the launch.py it imports
+        ("        - conf/launch.py", "", "recipe.yaml", "the test does not copy conf/launch.py from the source"),
         # run_exports pinning the minor version (too tight) or dropped
         ('upper_bound="x")', 'upper_bound="x.x")', "recipe.yaml", "run_exports should pin mpi4py to 4.x"),
         ('  run_exports:\n    - ${{ pin_subpackage(name, upper_bound="x") }}\n', "", "recipe.yaml", "run_exports should pin mpi4py"),
