@@ -156,8 +156,6 @@ def test_normalize_sdist_makes_archives_identical(tmp_path: Path) -> None:
 
 
 def test_variant_build_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import build_variants
-
     monkeypatch.delenv("MPI4PY_BUILD_JOBS", raising=False)
     assert 1 <= build_variants.default_jobs() <= 2
     monkeypatch.setenv("MPI4PY_BUILD_JOBS", "3")
