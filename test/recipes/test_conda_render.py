@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from release import conda_render
+from release.sync import project_version
 
 TOP = Path(__file__).resolve().parents[2]
 
@@ -99,9 +100,10 @@ def test_unknown_keys_are_rejected(tmp_path: Path) -> None:
 
 
 def test_release_source_is_checked(tmp_path: Path) -> None:
-    sdist = tmp_path / "mpi4py-4.2.0.tar.gz"
+    version = project_version()
+    sdist = tmp_path / f"mpi4py-{version}.tar.gz"
     sdist.write_bytes(b"release")
-    recipe_dir = _broken_copy(tmp_path, "source:\n  path: ../..\n", "source:\n  url: https://example.invalid/mpi4py-4.2.0.tar.gz\n"
+    recipe_dir = _broken_copy(tmp_path, "source:\n  path: ../..\n", f"source:\n  url: https://example.invalid/mpi4py-{version}.tar.gz\n"
                               "  sha256: " + "0" * 64 + "\n")
     _, problems = conda_render.check_all(recipe_dir, sdist)
     assert any("source sha256 " + "0" * 64 + " is not that of" in p for p in problems), problems

@@ -23,7 +23,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,10 +43,6 @@ EXPECTED_SESSIONS = {
     "wheels", "wheel_abi", "reproducible", "deb", "rpm", "conda", "brew", "recipes",
 }
 EXPECTED_TEST_MPIS = {"mpich", "openmpi", "msmpi", "intel"}
-# Sessions of docs/architecture.md whose branches have not landed on main yet (issue 8 tracks them):
-# a workflow may call them before they exist; every other call must name a real session.
-PENDING_SESSIONS: set[str] = set()
-
 # nox options a workflow may use: explicit session selection, nothing that widens it.
 NOX_SESSION_OPTIONS = {"-s", "--session", "--sessions", "-e"}
 NOX_VALUE_OPTIONS = {"-P", "--force-python", "-f", "--noxfile", "-db", "--default-venv-backend"}
@@ -347,14 +342,10 @@ def test_every_session_a_workflow_calls_exists(nox_sessions: dict[str, list[dict
     known = {platform: {normalize(s["session"]) for s in found} | {normalize(s["name"]) for s in found}
              for platform, found in nox_sessions.items()}
     missing: dict[tuple[str, str], set[str]] = {}
-    pending: set[str] = set()
-    for name in WORKFLOWS:
-        for call in nox_calls(name):
-            if normalize(call.session) in known[call.platform]:
-                continue
-            if base_name(call.session) in PENDING_SESSIONS:
-                pending.add(call.session)
-                continue
+    calls = [call for name in WORKFLOWS for call in nox_calls(name)]
+    assert calls, f"no nox session call found in the workflows {sorted(WORKFLOWS)}"
+    for call in calls:
+        if normalize(call.session) not in known[call.platform]:
             missing.setdefault((call.session, call.platform), set()).add(call.where)
     listing = "\n".join(f"  {p}: {', '.join(sorted(s['session'] for s in found))}" for p, found in nox_sessions.items())
     assert not missing, (
@@ -363,15 +354,6 @@ def test_every_session_a_workflow_calls_exists(nox_sessions: dict[str, list[dict
                     for (session, platform), where in sorted(missing.items()))
         + f"\nnox --list has:\n{listing}"
     )
-    if pending:
-        warnings.warn(f"workflow calls of sessions not on main yet (PENDING_SESSIONS): {', '.join(sorted(pending))}", stacklevel=1)
-
-
-def test_pending_sessions_are_architecture_sessions() -> None:
-    # Only sessions the contract promises may be pending; once one exists the exemption is moot.
-    architecture = (TOP / "docs" / "architecture.md").read_text(encoding="utf-8")
-    for session in sorted(PENDING_SESSIONS):
-        assert f"`{session}`" in architecture, f"PENDING_SESSIONS: {session} is not a session of docs/architecture.md"
 
 
 def test_windows_jobs_are_checked_against_the_windows_sessions() -> None:
