@@ -32,10 +32,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mpibuild import mpiabi
+
 PACKAGE = "mpi4py"
 EXTENSION = re.compile(rf"^{PACKAGE}/MPI\.[^/]*(\.so|\.pyd|\.dylib)$")
 RECORD_CFG = f"{PACKAGE}/mpi.cfg"
-VARIANTS = ("mpich", "openmpi", "mpiabi", "msmpi", "impi")
+VARIANTS = mpiabi.VARIANTS  # the table in src/mpi4py/_abivariants.py
 MPI_NEEDED = re.compile(r"^(libmpi|libpmpi|libmpich|libmpi_abi)[._]")
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 
