@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench import report  # noqa: E402
-from bench.harness import CaseRuns  # noqa: E402
+from bench import report
+from bench.harness import CaseRuns
 
 
 def make_doc() -> dict:
