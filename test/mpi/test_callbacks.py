@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import built_with, clean_env, mpiexec, spawning
+from mpi_helpers import built_with, mpiexec, spawning
+from mpi_plugin import clean_env
 
 from mpi4py import MPI
 
