@@ -30,3 +30,14 @@ def test_one_failure_fails_the_step_after_both_finished() -> None:
     assert "slow-step-finished" in result.stdout  # the other step ran to its end and its log was shown
     assert "failed: echo failing-step; exit 3" in result.stdout
     assert "after" not in result.stdout  # set -e stops .ci/run there
+
+
+def test_a_failed_steps_output_comes_last_with_its_tail_repeated() -> None:
+    # CI shows the start and the end of a long output: the reason for a failure must be at the end.
+    result = run_together("echo failing-step-reason; exit 1", "echo passing-step")
+    assert result.returncode != 0
+    out = result.stdout
+    assert out.index("passing-step") < out.index("failing-step-reason")
+    tail = out[out.index("--- last 60 lines of the failed step: echo failing-step-reason"):]
+    assert "failing-step-reason" in tail.splitlines()[1]
+    assert "passing-step" not in tail
