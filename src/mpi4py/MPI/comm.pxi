@@ -1221,8 +1221,12 @@ cdef class Intracomm(Comm):
         if destweights is not None and dw.n != d.n:
             raise ValueError(f"destweights: expected {d.n} weights, got {dw.n}")
         cdef Distgraphcomm comm = Distgraphcomm.__new__(Distgraphcomm)
-        CHKERR(MPI_Dist_graph_create_adjacent(self.ob_mpi, s.n, s.data, _weights(sw, sourceweights), d.n, d.data,
-                                              _weights(dw, destweights), arg_info(info), reorder, &comm.ob_mpi))
+        cdef int *sweights = _weights(sw, sourceweights)
+        cdef int *dweights = _weights(dw, destweights)
+        cdef MPI_Info cinfo = arg_info(info)
+        with nogil:  # a collective: waits for the other processes
+            CHKERR(MPI_Dist_graph_create_adjacent(self.ob_mpi, s.n, s.data, sweights, d.n, d.data,
+                                                  dweights, cinfo, reorder, &comm.ob_mpi))
         return comm
 
     def Create_dist_graph(self, sources, degrees, destinations, weights=None, info=None, bint reorder=False):
@@ -1232,8 +1236,11 @@ cdef class Intracomm(Comm):
         if g.n != s.n:
             raise ValueError(f"degrees: expected {s.n} values (one per source), got {g.n}")
         cdef Distgraphcomm comm = Distgraphcomm.__new__(Distgraphcomm)
-        CHKERR(MPI_Dist_graph_create(self.ob_mpi, s.n, s.data, g.data, d.data, _weights(w, weights),
-                                     arg_info(info), reorder, &comm.ob_mpi))
+        cdef int *cweights = _weights(w, weights)
+        cdef MPI_Info cinfo = arg_info(info)
+        with nogil:  # a collective: waits for the other processes
+            CHKERR(MPI_Dist_graph_create(self.ob_mpi, s.n, s.data, g.data, d.data, cweights,
+                                         cinfo, reorder, &comm.ob_mpi))
         return comm
 
     def Cart_map(self, dims, periods=None):
@@ -1753,7 +1760,9 @@ cdef class Message:
         """Nonblocking matched probe: a ``Message`` or ``None``."""
         cdef Message msg = Message.__new__(Message)
         cdef int flag = 0
-        CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, _status_ptr(status)))
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, st))
         return msg if flag else None
 
     def Recv(self, buf, Status status=None):
@@ -1787,7 +1796,8 @@ cdef class Message:
         cdef Message msg = Message.__new__(Message)
         cdef MPI_Status st
         cdef int flag = 0
-        CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
+        with nogil:
+            CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
         if not flag:
             return None
         _message_size(msg, &st, status)
