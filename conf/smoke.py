@@ -12,10 +12,8 @@ Checks, in order, and stops at the first failure (exit status 1; 2 for bad argum
 
 Every child runs under a hard timeout in its own process group, so a hung rank fails the test
 instead of blocking the channel's CI. This file only uses the standard library: recipes copy it
-alone next to their tests and run it with the Python they test. Being standalone, it is also the one
-home of what every MPI job of this repository needs: ``MPIEXEC_ENV`` (the launcher environment) and
-``kill_tree()`` (end a job with all its ranks); the nox sessions, conf/cibw/test_wheel.py and the
-tests import them from here (``conf/`` on ``sys.path``, or test/mpi_plugin.py's loader).
+(with its sibling ``launch.py``, the launcher environment and process-tree helpers it imports) next to
+their tests and run it with the Python they test.
 
 Example (a module-style install, as Fedora's MPI packaging does)::
 
@@ -33,67 +31,14 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-# The mpiexec environment of every MPI job this repository starts (this dict is the one copy: the nox
-# sessions, conf/cibw/test_wheel.py and the tests import it from here). Open MPI refuses to run as root
-# and to place more ranks than cores unless told; MPICH ignores these variables.
-MPIEXEC_ENV = {
-    "OMPI_ALLOW_RUN_AS_ROOT": "1",
-    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-    "OMPI_MCA_rmaps_base_oversubscribe": "1",  # Open MPI 4.x
-    "PRTE_MCA_rmaps_default_mapping_policy": ":oversubscribe",  # Open MPI 5.x
-    "OMPI_MCA_btl_vader_single_copy_mechanism": "none",  # no CMA/ptrace in containers
-    "PYTHONUNBUFFERED": "1",
-}
-KILL_GRACE = 10.0  # seconds between SIGTERM and SIGKILL in kill_tree()
-
-
-def with_mpiexec_env(env: dict[str, str], override: bool = False) -> dict[str, str]:
-    """A copy of ``env`` with MPIEXEC_ENV added (``override``: ours win; otherwise values already set stay)."""
-    merged = dict(env)
-    for name, value in MPIEXEC_ENV.items():
-        if override or name not in merged:
-            merged[name] = value
-    return merged
-
-
-def kill_tree(proc: subprocess.Popen[Any], grace: float = KILL_GRACE) -> None:
-    """End ``proc`` and every process it started. POSIX: ``proc`` must lead its own session
-    (``start_new_session=True``); its process group gets SIGTERM, then SIGKILL after ``grace`` seconds.
-    Windows: ``taskkill /T /F`` ends the process tree."""
-    if not hasattr(os, "killpg"):
-        subprocess.run(["taskkill", "/T", "/F", "/PID", str(proc.pid)], check=False, capture_output=True)
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            continue
-        if sig == signal.SIGTERM:  # the leader is gone; take down any child that ignored SIGTERM
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        break
-    proc.wait()
-
+from launch import kill_tree, start_group, with_mpiexec_env
 
 # Run by the tested interpreter: report what it imports, as one JSON line.
 PROBE = r"""
@@ -176,8 +121,7 @@ def run(cmd: Sequence[str], env: dict[str, str], timeout: float, shown: Sequence
     """Run ``cmd`` in its own process group; on timeout kill the whole group (mpiexec and its ranks)."""
     log("$ " + " ".join(shlex.quote(c) for c in (shown or cmd)))
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = start_group(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -8,10 +8,9 @@
   ``DEFAULT_TIMEOUT``; 0 disables it).  faulthandler's watchdog thread prints every thread's traceback
   and ends the process with status 1 -- even when the test is blocked inside an MPI call -- and
   mpiexec then ends the whole job, so a hang fails fast instead of holding the job until CI's limit.
-- ``MPIEXEC_ENV`` (the one copy lives in conf/smoke.py) and ``clean_env()`` for a child that starts its
-  own MPI job.
+- ``clean_env()`` for a child that starts its own MPI job (with conf/launch.py's ``MPIEXEC_ENV``).
 
-The conftests put ``test/`` on ``sys.path`` to import this module; it puts ``conf/`` there for smoke.py.
+Imported by name: pytest's ``pythonpath`` setting (pyproject.toml) puts ``test/`` and ``conf/`` on the path.
 """
 
 from __future__ import annotations
@@ -22,12 +21,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from launch import MPIEXEC_ENV
 
 TOP = Path(__file__).resolve().parents[1]
-if str(TOP / "conf") not in sys.path:
-    sys.path.insert(0, str(TOP / "conf"))
-
-from smoke import MPIEXEC_ENV  # noqa: E402
 
 TIMEOUT_VARIABLE = "MPI4PY_TEST_TIMEOUT"
 DEFAULT_TIMEOUT = 300  # seconds: far above any single test (spawning ones included), far below CI's limit

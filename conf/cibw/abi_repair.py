@@ -1,6 +1,6 @@
 """Repair step that turns one freshly built variant wheel into the merged wheel for every MPI.
 
-``python conf/cibw/abi_repair.py -w DEST_DIR [--workdir DIR] [--isolation] WHEEL``
+``python conf/run.py cibw.abi_repair -w DEST_DIR [--workdir DIR] [--isolation] WHEEL``
 
 Usable as cibuildwheel's ``repair-wheel-command`` (with ``MPI4PY_BUILD_MPIABI=mpich`` and
 ``MPI4PY_CIBW_MPI=mpich4`` in the build environment; Windows: ``impi``): WHEEL is the variant
@@ -24,14 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from cibw import build_variants, merge_wheels, repair
 
-import build_variants  # noqa: E402
-import merge_wheels  # noqa: E402
-import repair  # noqa: E402
-
-TOP = HERE.parent.parent
+TOP = Path(__file__).resolve().parents[2]
 
 
 def keep(wheels: list[Path], folder: Path) -> None:

@@ -1,6 +1,6 @@
 """Assemble a manylinux-compatible build image offline (no registry) and import it into Podman.
 
-``python conf/cibw/build_image.py [--tag TAG] [--cache DIR] [--force] [--cpython PYTHON ...]`` (root; needs debootstrap, podman)
+``python conf/run.py cibw.build_image [--tag TAG] [--cache DIR] [--force] [--cpython PYTHON ...]`` (root; needs debootstrap, podman)
 
 Debian bookworm (glibc 2.36) from Debian's apt mirror via ``debootstrap --variant=minbase``, with
 a compiler, Debian's Python 3.11 as a venv at ``/opt/python/cp311-cp311`` (cibuildwheel's layout)

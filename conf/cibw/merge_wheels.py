@@ -1,6 +1,6 @@
 """Merge per-ABI variant wheels (built with ``MPI4PY_BUILD_MPIABI``) into one wheel for every MPI.
 
-``python conf/cibw/merge_wheels.py -w OUT_DIR [--keep-needed] WHEEL [WHEEL ...]``
+``python conf/run.py cibw.merge_wheels -w OUT_DIR [--keep-needed] WHEEL [WHEEL ...]``
 
 Each input wheel must be the same distribution, version and tags, built with a different
 ``MPI4PY_BUILD_MPIABI`` (read from its build record ``mpi4py/mpi.cfg``, ``[build] mpi_abi_variant``).
@@ -32,10 +32,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mpibuild import mpiabi
+
 PACKAGE = "mpi4py"
 EXTENSION = re.compile(rf"^{PACKAGE}/MPI\.[^/]*(\.so|\.pyd|\.dylib)$")
 RECORD_CFG = f"{PACKAGE}/mpi.cfg"
-VARIANTS = ("mpich", "openmpi", "mpiabi", "msmpi", "impi")
+VARIANTS = mpiabi.VARIANTS  # the table in src/mpi4py/_abivariants.py
 MPI_NEEDED = re.compile(r"^(libmpi|libpmpi|libmpich|libmpi_abi)[._]")
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 

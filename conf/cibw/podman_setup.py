@@ -1,6 +1,6 @@
 """Make Podman usable on this kind of machine (runc runtime, no default ulimits); idempotent.
 
-``python conf/cibw/podman_setup.py [--conf PATH] [--check]``
+``python conf/run.py cibw.podman_setup [--conf PATH] [--check]``
 
 Podman's default runtime (crun) and its default ulimits fail inside the sandboxed CI machines;
 ``[engine] runtime = "runc"`` and ``[containers] default_ulimits = []`` in

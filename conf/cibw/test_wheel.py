@@ -1,6 +1,6 @@
 """Post-build test of a repaired wheel, run in a clean venv where the wheel and an MPI from PyPI are installed.
 
-``python conf/cibw/test_wheel.py [--no-check] [--expect-library TEXT] [--expect-abi VARIANT] WHEEL``
+``python conf/run.py cibw.test_wheel [--no-check] [--expect-library TEXT] [--expect-abi VARIANT] WHEEL``
 
 cibuildwheel's ``test-command`` and the host fallback of ``nox -s wheels`` both run this:
 
@@ -12,7 +12,7 @@ cibuildwheel's ``test-command`` and the host fallback of ``nox -s wheels`` both 
    ABI variant at import: mpich, openmpi, mpiabi; ``MPI4PY_MPIABI`` in the environment forces one).
 
 It needs the project tree around it (cibuildwheel's ``{project}``: the sdist): ``conf/smoke.py`` is
-step 2 and also gives the mpiexec environment.
+step 2 and ``conf/launch.py`` gives the mpiexec environment.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SMOKE = HERE.parent / "smoke.py"
-sys.path.insert(0, str(HERE.parent))
-from smoke import with_mpiexec_env  # noqa: E402  (conf/smoke.py: the one copy of the launcher environment)
+from launch import with_mpiexec_env
+
+from cibw import check_wheel
+
+SMOKE = Path(__file__).resolve().parents[1] / "smoke.py"
 
 
 def log(message: str) -> None:
@@ -64,9 +65,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("wheel", type=Path)
     args = parser.parse_args(argv)
     if not args.no_check:
-        sys.path.insert(0, str(HERE))
-        import check_wheel
-
         if check_wheel.main([str(args.wheel)]) != 0:
             return 1
     env = with_mpiexec_env(dict(os.environ))

@@ -1,6 +1,6 @@
 """The one source-generation step every build backend runs.
 
-``python conf/mpibuild/gensrc.py OUTDIR`` writes into OUTDIR:
+``python conf/run.py mpibuild.gensrc OUTDIR`` writes into OUTDIR:
 
 - ``libmpi.pxi``, ``pympi_missing.h`` and ``pympi_config.h`` generated from ``libmpi.sym`` (and the
   family facts of ``libmpi.vendor``);
@@ -20,10 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script by CMake/Meson
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mpibuild import symbols  # noqa: E402
+from mpibuild import symbols
 
 TOP = Path(__file__).resolve().parents[2]
 PKG = TOP / "src" / "mpi4py"

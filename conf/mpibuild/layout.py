@@ -8,11 +8,11 @@
 
 Run as a script by ``CMakeLists.txt`` and ``meson.build`` at configure time::
 
-    python conf/mpibuild/layout.py version       # 4.2.0
-    python conf/mpibuild/layout.py files         # DEST|SOURCE lines, paths relative to the top
-    python conf/mpibuild/layout.py gensrc-deps   # inputs of the Cython step
-    python conf/mpibuild/layout.py include-dirs  # extension include directories
-    python conf/mpibuild/layout.py defines       # NAME or NAME=VALUE lines
+    python conf/run.py mpibuild.layout version       # 4.2.0
+    python conf/run.py mpibuild.layout files         # DEST|SOURCE lines, paths relative to the top
+    python conf/run.py mpibuild.layout gensrc-deps   # inputs of the Cython step
+    python conf/run.py mpibuild.layout include-dirs  # extension include directories
+    python conf/run.py mpibuild.layout defines       # NAME or NAME=VALUE lines
 
 It needs only the standard library (``tomllib``, or ``tomli`` before Python 3.11).
 """
@@ -117,7 +117,6 @@ def package_files(top: Path = TOP) -> list[PackageFile]:
 
 
 def gensrc_deps(top: Path = TOP) -> list[str]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from mpibuild import gensrc
 
     return [p.resolve().relative_to(top).as_posix() for p in gensrc.cython_sources(top / "build")]

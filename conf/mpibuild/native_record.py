@@ -1,6 +1,6 @@
 """The build record (``mpi4py/mpi.cfg``) for the CMake and Meson builds, run by them as a build step.
 
-``python conf/mpibuild/native_record.py OUTDIR --backend NAME --gendir GENDIR --cc WORD [--cc WORD ...]
+``python conf/run.py mpibuild.native_record OUTDIR --backend NAME --gendir GENDIR --cc WORD [--cc WORD ...]
 [--mpicc WORD ...] [--include-dir DIR ...] [--from TEXT]`` writes ``OUTDIR/mpi.cfg`` through ``record.write_record`` (the
 same writer setuptools uses). The MPI family and standard version come from ``probe.header_facts``:
 the compiler command preprocesses ``pympi.h`` with the headers ``gensrc.py`` wrote into GENDIR.
@@ -11,14 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script by CMake/Meson
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mpibuild import layout, probe, record  # noqa: E402
-from mpibuild.config import MPIConfig  # noqa: E402
+from mpibuild import layout, probe, record
+from mpibuild.config import MPIConfig
 
 INCLUDE = layout.PRIVATE_INCLUDE
 

@@ -1,6 +1,6 @@
 """The checks every setuptools build runs before any compiling: settings, hello program, CONFIGURE probe.
 
-``python conf/mpibuild/preflight.py`` runs them alone (exit 1 and one ``error:`` message on bad
+``python conf/run.py mpibuild.preflight`` runs them alone (exit 1 and one ``error:`` message on bad
 input), so the bad-input catalogue is tested exactly as the build reports it, without building.
 """
 
@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mpibuild import config, probe  # noqa: E402
-from mpibuild.config import ConfigError, MPIConfig, Warn  # noqa: E402
+from mpibuild import config, probe
+from mpibuild.config import ConfigError, MPIConfig, Warn
 
 
 def check(environ: Mapping[str, str] | None = None, warn: Warn | None = None) -> MPIConfig:

@@ -12,14 +12,10 @@ from __future__ import annotations
 import argparse
 import configparser
 import io
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script by CMake/Meson
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mpibuild.config import KNOWN_KEYS, MPIConfig, format_value  # noqa: E402
+from mpibuild.config import KNOWN_KEYS, MPIConfig, format_value
 
 FILENAME = "mpi.cfg"
 HEADER = (

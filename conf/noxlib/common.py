@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import nox
-from cibw import install_mpi as cibw_mpi  # conf/ is on sys.path (noxfile.py): the one copy of the Windows MPI layouts
-from smoke import MPIEXEC_ENV  # conf/smoke.py: standalone (recipes copy it alone), so the one copy lives there
+from cibw import install_mpi as cibw_mpi  # the one copy of the Windows MPI layouts
+from launch import MPIEXEC_ENV
 
 from noxlib.distro import missing_apt_packages
 from noxlib.platforms import PlatformError, mpiexec_path, nox_platform, test_mpis
@@ -33,11 +33,16 @@ except PlatformError as _exc:
     raise SystemExit(f"noxfile.py: {_exc}") from None
 MPIS = test_mpis(PLATFORM)
 MPI_CFG_DIR = TOP / "build" / "nox-mpi"
-TIMEOUT_RUN = Path(__file__).resolve().parent / "timeout_run.py"
+LAUNCH = TOP / "conf" / "launch.py"  # run as a script: a command under a hard time limit
+
+
+def conf_script(module: str) -> list[str]:
+    """The arguments after ``python`` that run ``module`` of conf/ (``cibw.test_wheel``) as a script (conf/run.py)."""
+    return [str(TOP / "conf" / "run.py"), module]
 
 
 def mpiexec_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """MPIEXEC_ENV (conf/smoke.py: root + oversubscription for Open MPI, harmless for MPICH) plus ``extra``."""
+    """MPIEXEC_ENV (conf/launch.py: root + oversubscription for Open MPI, harmless for MPICH) plus ``extra``."""
     env = dict(MPIEXEC_ENV)
     env.update(extra or {})
     return env
@@ -179,7 +184,7 @@ def install_ours(session: nox.Session, wheel: Path) -> None:
 
 def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeout: int = 600,
             env: dict[str, str] | None = None, silent: bool = False) -> str | None:
-    """``mpiexec -n N ARGS`` under a hard timeout that kills mpiexec and its ranks (conf/noxlib/timeout_run.py,
+    """``mpiexec -n N ARGS`` under a hard timeout that kills mpiexec and its ranks (conf/launch.py,
     no Unix ``timeout`` needed), so a hung rank fails the session instead of blocking it.
     ``silent``: return the job's output instead of showing it."""
     try:
@@ -189,4 +194,4 @@ def run_mpi(session: nox.Session, n: int, *args: str, mpi: str = "mpich", timeou
     cmd = [str(mpiexec), "-n", str(n), *args]
     # The same launcher for the jobs that tests start themselves (test/mpi/conftest.py: mpiexec()).
     env = {"MPI4PY_TEST_MPIEXEC": str(mpiexec), **(env or {})}
-    return session.run("python", str(TIMEOUT_RUN), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env), silent=silent)
+    return session.run("python", str(LAUNCH), "--timeout", str(timeout), "--", *cmd, env=mpiexec_env(env), silent=silent)

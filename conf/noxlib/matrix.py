@@ -49,10 +49,7 @@ def _newest_source_mtime(top: Path = TOP) -> float:
 
 
 def _sdist_name() -> str:
-    import sys
-
-    sys.path.insert(0, str(TOP / "conf"))
-    from mpibuild import layout
+    from mpibuild import layout  # conf/ is the import root of the sessions (noxfile.py)
 
     return f"mpi4py-{layout.version()}.tar.gz"
 

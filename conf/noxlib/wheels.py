@@ -49,10 +49,9 @@ import nox
 import tomllib
 
 from noxlib import abi
-from noxlib.common import APT_FLAG, TOP, ensure_apt
+from noxlib.common import APT_FLAG, TOP, conf_script, ensure_apt
 from noxlib.interpreters import NEWEST_PYTHON, SUPPORTED, find_cpython
 
-CIBW = TOP / "conf" / "cibw"
 WHEELHOUSE = TOP / "wheelhouse"
 WORK = TOP / "build" / "wheels"
 CIBUILDWHEEL = "cibuildwheel[uv]==4.3.3"
@@ -120,7 +119,7 @@ def setup_podman(session: nox.Session) -> bool:
         if shutil.which("podman") is None:
             return False
         if hasattr(os, "geteuid") and os.geteuid() == 0:
-            session.run("python", str(CIBW / "podman_setup.py"))
+            session.run("python", *conf_script("cibw.podman_setup"))
         _PODMAN_OK.append(_works("podman", "info"))
     return _PODMAN_OK[0]
 
@@ -164,7 +163,7 @@ def build_local_image(session: nox.Session) -> float:
         session.error("podman does not work here ('podman info' fails); see conf/cibw/podman_setup.py")
     start = time.monotonic()
     pythons = [arg for python in interpreters_for_image(session) for arg in ("--cpython", python)]
-    session.run("python", str(CIBW / "build_image.py"), "--tag", LOCAL_IMAGE, *pythons)
+    session.run("python", *conf_script("cibw.build_image"), "--tag", LOCAL_IMAGE, *pythons)
     return time.monotonic() - start
 
 
@@ -307,7 +306,7 @@ def host_pipeline(session: nox.Session, sdist: Path, env: dict[str, str]) -> lis
     return repaired
 
 
-def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Path, script: Path) -> None:
+def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Path) -> None:
     """Install ``wheel`` by path with MPICH from PyPI into a new venv of ``python``, then run test_wheel.py."""
     if venv.exists():
         shutil.rmtree(venv)
@@ -315,7 +314,7 @@ def test_in_fresh_venv(session: nox.Session, wheel: Path, python: str, venv: Pat
     py = venv_python(venv)
     session.run(py, "-m", "pip", "install", "-q", "mpich", *CHECK_TOOLS, external=True)
     session.run(py, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel), external=True)
-    session.run(py, str(script), "--expect-library", "MPICH", str(wheel), external=True)
+    session.run(py, *conf_script("cibw.test_wheel"), "--expect-library", "MPICH", str(wheel), external=True)
 
 
 def merged_variants(wheel: Path) -> list[str]:
@@ -342,7 +341,7 @@ def smoke_other_mpis(session: nox.Session, wheel: Path, env: dict[str, str]) -> 
         log_step(session, f"smoke: {wheel.name} on Python 3.{minor} with {requirement} {settings}".rstrip())
         python = abi.fresh_venv(session, f"{name}-cp3{minor}", [requirement], base=base)
         abi.install_wheel(session, python, wheel)
-        session.run(str(python), str(CIBW / "test_wheel.py"), "--no-check", "--expect-library", library, "--expect-abi", variant,
+        session.run(str(python), *conf_script("cibw.test_wheel"), "--no-check", "--expect-library", library, "--expect-abi", variant,
                     str(wheel), env={**env, **extra}, external=True)
         done.append(name)
     return done
@@ -371,7 +370,7 @@ def abi3_cross_test(session: nox.Session, wheels_built: list[Path], tested_in_bu
             if python is None:
                 continue
             log_step(session, f"abi3: {wheel.name} on Python 3.{minor}")
-            test_in_fresh_venv(session, wheel, python, WORK / f"abi3-venv-3{minor}", CIBW / "test_wheel.py")
+            test_in_fresh_venv(session, wheel, python, WORK / f"abi3-venv-3{minor}")
             tested.append(f"3.{minor}")
         if not tested and not any(minor > minimum for minor in tested_in_build):
             session.error(f"{wheel.name}: no other CPython >= 3.{minimum} found (python3.X on PATH) to prove the abi3 wheel")
@@ -450,7 +449,7 @@ def wheels(session: nox.Session) -> None:
         session.error(f"no mpi4py wheel in {WHEELHOUSE}")
 
     log_step(session, "check every wheel on the host")
-    session.run("python", str(CIBW / "check_wheel.py"), *map(str, wheels_built))
+    session.run("python", *conf_script("cibw.check_wheel"), *map(str, wheels_built))
     abi3_wheels = [w for w in wheels_built if "-abi3-" in w.name]  # abi3audit fails a version-specific wheel
     if abi3_wheels:
         session.install("abi3audit")
@@ -487,7 +486,7 @@ def reproducible(session: nox.Session) -> None:
     prefix = root / "mpi"
     mpi_env = {**env, "MPI4PY_CIBW_PREFIX": str(prefix), "MPI4PY_BUILD_MPICFG": str(prefix / "mpi4py-build.cfg")}
     if not (prefix / "mpi4py-build.cfg").exists():
-        session.run("python", str(CIBW / "install_mpi.py"), env=mpi_env)
+        session.run("python", *conf_script("cibw.install_mpi"), env=mpi_env)
     wheels_built = []
     for i in (1, 2):
         src = unpack_sdist(sdists[0], root / f"src-{i}")

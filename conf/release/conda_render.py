@@ -208,8 +208,9 @@ def check_variant(item: Rendered, recipe_dir: Path = RECIPE_DIR) -> list[str]:
     smoke = [line for line in scripts if "conf/smoke.py" in line]
     if len(smoke) != 1 or f"--expect-library {library}".replace(" ", "") not in smoke[0].replace('"', "").replace(" ", ""):
         problems.append(f"{item.label}: expected one conf/smoke.py test with --expect-library {library!r}, got {smoke}")
-    if "conf/smoke.py" not in files:
-        problems.append(f"{item.label}: the test does not copy conf/smoke.py from the source")
+    for needed in ("conf/smoke.py", "conf/launch.py"):  # smoke.py imports its sibling launch.py
+        if needed not in files:
+            problems.append(f"{item.label}: the test does not copy {needed} from the source")
     return problems + check_run_exports(item)
 
 

@@ -21,8 +21,8 @@ class Mpi4py < Formula
     ENV.prepend_path "PYTHONPATH", Formula["cython"].opt_libexec/Language::Python.site_packages(python3)
     ENV["MPI4PY_BUILD_MPICC"] = (Formula["open-mpi"].opt_bin/"mpicc").to_s
     system python3, "-m", "pip", "install", *std_pip_args, "."
-    # The smoke test every mpi4py channel runs (from the source); `test do` uses it.
-    pkgshare.install "conf/smoke.py"
+    # The smoke test every mpi4py channel runs (from the source), with the launcher helpers it imports; `test do` uses it.
+    pkgshare.install "conf/smoke.py", "conf/launch.py"
   end
 
   test do

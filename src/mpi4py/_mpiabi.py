@@ -31,27 +31,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import _abivariants
+
 PACKAGE = __name__.rpartition(".")[0] or "mpi4py"
 VARIANTS_DIR = "_abi"
 LIB_VAR = "MPI4PY_LIBMPI"
 ABI_VAR = "MPI4PY_MPIABI"
 TRACE_VAR = "MPI4PY_TRACE_ABI"
-VARIANTS = ("mpich", "openmpi", "mpiabi", "msmpi", "impi")
-DESCRIPTION = {
-    "mpich": "MPICH ABI: MPICH, Intel MPI, MVAPICH, Cray MPICH",
-    "openmpi": "Open MPI ABI",
-    "mpiabi": "MPI-5 standard ABI",
-    "msmpi": "Microsoft MPI",
-    "impi": "Intel MPI",
-}
-
+VARIANTS = _abivariants.NAMES
+DESCRIPTION = {name: variant.description for name, variant in _abivariants.VARIANTS.items()}
 # Library file names, in preference order, and the ABI each name stands for.
-LIBRARY_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
-    "linux": (("libmpi.so.12", "mpich"), ("libmpich.so.12", "mpich"), ("libmpi.so.40", "openmpi"), ("libmpi_abi.so.1", "mpiabi")),
-    "darwin": (("libmpi.12.dylib", "mpich"), ("libmpich.12.dylib", "mpich"), ("libmpi.40.dylib", "openmpi"),
-               ("libmpi_abi.1.dylib", "mpiabi")),
-    "win32": (("impi.dll", "impi"), ("msmpi.dll", "msmpi"), ("mpi_abi.dll", "mpiabi")),
-}
+LIBRARY_NAMES = {os: _abivariants.library_names(os) for os in _abivariants.OPERATING_SYSTEMS}
 # Launchers say which MPI started us: prefer that ABI when several MPIs are installed.
 LAUNCHER_HINTS = (
     (("OMPI_COMM_WORLD_SIZE", "OMPI_UNIVERSE_SIZE", "PMIX_RANK"), "openmpi"),
@@ -574,10 +564,6 @@ def current_abi(build_abi: str) -> str:
 
 # -- a from-source build that no longer matches its MPI -----------------------------------------
 
-SONAME = {"linux": {"mpich": "libmpi.so.12", "openmpi": "libmpi.so.40", "mpiabi": "libmpi_abi.so.1"},
-          "darwin": {"mpich": "libmpi.12.dylib", "openmpi": "libmpi.40.dylib", "mpiabi": "libmpi_abi.1.dylib"},
-          "win32": {"msmpi": "msmpi.dll", "impi": "impi.dll", "mpiabi": "mpi_abi.dll"}}
-FAMILY = {"mpich": "MPICH", "impi": "Intel MPI", "openmpi": "Open MPI", "mpiabi": "the MPI-5 standard ABI", "msmpi": "Microsoft MPI"}
 
 
 def read_record(package_dir: str) -> dict[str, str]:
@@ -630,8 +616,8 @@ def load_failure(exc: BaseException, package_dir: str, platform: str = sys.platf
     record = read_record(package_dir)
     family = record.get("mpi_abi_variant") or record.get("mpi_abi", "unknown")
     key = os_key(platform)
-    wanted = SONAME[key].get("mpich" if family == "impi" and key != "win32" else family, "")
-    built = f"{FAMILY.get(family, family)}" + (f" ({wanted})" if wanted else "")
+    variant = _abivariants.for_header(family, key)
+    built = f"the {variant.description} ({variant.sonames[key][0]})" if variant else family
     now = present_mpis(system, environ, roots)
     lines = [
         f"mpi4py.MPI cannot be loaded: this mpi4py was built for {built}, "
@@ -686,7 +672,8 @@ def add_build_dll_directory(package_dir: str, platform: str = sys.platform, syst
     names = [f"{lib}.dll" for lib in record.get("libraries", "").replace(",", " ").split()]
     family = record.get("mpi_abi_variant") or record.get("mpi_abi", "")
     if not names:
-        names = [SONAME["win32"][family]] if family in SONAME["win32"] else list(SONAME["win32"].values())
+        variant = _abivariants.for_header(family, "win32")
+        names = list(variant.sonames["win32"] if variant else (name for name, _ in LIBRARY_NAMES["win32"]))
     system = system or System(platform)
     for found, _ in build_dll_dirs(record, environ, prefixes() if roots is None else roots):
         folder = ntpath.normpath(found)

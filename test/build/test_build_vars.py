@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from conftest import PINGPONG, PREFIX, TOP, VENV_BIN, build_env, installed_config, mpiexec, pip_install
+from build_helpers import PINGPONG, PREFIX, TOP, VENV_BIN, build_env, installed_config, mpiexec, pip_install
 
 
 def no_mpi_path(tmp_path: Path) -> str:

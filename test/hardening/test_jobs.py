@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test/: the shared mpi_plugin module
-from mpi_plugin import clean_env  # noqa: E402
+from mpi_plugin import clean_env
 
 BIN = Path(sys.executable).parent
 MPIEXEC = BIN / "mpiexec"
@@ -36,7 +35,7 @@ class Job:
 
 
 def run_job(n: int, *args: str, cwd: Path | None = None, timeout: float = 60) -> Job:
-    env = clean_env()
+    env = clean_env(PYTHONPATH=PLUGIN_PATH)
     cmd = [str(MPIEXEC), "-n", str(n), sys.executable, *args]
     start = time.monotonic()
     try:
@@ -197,11 +196,10 @@ def test_successful_job_still_exits_zero(tmp_path: Path) -> None:
 
 # -- the shared pytest hook (test/mpi_plugin.py) used by test/mpi and test/hardening/mpi ----------
 
-PLUGIN_CONFTEST = """\
-import sys
-sys.path.insert(0, {testdir!r})
-from mpi_plugin import pytest_runtest_makereport  # noqa: F401
-"""
+# Jobs that run pytest outside the tree import the shared hooks through PYTHONPATH (test/, and conf/ for launch.py).
+TOP = Path(__file__).resolve().parents[2]
+PLUGIN_PATH = os.pathsep.join([str(TOP / "test"), str(TOP / "conf")])
+PLUGIN_CONFTEST = "from mpi_plugin import pytest_runtest_makereport  # noqa: F401\n"
 ONE_RANK_FAILS = """\
 from mpi4py import MPI
 
@@ -213,7 +211,7 @@ def test_one_rank_fails():
 
 
 def test_pytest_failure_on_one_rank_aborts_the_job(tmp_path: Path) -> None:
-    (tmp_path / "conftest.py").write_text(PLUGIN_CONFTEST.format(testdir=str(Path(__file__).resolve().parents[1])))
+    (tmp_path / "conftest.py").write_text(PLUGIN_CONFTEST)
     (tmp_path / "test_one_rank.py").write_text(ONE_RANK_FAILS)
     job = run_job(2, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path), cwd=tmp_path)
     assert job.returncode != 0, job.output
@@ -235,11 +233,9 @@ def test_one_rank_hangs():
 
 
 def test_hung_rank_ends_the_job(tmp_path: Path) -> None:
-    (tmp_path / "conftest.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
-        "from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: F401\n")
+    (tmp_path / "conftest.py").write_text("from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: F401\n")
     (tmp_path / "test_hang.py").write_text(HANGING_TEST)
-    env = clean_env(MPI4PY_TEST_TIMEOUT="3")
+    env = clean_env(MPI4PY_TEST_TIMEOUT="3", PYTHONPATH=PLUGIN_PATH)
     cmd = [str(MPIEXEC), "-n", "2", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_hang.py"]
     start = time.monotonic()
     done = subprocess.run(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

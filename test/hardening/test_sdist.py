@@ -22,7 +22,7 @@ NOT_SHIPPED = (".ci/", ".github/", ".gitignore", "docs/", "packaging/conda-recip
 GENERATED = ("PKG-INFO", "setup.cfg", "src/mpi4py.egg-info/")
 # What the backends read: setuptools (setup.py), scikit-build-core (CMakeLists.txt), meson-python
 # (meson.build), and the shared conf/mpibuild + sources; checked when the tree has them.
-BACKEND_INPUTS = ("pyproject.toml", "setup.py", "conf/mpibuild/backend.py", "conf/mpibuild/gensrc.py",
+BACKEND_INPUTS = ("pyproject.toml", "setup.py", "conf/run.py", "conf/mpibuild/backend.py", "conf/mpibuild/gensrc.py",
                   "conf/mpibuild/symbols.py", "src/mpi4py/MPI.pyx", "src/mpi4py/libmpi.sym",
                   "src/include/mpi4py/pympi.h", "mpi.cfg")
 

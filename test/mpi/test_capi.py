@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import clean_env, mpiexec, spawning
+from mpi_helpers import mpiexec, spawning
+from mpi_plugin import clean_env
 
 from mpi4py import MPI
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import spawning
+from mpi_helpers import spawning
 
 from mpi4py import MPI
 

@@ -15,7 +15,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, mpiexec, spawning
+from mpi_helpers import mpiexec, spawning
+from mpi_plugin import clean_env
 
 pytestmark = spawning
 

@@ -9,7 +9,7 @@ from concurrent.futures import CancelledError, Future
 from concurrent.futures import ThreadPoolExecutor as StdThreadPool
 
 import pytest
-from conftest import spawning
+from mpi_helpers import spawning
 
 from mpi4py.futures import MPIPoolExecutor, ProcessPoolExecutor, ThreadPoolExecutor, aplus
 from mpi4py.futures.aplus import ThenableFuture, catch, then

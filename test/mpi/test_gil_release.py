@@ -29,7 +29,7 @@ from pathlib import Path
 
 import mpi_plugin
 import pytest
-from conftest import library
+from mpi_helpers import library
 
 from mpi4py import MPI
 

@@ -6,7 +6,7 @@ import array
 
 import numpy
 import pytest
-from conftest import mpi4_only
+from mpi_helpers import mpi4_only
 
 from mpi4py import MPI
 

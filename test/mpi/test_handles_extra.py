@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy
 import pytest
-from conftest import built_with
+from mpi_helpers import built_with
 
 from mpi4py import MPI
 

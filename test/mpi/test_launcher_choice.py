@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MPIEXEC_VARIABLE, mpiexec
+from mpi_helpers import MPIEXEC_VARIABLE, mpiexec
 
 
 def fake_launcher(directory: Path, name: str = "mpiexec") -> Path:

@@ -7,7 +7,7 @@ import ctypes
 
 import numpy
 import pytest
-from conftest import built_with
+from mpi_helpers import built_with
 
 from mpi4py import MPI
 

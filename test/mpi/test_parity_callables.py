@@ -13,7 +13,8 @@ import sys
 import threading
 
 import pytest
-from conftest import clean_env, mpiexec, spawning
+from mpi_helpers import mpiexec, spawning
+from mpi_plugin import clean_env
 
 from mpi4py import MPI
 

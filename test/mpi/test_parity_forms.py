@@ -11,7 +11,7 @@ import weakref
 
 import numpy
 import pytest
-from conftest import library, mpi4_only
+from mpi_helpers import library, mpi4_only
 
 from mpi4py import MPI
 

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, mpiexec, spawning
+from mpi_helpers import mpiexec, spawning
+from mpi_plugin import clean_env
 
 pytestmark = spawning
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import TOP, clean_env, mpiexec, spawning
+from mpi_helpers import mpiexec, spawning
+from mpi_plugin import TOP, clean_env
 
 import mpi4py
 from mpi4py import MPI

@@ -6,7 +6,7 @@ import array
 
 import numpy
 import pytest
-from conftest import built_with, library
+from mpi_helpers import built_with, library
 
 from mpi4py import MPI
 

@@ -6,15 +6,13 @@ Needs py-rattler-build and py-rattler (``nox -s conda`` installs them); runs off
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from release import conda_render
+from release.sync import project_version
 
 TOP = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TOP / "conf"))
-
-from release import conda_render  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +80,8 @@ def _broken_copy(tmp_path: Path, old: str, new: str, filename: str = "recipe.yam
         ('${{ "bld.bat" if win else "build.sh" }}', "build.sh", "recipe.yaml", "build script should be bld.bat"),
         # smoke test dropped
         ("--expect-library MPICH", "", "recipe.yaml", "expected one conf/smoke.py test with --expect-library 'MPICH'"),
+        # smoke.py copied without the launch.py it imports
+        ("        - conf/launch.py", "", "recipe.yaml", "the test does not copy conf/launch.py from the source"),
         # run_exports pinning the minor version (too tight) or dropped
         ('upper_bound="x")', 'upper_bound="x.x")', "recipe.yaml", "run_exports should pin mpi4py to 4.x"),
         ('  run_exports:\n    - ${{ pin_subpackage(name, upper_bound="x") }}\n', "", "recipe.yaml", "run_exports should pin mpi4py"),
@@ -100,9 +100,10 @@ def test_unknown_keys_are_rejected(tmp_path: Path) -> None:
 
 
 def test_release_source_is_checked(tmp_path: Path) -> None:
-    sdist = tmp_path / "mpi4py-4.2.0.tar.gz"
+    version = project_version()
+    sdist = tmp_path / f"mpi4py-{version}.tar.gz"
     sdist.write_bytes(b"release")
-    recipe_dir = _broken_copy(tmp_path, "source:\n  path: ../..\n", "source:\n  url: https://example.invalid/mpi4py-4.2.0.tar.gz\n"
+    recipe_dir = _broken_copy(tmp_path, "source:\n  path: ../..\n", f"source:\n  url: https://example.invalid/mpi4py-{version}.tar.gz\n"
                               "  sha256: " + "0" * 64 + "\n")
     _, problems = conda_render.check_all(recipe_dir, sdist)
     assert any("source sha256 " + "0" * 64 + " is not that of" in p for p in problems), problems

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TOP = Path(__file__).resolve().parents[2]
-PREFLIGHT = TOP / "conf" / "mpibuild" / "preflight.py"
+RUN = TOP / "conf" / "run.py"  # runs a conf/ module as a script
+# What a PEP 517 frontend does: backend-path (conf/) on the import path, then the hooks.
 BACKEND_HOOK = (
-    "import sys; sys.path.insert(0, {conf!r}); {block}"
+    "import sys; {block}"
     "from mpibuild import backend; backend.get_requires_for_build_wheel(); backend.build_wheel({out!r})"
 )
 MAX_LINES = 30  # "one short message": the error, what was tried, the settings, the fix
@@ -386,10 +387,11 @@ def run_case(c: Case, e: Env) -> subprocess.CompletedProcess[str]:
     env.update(extra)
     if c.runner == "backend":
         block = f"sys.modules[{hide!r}] = None; " if hide else ""
-        code = BACKEND_HOOK.format(conf=str(TOP / "conf"), block=block, out=str(e.tmp / "out"))
+        code = BACKEND_HOOK.format(block=block, out=str(e.tmp / "out"))
         cmd = [sys.executable, "-c", code]
+        env["PYTHONPATH"] = str(TOP / "conf")
     else:
-        cmd = [sys.executable, str(PREFLIGHT)]
+        cmd = [sys.executable, str(RUN), "mpibuild.preflight"]
     return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 

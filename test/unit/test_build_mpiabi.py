@@ -15,7 +15,7 @@ def test_requested(value: str, expected: str | None) -> None:
 
 def test_requested_unknown_names_the_variable_and_choices() -> None:
     with pytest.raises(ConfigError, match=r"MPI4PY_BUILD_MPIABI='mvapich' is not a known MPI ABI; use one of mpich, openmpi, "
-                                          r"mpiabi, msmpi, impi"):
+                                          r"mpiabi, impi, msmpi"):
         mpiabi.requested({"MPI4PY_BUILD_MPIABI": "mvapich"})
 
 

@@ -6,16 +6,11 @@ import base64
 import hashlib
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "conf" / "cibw"))
-
-import check_wheel  # noqa: E402
-import repair  # noqa: E402
+from cibw import check_wheel, repair
 
 EXT = "mpi4py/MPI.cpython-311-x86_64-linux-gnu.so"
 LINUX_TAG = "cp311-cp311-manylinux_2_17_x86_64"

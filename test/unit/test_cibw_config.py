@@ -11,14 +11,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from cibw import build_variants, install_mpi, podman_setup
+from mpibuild import pysabi, reproducible
 
 TOP = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TOP / "conf" / "cibw"))
-
-import build_variants  # noqa: E402
-import install_mpi  # noqa: E402
-import podman_setup  # noqa: E402
-from mpibuild import pysabi, reproducible  # noqa: E402
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,12 +62,9 @@ def test_posix_wheels_are_merged_for_every_mpi(platform: str) -> None:
     assert env["MPI4PY_BUILD_MPIABI"] == "mpich" and env["MPI4PY_CIBW_MPI"] == "mpich4", env
     assert env["MPI4PY_BUILD_MPICFG"] == env["MPI4PY_CIBW_PREFIX"] + "/mpi4py-build.cfg", env
     # ... and the repair step adds the other variants and merges: one wheel for every MPI.
-    assert options["repair-wheel-command"].startswith("python {project}/conf/cibw/abi_repair.py "), options
+    assert options["repair-wheel-command"].startswith("python {project}/conf/run.py cibw.abi_repair "), options
     assert "--isolation" in options["repair-wheel-command"] and options["repair-wheel-command"].endswith(" -w {dest_dir} {wheel}")
     assert "--expect-abi mpich" in options["test-command"], options
-    sys.path.insert(0, str(TOP / "conf" / "cibw"))
-    import build_variants
-
     assert build_variants.BUILD_MPI[env["MPI4PY_BUILD_MPIABI"]] == env["MPI4PY_CIBW_MPI"]  # same build MPI as the repair step's variants
     if platform == "macos":
         assert env["MACOSX_DEPLOYMENT_TARGET"] == "11.0" and env["MPI4PY_CIBW_PREFIX"] == "/home/u/.cache/mpi4py-cibw/mpi"
@@ -82,7 +75,7 @@ def test_windows_wheels_merge_intel_mpi_and_msmpi() -> None:
     env, options = resolved("windows")
     assert env["MPI4PY_BUILD_MPIABI"] == "impi" and env["MPI4PY_CIBW_MPI"] == "impi", env
     assert env["MPI4PY_BUILD_MPICFG"] == "C:/mpi4py-cibw/mpi/mpi4py-build.cfg"
-    assert options["repair-wheel-command"].startswith("python {project}/conf/cibw/abi_repair.py ")
+    assert options["repair-wheel-command"].startswith("python {project}/conf/run.py cibw.abi_repair ")
     assert "--expect-library Intel" in options["test-command"] and "--expect-abi impi" in options["test-command"]
 
 
@@ -163,8 +156,6 @@ def test_normalize_sdist_makes_archives_identical(tmp_path: Path) -> None:
 
 
 def test_variant_build_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import build_variants
-
     monkeypatch.delenv("MPI4PY_BUILD_JOBS", raising=False)
     assert 1 <= build_variants.default_jobs() <= 2
     monkeypatch.setenv("MPI4PY_BUILD_JOBS", "3")

@@ -10,6 +10,7 @@ import pytest
 from mpibuild import layout
 
 TOP = Path(__file__).resolve().parents[2]
+LAYOUT = [sys.executable, str(TOP / "conf" / "run.py"), "mpibuild.layout"]  # as CMake and Meson run it
 
 
 def _tree(tmp_path: Path, pyproject: str, files: dict[str, str]) -> Path:
@@ -76,7 +77,7 @@ def test_real_tree_lists_init_and_headers() -> None:
 
 @pytest.mark.parametrize("command", ["version", "files", "gensrc-deps", "include-dirs", "defines"])
 def test_script_interface_used_by_cmake_and_meson(command: str) -> None:
-    result = subprocess.run([sys.executable, str(TOP / "conf" / "mpibuild" / "layout.py"), command],
+    result = subprocess.run([*LAYOUT, command],
                             capture_output=True, text=True, cwd=TOP, check=True)
     lines = result.stdout.splitlines()
     if command == "version":
@@ -94,7 +95,7 @@ def test_script_interface_used_by_cmake_and_meson(command: str) -> None:
 
 
 def test_script_rejects_unknown_command() -> None:
-    result = subprocess.run([sys.executable, str(TOP / "conf" / "mpibuild" / "layout.py"), "bogus"], capture_output=True, text=True)
+    result = subprocess.run([*LAYOUT, "bogus"], capture_output=True, text=True)
     assert result.returncode == 2 and "usage" in result.stderr
 
 

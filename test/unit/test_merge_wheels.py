@@ -11,10 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "conf" / "cibw"))
-
-import merge_wheels  # noqa: E402
+from cibw import merge_wheels
 
 NAME = "mpi4py-4.2.0-cp311-cp311-linux_x86_64.whl"
 EXT = "mpi4py/MPI.cpython-311-x86_64-linux-gnu.so"

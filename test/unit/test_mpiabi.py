@@ -9,13 +9,18 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "mpi4py" / "_mpiabi.py"
-_spec = importlib.util.spec_from_file_location("mpi4py_mpiabi_under_test", SOURCE)
+# The source files as a bare package (no __init__.py run): _mpiabi.py imports its sibling _abivariants.py.
+_package = types.ModuleType("mpi4py_under_test")
+_package.__path__ = [str(SOURCE.parent)]
+sys.modules[_package.__name__] = _package
+_spec = importlib.util.spec_from_file_location("mpi4py_under_test._mpiabi", SOURCE)
 assert _spec is not None and _spec.loader is not None
 abi = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = abi
@@ -337,7 +342,7 @@ def test_load_failure_names_both_mpis(tmp_path: Path) -> None:
                               roots=[("/venv", "venv prefix")])
     assert result is not None
     text = str(result)
-    assert "built for MPICH (libmpi.so.12)" in text
+    assert "built for the MPICH ABI: MPICH, Intel MPI, MVAPICH, Cray MPICH (libmpi.so.12)" in text
     assert str(tmp_path / "mpi.cfg") in text
     assert "libmpi.so.12: cannot open shared object file" in text
     assert "Open MPI 5.0.8" in text

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 TOP = Path(__file__).resolve().parents[2]
-SCRIPT = TOP / "conf" / "mpibuild" / "native_record.py"
+RUN = TOP / "conf" / "run.py"  # how CMake and Meson run it
 
 
 def _fake_cc(tmp_path: Path, family: str, version: str) -> Path:
@@ -22,7 +22,7 @@ def _fake_cc(tmp_path: Path, family: str, version: str) -> Path:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, str(RUN), "mpibuild.native_record", *args], capture_output=True, text=True)
 
 
 def _read(path: Path) -> configparser.ConfigParser:

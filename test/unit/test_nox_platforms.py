@@ -1,6 +1,6 @@
 """The tests session per platform (conf/noxlib/platforms.py), the Windows MPI build cfgs
 (conf/cibw/install_mpi.py, read back by conf/mpibuild/config.py) and run_mpi's time limit
-(conf/noxlib/timeout_run.py), exercised on Linux."""
+(conf/launch.py), exercised on Linux."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+import launch
 import pytest
 from cibw import install_mpi
 from mpibuild.config import resolve
-from noxlib import platforms, timeout_run
+from noxlib import platforms
 
 TOP = Path(__file__).resolve().parents[2]
-TIMEOUT_RUN = TOP / "conf" / "noxlib" / "timeout_run.py"
+LAUNCH = TOP / "conf" / "launch.py"
 
 
 # -- which MPIs on which platform ----------------------------------------------------------------
@@ -151,10 +152,10 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc (Linux)")
 def test_timeout_kills_the_command_and_its_children(tmp_path: Path) -> None:
     start = time.monotonic()
-    out = subprocess.run([sys.executable, str(TIMEOUT_RUN), "--timeout", "2", "--grace", "1", "--", sys.executable, "-c", HUNG],
+    out = subprocess.run([sys.executable, str(LAUNCH), "--timeout", "2", "--grace", "1", "--", sys.executable, "-c", HUNG],
                          capture_output=True, text=True, timeout=60)
     elapsed = time.monotonic() - start
-    assert out.returncode == timeout_run.TIMED_OUT, out.stderr
+    assert out.returncode == launch.TIMED_OUT, out.stderr
     assert "still running after 2 s" in out.stderr
     child = int(out.stdout.split()[-1])
     deadline = time.monotonic() + 10
@@ -165,15 +166,15 @@ def test_timeout_kills_the_command_and_its_children(tmp_path: Path) -> None:
 
 
 def test_timeout_passes_the_exit_status_and_output_through() -> None:
-    out = subprocess.run([sys.executable, str(TIMEOUT_RUN), "--timeout", "60", "--", sys.executable, "-c",
+    out = subprocess.run([sys.executable, str(LAUNCH), "--timeout", "60", "--", sys.executable, "-c",
                           "import sys; print('hello'); sys.exit(3)"], capture_output=True, text=True, timeout=60)
     assert (out.returncode, out.stdout) == (3, "hello\n")
 
 
 def test_timeout_bad_arguments_are_named() -> None:
-    assert timeout_run.main(["--timeout", "5", "--", "/nonexistent/mpiexec"]) == 127
+    assert launch.main(["--timeout", "5", "--", "/nonexistent/mpiexec"]) == 127
     with pytest.raises(SystemExit) as exc:
-        timeout_run.main(["--timeout", "5"])
+        launch.main(["--timeout", "5"])
     assert exc.value.code == 2
     with pytest.raises(SystemExit):
-        timeout_run.main(["--timeout", "0", "--", "true"])
+        launch.main(["--timeout", "0", "--", "true"])

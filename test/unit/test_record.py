@@ -45,12 +45,12 @@ def test_get_config_without_record_is_empty(tmp_path: Path) -> None:
 
 
 def test_script_mode_for_cmake_and_meson(tmp_path: Path) -> None:
-    script = TOP / "conf" / "mpibuild" / "record.py"
-    subprocess.run([sys.executable, str(script), str(tmp_path), "--backend", "meson-python",
+    script = [sys.executable, str(TOP / "conf" / "run.py"), "mpibuild.record"]
+    subprocess.run([*script, str(tmp_path), "--backend", "meson-python",
                     "--mpi", "mpicc=/usr/bin/mpicc", "--build", "mpi_abi=openmpi"], check=True)
     got = load_package_copy(tmp_path).get_config()
     assert got == {"mpicc": "/usr/bin/mpicc", "backend": "meson-python", "config_header": "mpi-version",
                    "mpi_abi": "openmpi", "mpi_std_version": "unknown"}
-    bad = subprocess.run([sys.executable, str(script), str(tmp_path), "--backend", "x", "--mpi", "novalue"],
+    bad = subprocess.run([*script, str(tmp_path), "--backend", "x", "--mpi", "novalue"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "--mpi: expected KEY=VALUE" in bad.stderr

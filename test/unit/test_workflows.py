@@ -10,27 +10,24 @@
 - the release rules: pinned actions, minimal permissions, timeouts, concurrency, trusted publishing;
 - the README links each distribution channel to the workflow job that builds it.
 
+The workflow model (matrix, expressions, shell commands, nox calls) is conf/workflow_model.py.
 Needs nox, check-jsonschema, zizmor and PyYAML (``nox -s lint`` and ``nox -s tests`` install them).
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from noxlib.platforms import PLATFORM_VAR, PLATFORMS
+from workflow_model import base_name, expanded_steps, load, normalize, nox_calls, runner_platform
 
 TOP = Path(__file__).resolve().parents[2]
 WORKFLOW_DIR = TOP / ".github" / "workflows"
@@ -44,26 +41,8 @@ EXPECTED_SESSIONS = {
     "wheels", "wheel_abi", "reproducible", "deb", "rpm", "conda", "brew", "recipes",
 }
 EXPECTED_TEST_MPIS = {"mpich", "openmpi", "msmpi", "intel"}
-# Sessions of docs/architecture.md whose branches have not landed on main yet (issue 8 tracks them):
-# a workflow may call them before they exist; every other call must name a real session.
-PENDING_SESSIONS: set[str] = set()
-
-# nox options a workflow may use: explicit session selection, nothing that widens it.
-NOX_SESSION_OPTIONS = {"-s", "--session", "--sessions", "-e"}
-NOX_VALUE_OPTIONS = {"-P", "--force-python", "-f", "--noxfile", "-db", "--default-venv-backend"}
-NOX_FLAG_OPTIONS = {"-r", "--reuse-existing-virtualenvs", "-R", "-x", "--stop-on-first-error", "--non-interactive", "-v", "--verbose"}
-
-SHELL_OPERATORS = {"&&", "||", ";", "|", "&", "(", ")", ";;"}
 SHA_PIN = re.compile(r"^\s*-?\s*uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?P<comment>\s+#.*)?$")
 REPO_PATH = re.compile(r"(?<![\w./$-])(?:\./)?((?:conf|packaging|test|src|\.github)/[\w./*-]+)")
-
-
-def load(path: Path) -> dict[str, Any]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(doc, dict), f"{path.name}: not a YAML mapping"
-    if True in doc:  # YAML 1.1 reads the key `on` as a boolean
-        doc["on"] = doc.pop(True)
-    return doc
 
 
 def tool(name: str) -> str:
@@ -76,184 +55,6 @@ def tool(name: str) -> str:
 
 def run(*cmd: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=TOP, capture_output=True, text=True, timeout=300, check=False)
-
-
-# ---------------------------------------------------------------------------------------------
-# Expanding a job's matrix and env into the commands its steps really run.
-
-
-def matrix_combinations(job: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every value set of the job's matrix (axes product, minus exclude, plus include)."""
-    matrix = job.get("strategy", {}).get("matrix")
-    if matrix is None:
-        return [{}]
-    if not isinstance(matrix, dict):
-        raise AssertionError(f"matrix must be written out (got {matrix!r}): the cross-check has to see every value")
-    axes = {key: values for key, values in matrix.items() if key not in ("include", "exclude")}
-    combos = [dict(zip(axes, values)) for values in itertools.product(*axes.values())] if axes else []
-    for excluded in matrix.get("exclude", []):
-        combos = [c for c in combos if not all(c.get(k) == v for k, v in excluded.items())]
-    originals = list(combos)
-    for included in matrix.get("include", []):
-        shared = {k: v for k, v in included.items() if k in axes}
-        targets = [c for c in originals if shared and all(c.get(k) == v for k, v in shared.items())]
-        if targets:
-            for target in targets:
-                target.update(included)
-        else:
-            combos.append(dict(included))
-    return combos
-
-
-EXPRESSION = re.compile(r"\$\{\{\s*(matrix|env)\.([\w-]+)\s*\}\}")
-
-
-def substitute_expressions(text: str, matrix: dict[str, Any], env: dict[str, str]) -> str:
-    def value(m: re.Match[str]) -> str:
-        scope, key = m.group(1), m.group(2)
-        source: dict[str, Any] = matrix if scope == "matrix" else env
-        return str(source[key]) if key in source else m.group(0)
-
-    return EXPRESSION.sub(value, text)
-
-
-def substitute_variables(script: str, env: dict[str, str]) -> str:
-    """Replace $NAME / ${NAME} / $env:NAME for the variables the step defines; leave the rest."""
-
-    def value(m: re.Match[str]) -> str:
-        name = m.group("a") or m.group("b") or m.group("c")
-        return env.get(name, m.group(0))
-
-    return re.sub(r"\$\{(?P<a>\w+)\}|\$env:(?P<c>\w+)|\$(?P<b>\w+)", value, script)
-
-
-@dataclass(frozen=True)
-class Step:
-    workflow: str
-    job: str
-    shell: str
-    script: str  # expanded for one matrix combination
-    platform: str  # the runner's, as nox's MPI4PY_NOX_PLATFORM spells it
-
-    @property
-    def where(self) -> str:
-        return f"{self.workflow}: job {self.job}"
-
-
-def runner_platform(runs_on: str, in_container: bool) -> str:
-    """linux / darwin / win32 for a GitHub-hosted runner label (a job container is Linux)."""
-    label = runs_on.strip().lower()
-    assert "${{" not in label, f"runs-on {runs_on!r} must expand from the matrix"
-    if in_container or label.startswith("ubuntu"):
-        return "linux"
-    if label.startswith("macos"):
-        return "darwin"
-    if label.startswith("windows"):
-        return "win32"
-    raise AssertionError(f"runs-on {runs_on!r}: not a GitHub-hosted ubuntu-*, macos-* or windows-* label")
-
-
-def expanded_steps(name: str) -> list[Step]:
-    doc = load(WORKFLOWS[name])
-    steps: list[Step] = []
-    top_env = {k: str(v) for k, v in (doc.get("env") or {}).items()}
-    top_shell = (doc.get("defaults") or {}).get("run", {}).get("shell", "bash")
-    for job_id, job in doc["jobs"].items():
-        job_shell = (job.get("defaults") or {}).get("run", {}).get("shell", top_shell)
-        for combo in matrix_combinations(job):
-            env = dict(top_env)
-            env.update({k: substitute_expressions(str(v), combo, env) for k, v in (job.get("env") or {}).items()})
-            platform = runner_platform(substitute_expressions(str(job["runs-on"]), combo, env), "container" in job)
-            for step in job.get("steps", []):
-                if "run" not in step:
-                    continue
-                step_env = dict(env)
-                step_env.update({k: substitute_expressions(str(v), combo, env) for k, v in (step.get("env") or {}).items()})
-                script = substitute_expressions(step["run"], combo, step_env)
-                script = substitute_variables(script, step_env)
-                steps.append(Step(name, job_id, step.get("shell", job_shell), script, platform))
-    return steps
-
-
-def commands(script: str) -> list[list[str]]:
-    """Split a POSIX shell script into simple commands (tokens), one line at a time after joining
-    backslash continuations; `&&`, `||`, `;`, `|` also end a command."""
-    result: list[list[str]] = []
-    for line in script.replace("\\\n", " ").splitlines():
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        current: list[str] = []
-        for token in lexer:
-            if token in SHELL_OPERATORS:
-                result.append(current)
-                current = []
-            else:
-                current.append(token)
-        result.append(current)
-    return [cmd for cmd in result if cmd]
-
-
-def nox_arguments(command: list[str]) -> list[str] | None:
-    """The arguments of a nox invocation (`nox ...`, `/path/nox ...`, `python -m nox ...`), else None."""
-    words = list(command)
-    while words and re.fullmatch(r"\w+=.*", words[0]):  # leading VAR=value assignments
-        words.pop(0)
-    if not words:
-        return None
-    if Path(words[0]).name in ("nox", "nox.exe"):
-        return words[1:]
-    if re.fullmatch(r"python[\d.]*(\.exe)?", Path(words[0]).name) and words[1:3] == ["-m", "nox"]:
-        return words[3:]
-    return None
-
-
-def selected_sessions(args: list[str], where: str) -> list[str]:
-    """The sessions named by -s/--session; any option outside the allowed set is an error."""
-    selected: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            break
-        if arg in NOX_SESSION_OPTIONS:
-            i += 1
-            while i < len(args) and not args[i].startswith("-"):
-                selected.append(args[i])
-                i += 1
-            continue
-        if arg in NOX_VALUE_OPTIONS:
-            i += 2
-            continue
-        if arg in NOX_FLAG_OPTIONS:
-            i += 1
-            continue
-        raise AssertionError(f"{where}: nox argument {arg!r} is not allowed here; select sessions with -s NAME")
-    assert selected, f"{where}: `nox {' '.join(args)}` selects no session; name them with -s"
-    return selected
-
-
-@dataclass(frozen=True)
-class NoxCall:
-    session: str
-    where: str
-    platform: str
-
-
-def nox_calls(name: str) -> list[NoxCall]:
-    calls: list[NoxCall] = []
-    for step in expanded_steps(name):
-        if "pwsh" in step.shell or "powershell" in step.shell:
-            assert not re.search(r"\bnox\b", step.script), f"{step.where}: call nox from a bash step"
-            continue
-        for command in commands(step.script):
-            args = nox_arguments(command)
-            if args is not None:
-                calls.extend(NoxCall(s, step.where, step.platform) for s in selected_sessions(args, step.where))
-    return calls
-
-
-def normalize(session: str) -> str:
-    return re.sub(r"\s+", "", session).replace('"', "'")
 
 
 def list_sessions(platform: str) -> list[dict[str, Any]]:
@@ -312,49 +113,14 @@ def test_every_zizmor_ignore_says_why() -> None:
                 assert len(m.group(1).strip()) > 10, f"{name}:{number}: say why the finding is ignored"
 
 
-def test_the_parser_sees_matrix_and_env_values() -> None:
-    # The expansion used by the cross-check, on a job shaped like the ones in ci.yml.
-    job = {
-        "strategy": {"matrix": {"mpi": ["a", "b"], "py": ["3.9"], "include": [{"mpi": "c", "py": "3.14"}]}},
-        "steps": [{
-            "env": {"MPI": "${{ matrix.mpi }}"},
-            "run": "pip install nox && \\\n  nox -P \"${{ matrix.py }}\" -s \"t(mpi='$MPI')\" -- -k x",
-        }],
-    }
-    combos = matrix_combinations(job)
-    assert combos == [{"mpi": "a", "py": "3.9"}, {"mpi": "b", "py": "3.9"}, {"mpi": "c", "py": "3.14"}]
-    seen = []
-    for combo in combos:
-        env = {"MPI": substitute_expressions("${{ matrix.mpi }}", combo, {})}
-        script = substitute_variables(substitute_expressions(job["steps"][0]["run"], combo, env), env)
-        for command in commands(script):
-            args = nox_arguments(command)
-            if args is not None:
-                seen += selected_sessions(args, "example")
-    assert seen == ["t(mpi='a')", "t(mpi='b')", "t(mpi='c')"]
-    with pytest.raises(AssertionError, match="not allowed"):
-        selected_sessions(["-k", "tests"], "example")
-    assert nox_arguments(["/opt/nox/bin/nox", "-s", "deb"]) == ["-s", "deb"]
-    assert nox_arguments(["python3", "-m", "nox", "-s", "x"]) == ["-s", "x"]
-    assert nox_arguments(["noxious", "-s", "x"]) is None
-
-
-def base_name(session: str) -> str:
-    return re.sub(r"[-(].*", "", session)
-
-
 def test_every_session_a_workflow_calls_exists(nox_sessions: dict[str, list[dict[str, Any]]]) -> None:
     known = {platform: {normalize(s["session"]) for s in found} | {normalize(s["name"]) for s in found}
              for platform, found in nox_sessions.items()}
     missing: dict[tuple[str, str], set[str]] = {}
-    pending: set[str] = set()
-    for name in WORKFLOWS:
-        for call in nox_calls(name):
-            if normalize(call.session) in known[call.platform]:
-                continue
-            if base_name(call.session) in PENDING_SESSIONS:
-                pending.add(call.session)
-                continue
+    calls = [call for name in WORKFLOWS for call in nox_calls(WORKFLOWS[name])]
+    assert calls, f"no nox session call found in the workflows {sorted(WORKFLOWS)}"
+    for call in calls:
+        if normalize(call.session) not in known[call.platform]:
             missing.setdefault((call.session, call.platform), set()).add(call.where)
     listing = "\n".join(f"  {p}: {', '.join(sorted(s['session'] for s in found))}" for p, found in nox_sessions.items())
     assert not missing, (
@@ -363,22 +129,13 @@ def test_every_session_a_workflow_calls_exists(nox_sessions: dict[str, list[dict
                     for (session, platform), where in sorted(missing.items()))
         + f"\nnox --list has:\n{listing}"
     )
-    if pending:
-        warnings.warn(f"workflow calls of sessions not on main yet (PENDING_SESSIONS): {', '.join(sorted(pending))}", stacklevel=1)
-
-
-def test_pending_sessions_are_architecture_sessions() -> None:
-    # Only sessions the contract promises may be pending; once one exists the exemption is moot.
-    architecture = (TOP / "docs" / "architecture.md").read_text(encoding="utf-8")
-    for session in sorted(PENDING_SESSIONS):
-        assert f"`{session}`" in architecture, f"PENDING_SESSIONS: {session} is not a session of docs/architecture.md"
 
 
 def test_windows_jobs_are_checked_against_the_windows_sessions() -> None:
     # The tests-windows job must resolve against MPI4PY_NOX_PLATFORM=win32 (msmpi/intel), the
     # others against Linux/macOS (mpich/openmpi): a Windows MPI on a Linux runner is an error.
     platforms_of = {}
-    for call in nox_calls("ci.yml"):
+    for call in nox_calls(WORKFLOWS["ci.yml"]):
         m = re.fullmatch(r"tests\(mpi='(\w+)'\)", normalize(call.session))
         if m:
             platforms_of.setdefault(m.group(1), set()).add(call.platform)
@@ -390,7 +147,7 @@ def test_windows_jobs_are_checked_against_the_windows_sessions() -> None:
 
 
 def test_the_workflows_cover_every_session_and_mpi() -> None:
-    calls = [call for name in WORKFLOWS for call in nox_calls(name)]
+    calls = [call for name in WORKFLOWS for call in nox_calls(WORKFLOWS[name])]
     names = {base_name(call.session) for call in calls}
     assert EXPECTED_SESSIONS <= names, f"sessions no workflow calls: {sorted(EXPECTED_SESSIONS - names)}"
     test_mpis = {m.group(1) for call in calls if (m := re.fullmatch(r"tests\(mpi='(\w+)'\)", normalize(call.session)))}
@@ -400,7 +157,7 @@ def test_the_workflows_cover_every_session_and_mpi() -> None:
 def test_files_named_by_steps_exist() -> None:
     missing = set()
     for name in WORKFLOWS:
-        for step in expanded_steps(name):
+        for step in expanded_steps(WORKFLOWS[name]):
             for path in REPO_PATH.findall(step.script):
                 if not any(TOP.glob(path.rstrip("/"))):
                     missing.add(f"{path} ({step.where})")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from buildconf import IGNORE, PINGPONG, TOP, VENV_BIN, Result, build_env, mpiexec, pip, pip_install
+from build_helpers import IGNORE, PINGPONG, TOP, VENV_BIN, Result, build_env, mpiexec, pip, pip_install
 
 APT_MPICC = {"mpich": Path("/usr/bin/mpicc.mpich"), "openmpi": Path("/usr/bin/mpicc.openmpi")}
 

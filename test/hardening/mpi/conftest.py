@@ -10,15 +10,11 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
+from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: F401  (abort + time-limit hooks)
 
 from mpi4py import MPI
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # test/: the shared mpi_plugin module
-from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: E402, F401  (abort + time-limit hooks)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -32,19 +28,6 @@ def comm() -> Iterator[MPI.Intracomm]:
     comm = MPI.COMM_WORLD
     yield comm
     comm.Barrier()  # every case ends in step: a rank that raised cannot leave a message behind
-
-
-@contextmanager
-def mpi_error(*classes: int) -> Iterator[None]:
-    """Expect ``MPI.Exception`` whose error class is one of ``classes`` (MPIs differ for some misuse)."""
-    try:
-        yield
-    except MPI.Exception as exc:
-        assert exc.Get_error_class() in classes, (
-            f"error class {exc.Get_error_class()} ({exc}), expected one of {classes}")
-        assert str(exc), "an MPI error must have a message"
-    else:
-        raise AssertionError(f"no MPI.Exception raised (expected error class in {classes})")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

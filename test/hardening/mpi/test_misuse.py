@@ -11,8 +11,8 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import mpi_error
 from foreign_exporters import CAIExporter, DLDevice, DLPackExporter, ReusedCapsule
+from mpi_helpers import mpi_error
 
 from mpi4py import MPI
 

@@ -1,0 +1,90 @@
+"""What the tests under mpiexec import by name (test/mpi, test/hardening/mpi): the launcher of the jobs
+they start themselves, what this build compiled, job-size marks and the expected-MPI-error check.
+
+Imported as ``mpi_helpers`` (pytest's ``pythonpath`` puts ``test/`` on the path); the suites' conftests
+hold only pytest hooks and fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from mpi4py import MPI
+
+MPIEXEC_VARIABLE = "MPI4PY_TEST_MPIEXEC"
+
+
+def mpiexec() -> str:
+    """The launcher of the jobs the tests start themselves (test_spawning, test_futures_launch, test_stubs).
+
+    ``MPI4PY_TEST_MPIEXEC`` (a path, or a command name looked up on PATH) when set: the distro checks
+    name the mpiexec of the MPI the package was built for, which need not be /usr/bin/mpiexec.
+    Otherwise the mpiexec next to the running Python (an MPI installed from PyPI), then ``mpiexec`` on PATH.
+    """
+    chosen = os.environ.get(MPIEXEC_VARIABLE, "").strip()
+    if chosen:
+        found = shutil.which(chosen)
+        if found is None:
+            raise FileNotFoundError(f"{MPIEXEC_VARIABLE}={chosen!r} is not an executable file nor a command on PATH; "
+                                    "set it to the mpiexec of the MPI that mpi4py was built with, or unset it")
+        return found
+    beside = Path(sys.executable).parent / "mpiexec"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("mpiexec")
+    if found is None:
+        raise FileNotFoundError(f"no mpiexec next to {sys.executable} nor on PATH; install an MPI into this environment "
+                                f"or set {MPIEXEC_VARIABLE} to the mpiexec of the MPI that mpi4py was built with")
+    return found
+
+
+# Starts its own MPI jobs: only from the single-process run (the 2- and 3-rank runs would start it N times).
+spawning = pytest.mark.ranks(max=1)
+
+
+def built_with(routine: str) -> bool:
+    """Whether this build compiled ``routine`` from the MPI library (not its fallback stub).
+
+    Decided by what the build found, not by ``MPI.Get_version()``: some libraries (Open MPI 5) provide
+    MPI-4 routines while their mpi.h reports MPI 3.1.
+    """
+    return routine not in MPI._missing_symbols()
+
+
+def library() -> str:
+    """The running MPI library, for skip reasons: ``MPICH 3.4.3``."""
+    name, version = MPI.get_vendor()
+    return f"{name} {'.'.join(map(str, version))}"
+
+
+def mpi4_only(call, routine: str) -> bool:  # noqa: ANN001
+    """Run ``call``; when the build lacks ``routine`` it must raise NotImplementedError naming it instead.
+
+    Returns True when the call ran, False after checking the unavailable-routine error.
+    """
+    if built_with(routine):
+        call()
+        return True
+    with pytest.raises(NotImplementedError, match=routine):
+        call()
+    return False
+
+
+@contextmanager
+def mpi_error(*classes: int) -> Iterator[None]:
+    """Expect ``MPI.Exception`` whose error class is one of ``classes`` (MPIs differ for some misuse)."""
+    try:
+        yield
+    except MPI.Exception as exc:
+        assert exc.Get_error_class() in classes, (
+            f"error class {exc.Get_error_class()} ({exc}), expected one of {classes}")
+        assert str(exc), "an MPI error must have a message"
+    else:
+        raise AssertionError(f"no MPI.Exception raised (expected error class in {classes})")
