@@ -1,4 +1,8 @@
-"""The measuring driver: runs the contenders of a plan interleaved, times imports, writes the results.
+"""The measuring driver: runs the contenders of a plan in rounds, times imports, writes the results.
+
+Each round runs every contender once (all its cases in one ``mpiexec -n 2`` job), in an order drawn
+at random per round (the seed is recorded), so no contender always runs right after another; rows
+then compare contenders within each round (bench/stats.py).
 
 ``python -m bench.harness PLAN.json`` (from the repository root). The plan is written by the nox
 session ``bench`` (conf/noxlib/bench.py), which prepares one venv per contender and MPI; see
@@ -12,7 +16,9 @@ import argparse
 import json
 import os
 import platform
+import random
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -24,6 +30,8 @@ from bench import cases as C
 from bench import report
 
 PINGPONG_PY = Path(__file__).resolve().parent / "pingpong.py"
+# pingpong.py imports bench.stats: the repository (whose top level holds no mpi4py) goes on PYTHONPATH.
+REPO = Path(__file__).resolve().parents[1]
 # argv[1] == "noinit": rc.initialize=False, so only the module itself is timed (no MPI_Init_thread).
 IMPORT_SNIPPET = (
     "import json, sys, time\n"
@@ -44,7 +52,7 @@ THREAD_LEVELS = ("single", "funneled", "serialized", "multiple")
 @dataclass
 class Contender:
     name: str
-    cmd: list[str] = field(default_factory=list)  # program + leading args; BLOCKS CASE:ITERS... are appended
+    cmd: list[str] = field(default_factory=list)  # program + leading args; BLOCKS TARGET_S CASE... are appended
     python: str | None = None  # for the import timing (Python contenders only)
     version: str | None = None  # expected mpi4py.__version__: guards against running the wrong package
     error: str | None = None  # set when preparing it failed: every case is reported failed
@@ -63,6 +71,8 @@ class MPISetup:
     wheel_bytes: dict[str, int]
     launch_args: list[str]
     launch_env: dict[str, str]
+    ext_bytes: dict[str, dict[str, int]] = field(default_factory=dict)  # contender -> {"stripped", "unstripped"}
+    build_flags: str = ""
 
 
 def load_plan(path: Path) -> tuple[dict[str, Any], list[MPISetup]]:
@@ -71,7 +81,7 @@ def load_plan(path: Path) -> tuple[dict[str, Any], list[MPISetup]]:
     for name, m in plan["mpis"].items():
         contenders = {k: Contender(name=k, **m["contenders"][k]) for k in C.CONTENDERS}
         setups.append(MPISetup(name, m["mpi_version"], m["mpiexec"], m["env"], contenders, m.get("build_s", {}), m.get("wheel_bytes", {}),
-                               m.get("launch_args", []), m.get("launch_env", {})))
+                               m.get("launch_args", []), m.get("launch_env", {}), m.get("ext_bytes", {}), m.get("build_flags", "")))
     return plan, setups
 
 
@@ -101,24 +111,26 @@ def parse_lines(text: str) -> list[dict[str, Any]]:
 
 
 def run_value(block_us: list[float]) -> float:
-    """One run's value: its fastest block. On a shared machine a block is only ever slowed down
-    (a rank descheduled mid ping-pong stalls its peer for a time slice), so the best of many short
-    blocks estimates the undisturbed cost; min/median/max over runs still show the spread."""
-    return min(block_us)
+    """One run's value for a case: the median of its timed blocks (each at least the target duration,
+    so a single stalled time slice moves one block, not the value)."""
+    return statistics.median(block_us)
 
 
 class CaseRuns:
-    """Per contender and case: run values (fastest block) and errors, over all runs."""
+    """Per contender and case: one value per round (None where that round produced none), and errors."""
 
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], list[float]] = {}
+    def __init__(self, rounds: int) -> None:
+        self.rounds = rounds
+        self.values: dict[tuple[str, str], list[float | None]] = {}
+        self.iters: dict[tuple[str, str], list[int]] = {}
         self.errors: dict[tuple[str, str], list[str]] = {}
         self.na: set[tuple[str, str]] = set()
+        self.thread_levels: dict[str, set[tuple[str, str]]] = {}
 
     def broken(self, contender: str) -> set[str]:
         return {case for (k, case), errs in self.errors.items() if k == contender and errs}
 
-    def add(self, contender: str, rec: dict[str, Any]) -> None:
+    def add(self, contender: str, rnd: int, rec: dict[str, Any]) -> None:
         key = (contender, rec["case"])
         if rec.get("na"):
             self.na.add(key)
@@ -126,7 +138,12 @@ class CaseRuns:
             where = f" (rank {rec['rank']})" if "rank" in rec else ""
             self.errors.setdefault(key, []).append(rec["error"] + where)
         else:
-            self.values.setdefault(key, []).append(run_value(rec["block_us"]))
+            self.values.setdefault(key, [None] * self.rounds)[rnd] = run_value(rec["block_us"])
+            if "iters" in rec:
+                self.iters.setdefault(key, []).append(int(rec["iters"]))
+
+    def thread_level(self, contender: str, level: dict[str, str]) -> None:
+        self.thread_levels.setdefault(contender, set()).add((level["requested"], level["provided"]))
 
     def fail(self, contender: str, case: str, error: str) -> None:
         self.errors.setdefault((contender, case), []).append(error)
@@ -140,12 +157,15 @@ class CaseRuns:
                 if (k == "c" and not case.in_c) or key in self.na:
                     row[k] = {"na": True}
                 else:
-                    row[k] = report.cell(self.values.get(key, []), self.errors.get(key, []))
+                    row[k] = report.cell(self.values.get(key, [None] * self.rounds), self.errors.get(key, []), self.iters.get(key, []))
             out[case.id] = row
         return out
 
+    def levels(self) -> dict[str, list[dict[str, str]]]:
+        return {k: [{"requested": r, "provided": p} for r, p in sorted(v)] for k, v in self.thread_levels.items()}
 
-def one_run(setup: MPISetup, contender: Contender, quick: bool, thread_level: str, results: CaseRuns, log: Any) -> None:
+
+def one_run(setup: MPISetup, contender: Contender, rnd: int, quick: bool, thread_level: str, results: CaseRuns, log: Any) -> None:
     k = contender.name
     wanted = [c for c in C.CASES if (c.in_c or k != "c") and c.id not in results.broken(k)]
     if contender.error:
@@ -155,9 +175,9 @@ def one_run(setup: MPISetup, contender: Contender, quick: bool, thread_level: st
     if not wanted:
         return
     cmd = [contender.mpiexec or setup.mpiexec, *setup.launch_args, "-n", "2", *contender.cmd, str(C.blocks(quick)),
-           *C.case_args(quick, {c.id for c in wanted})]
+           str(C.target_s(quick)), *C.case_args({c.id for c in wanted})]
     t0 = time.perf_counter()
-    env = {**setup.env, **contender.env, "MPI4PY_BENCH_THREAD_LEVEL": thread_level}
+    env = {**setup.env, **contender.env, "MPI4PY_BENCH_THREAD_LEVEL": thread_level, "PYTHONPATH": str(REPO)}
     rc, out, err = launch(cmd, env, LAUNCH_TIMEOUT)
     records = parse_lines(out)
     header = next((r for r in records if "mpi4py" in r), None)
@@ -167,8 +187,10 @@ def one_run(setup: MPISetup, contender: Contender, quick: bool, thread_level: st
         return
     seen = set()
     for rec in records:
+        if "thread_level" in rec:
+            results.thread_level(k, rec["thread_level"])
         if "case" in rec:
-            results.add(k, rec)
+            results.add(k, rnd, rec)
             seen.add(rec["case"])
     if rc != 0:
         tail = " | ".join(err.strip().splitlines()[-3:]) if err.strip() else "no stderr"
@@ -236,8 +258,11 @@ def load() -> str:
         return "?"
 
 
-def measure(setups: list[MPISetup], quick: bool, runs: int, thread_level: str, note: str, log: Any) -> dict[str, Any]:
+def measure(setups: list[MPISetup], quick: bool, runs: int, thread_level: str, note: str, log: Any,
+            seed: int | None = None) -> dict[str, Any]:
     load_start = load()
+    seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
+    rng = random.Random(seed)
     doc: dict[str, Any] = {
         "schema": 1,
         "meta": {
@@ -245,6 +270,8 @@ def measure(setups: list[MPISetup], quick: bool, runs: int, thread_level: str, n
             "quick": quick,
             "runs": runs,
             "blocks": C.blocks(quick),
+            "target_s": C.target_s(quick),
+            "order_seed": seed,
             "thread_level": thread_level,
             "machine": machine(),
             "note": note,
@@ -252,20 +279,28 @@ def measure(setups: list[MPISetup], quick: bool, runs: int, thread_level: str, n
         "mpis": {},
     }
     for setup in setups:
-        log(f"==> {setup.name} {setup.mpi_version}: {runs} runs x {len(C.CONTENDERS)} contenders, interleaved")
-        results = CaseRuns()
+        log(f"==> {setup.name} {setup.mpi_version}: {runs} rounds x {len(C.CONTENDERS)} contenders, random order per round")
+        results = CaseRuns(runs)
+        orders = []
         for r in range(runs):
-            log(f" run {r + 1}/{runs}")
-            for k in C.CONTENDERS:
-                one_run(setup, setup.contenders[k], quick, thread_level, results, log)
+            order = list(C.CONTENDERS)
+            rng.shuffle(order)
+            orders.append(order)
+            log(f" round {r + 1}/{runs}: {', '.join(order)}")
+            for k in order:
+                one_run(setup, setup.contenders[k], r, quick, thread_level, results, log)
         doc["mpis"][setup.name] = {
             "mpi_version": setup.mpi_version,
             "launch": " ".join([*(f"{k}={v}" for k, v in setup.launch_env.items()), "mpiexec", *setup.launch_args, "-n", "2"]),
             "versions": {k: c.version for k, c in setup.contenders.items() if c.version},
+            "orders": orders,
+            "thread_levels": results.levels(),
             "cases": results.table(),
             **{key: time_imports(setup, C.import_samples(quick), variant, log) for key, variant in IMPORT_VARIANTS.items()},
             "build_s": setup.build_s,
             "wheel_bytes": setup.wheel_bytes,
+            "ext_bytes": setup.ext_bytes,
+            "build_flags": setup.build_flags,
         }
     doc["meta"]["load_average"] = f"{load_start} at start, {load()} at end (1/5/15 min)"
     return doc
@@ -274,7 +309,8 @@ def measure(setups: list[MPISetup], quick: bool, runs: int, thread_level: str, n
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.harness", description=__doc__.split("\n\n")[0])
     ap.add_argument("plan", type=Path, help="plan JSON written by the nox session 'bench'")
-    ap.add_argument("--runs", type=int, default=None, help="interleaved runs per contender (default: 3 quick, 9 full)")
+    ap.add_argument("--runs", type=int, default=None, help="rounds (each contender once per round; default: 3 quick, 9 full)")
+    ap.add_argument("--seed", type=int, default=None, help="seed of the contender order per round (default: random, recorded)")
     args = ap.parse_args(argv)
     if not args.plan.is_file():
         ap.error(f"plan {args.plan} does not exist; run 'nox -s bench' which writes it")
@@ -293,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     thread_level = plan.get("thread_level") or "multiple"
     if thread_level not in THREAD_LEVELS:
         ap.error(f"plan: thread_level={thread_level!r} is not one of {', '.join(THREAD_LEVELS)}")
-    doc = measure(setups, quick, runs, thread_level, note, log)
+    doc = measure(setups, quick, runs, thread_level, note, log, args.seed)
     doc["meta"]["note"] = (note + " " if note else "") + f"Load average {doc['meta']['load_average']}."
     outdir = Path(plan["out"])
     paths = report.write(doc, outdir, plan["stem"])

@@ -1,17 +1,17 @@
-"""Session bench: C vs ours vs upstream mpi4py, on MPICH and Open MPI from PyPI (issue 11).
+"""Session bench: C vs ours vs upstream mpi4py, on MPICH and Open MPI from PyPI.
 
-``nox -s bench`` (full, ~15 min the first time: upstream builds from its sdist once per MPI and is
-cached) or ``nox -s bench -- --quick`` (~1 min once the caches are warm). Options after ``--``:
-``--quick``, ``--mpi NAME`` (repeatable; default both), ``--runs N``, ``--thread-level L``, ``--rebuild-upstream``
-(re-time upstream's build instead of using the cached figure), ``--note TEXT``.
+``nox -s bench`` (full, ~25 min on an idle 2-core machine: both bindings are built from their sdists
+and timed for every MPI) or ``nox -s bench -- --quick`` (a few minutes once the caches are warm: cached
+builds, no build times). Options after ``--``: see ``nox -s bench -- --help``.
 
 Per MPI it prepares, each in its own venv (never upstream beside ours):
-  ours      our sdist built and installed (timed: clean build+install), numpy
-  upstream  ``mpi4py==4.1.*`` built from its PyPI sdist against the same MPI (wheel and build time cached
-            in the bench cache, keyed by MPI, MPI version, upstream version and Python)
+  ours      our sdist built and installed, numpy
+  upstream  ``mpi4py==4.1.*`` built from its PyPI sdist (pip download --no-binary) against the same MPI
   C         bench/pingpong.c compiled with that MPI's mpicc
-then hands a plan to ``python -m bench.harness`` which measures and writes bench/results/.
-Cache: $MPI4PY_BENCH_CACHE or ~/.cache/mpi4py-bench.
+Both bindings are built with the same CFLAGS (``BUILD_FLAGS``: our build's default flags, which then
+apply to upstream's build too); a full run builds and times both in the run itself, a quick run reuses
+wheels cached under $MPI4PY_BENCH_CACHE (default ~/.cache/mpi4py-bench) keyed by version/sources, MPI
+and its version, Python and the flags. Then ``python -m bench.harness`` measures and writes bench/results/.
 """
 
 from __future__ import annotations
@@ -21,12 +21,16 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tarfile
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import nox
+from mpibuild.optflags import DEFAULT_FLAGS
 from nox.command import CommandFailed
 
 from noxlib.common import MPI_PACKAGES, MPIEXEC_ENV, MPIS, TOP
@@ -43,6 +47,9 @@ LAUNCH_ARGS = ["--bind-to", "core"]
 # each start skips ~1.5 s of probing components that fail here (pml cm, btl ofi).
 MPI_ENV = {"openmpi": {"OMPI_MCA_pml": "ob1", "OMPI_MCA_btl": "self,sm"}}
 BUILD_TOOLS = ["pip", "setuptools>=64", "Cython>=3.0", "wheel"]
+# The same compiler flags for both bindings: our build's defaults (conf/mpibuild/optflags.py), given as
+# CFLAGS so that setuptools appends them after the interpreter's -O3 -g in upstream's build as well.
+BUILD_FLAGS = " ".join(DEFAULT_FLAGS)
 
 
 def cache_root() -> Path:
@@ -53,11 +60,10 @@ def cache_root() -> Path:
 def parse_options(posargs: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="nox -s bench --", description="C vs ours vs upstream mpi4py")
     ap.add_argument("--quick", action="store_true",
-                    help="about a minute: fewer runs and iterations; reuses a cached build of unchanged sources")
+                    help="a few minutes: 3 rounds, shorter blocks; reuses cached builds (no build times)")
     ap.add_argument("--mpi", action="append", choices=MPIS, help="only this MPI (repeatable; default: all)")
-    ap.add_argument("--runs", type=int, default=None, help="interleaved runs per contender")
-    ap.add_argument("--rebuild-upstream", action="store_true",
-                    help="rebuild upstream from its sdist and re-time it, replacing the cached wheel and build time")
+    ap.add_argument("--runs", type=int, default=None, help="rounds (each contender once per round, in a random order)")
+    ap.add_argument("--seed", type=int, default=None, help="seed of the per-round contender order (default: random, recorded)")
     ap.add_argument("--thread-level", choices=("single", "funneled", "serialized", "multiple"), default="multiple",
                     help="MPI thread level of all contenders (default: multiple, mpi4py's default)")
     ap.add_argument("--note", default="", help="free text stored with the results (e.g. machine state)")
@@ -74,6 +80,10 @@ class Env:
     @property
     def env(self) -> dict[str, str]:
         return {"PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(self.path)}
+
+    @property
+    def build_env(self) -> dict[str, str]:
+        return {**self.env, "CFLAGS": BUILD_FLAGS}
 
     def create(self, packages: list[str]) -> None:
         self.session.run(self.uv, "venv", "--clear", "--quiet", "-p", sys.executable, str(self.path), external=True)
@@ -109,7 +119,8 @@ def timed_build(env: Env, sdist: Path, outdir: Path) -> tuple[Path, float]:
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
     t0 = time.perf_counter()
-    env.run(env.python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-cache-dir", "-q", "-w", str(outdir), str(sdist))
+    env.run(env.python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-cache-dir", "-q", "-w", str(outdir), str(sdist),
+            env={"CFLAGS": BUILD_FLAGS})
     (wheel,) = outdir.glob("mpi4py-*.whl")
     install(env, wheel)
     return wheel, time.perf_counter() - t0
@@ -120,22 +131,45 @@ def install(env: Env, wheel: Path) -> None:
 
 
 def cached_build(env: Env, sdist: Path, slot: Path, reuse: bool) -> dict[str, object]:
-    """Wheel from SLOT when REUSE and present (installed, not rebuilt), else a timed clean build stored in SLOT."""
+    """Wheel from SLOT when REUSE and present (installed, not rebuilt, no build time), else a timed clean
+    build stored in SLOT. SLOT's name is the cache key (sources or version, MPI, Python, flags)."""
     record = slot / "build.json"
     if reuse and record.is_file():
         info = json.loads(record.read_text())
         wheel = slot / info["wheel"]
-        if wheel.is_file():
+        if wheel.is_file() and info.get("cflags") == BUILD_FLAGS:
             install(env, wheel)
-            return {**info, "wheel_path": str(wheel), "cached": True}
+            return {**info, "seconds": None, "wheel_path": str(wheel), "cached": True}
     wheel, seconds = timed_build(env, sdist, slot / "new")
     slot.mkdir(parents=True, exist_ok=True)
     final = slot / wheel.name
     shutil.move(str(wheel), final)
     shutil.rmtree(slot / "new")
-    info = {"wheel": final.name, "seconds": round(seconds, 2), "date": time.strftime("%Y-%m-%d", time.gmtime()), "sdist": sdist.name}
+    info = {"wheel": final.name, "seconds": round(seconds, 2), "date": time.strftime("%Y-%m-%d", time.gmtime()), "sdist": sdist.name,
+            "cflags": BUILD_FLAGS}
     record.write_text(json.dumps(info, indent=1) + "\n")
     return {**info, "wheel_path": str(final), "cached": False}
+
+
+def flags_key() -> str:
+    return hashlib.sha256(BUILD_FLAGS.encode()).hexdigest()[:8]
+
+
+def build_note(info: dict[str, object]) -> str:
+    return f"not timed in this run (cached build from {info['date']})" if info["cached"] else ""
+
+
+def extension_sizes(wheel: Path) -> dict[str, int]:
+    """Bytes of the wheel's ``mpi4py/MPI`` extension module as built and of a ``strip``ped copy."""
+    with zipfile.ZipFile(wheel) as zf:
+        names = [n for n in zf.namelist() if n.startswith("mpi4py/MPI.") and n.endswith((".so", ".pyd"))]
+        if len(names) != 1:
+            raise RuntimeError(f"{wheel.name}: expected one mpi4py/MPI extension module, found {names}")
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(zf.extract(names[0], tmp))
+            stripped = Path(tmp) / "stripped"
+            subprocess.run(["strip", "--strip-all", "-o", str(stripped), str(built)], check=True)
+            return {"unstripped": built.stat().st_size, "stripped": stripped.stat().st_size}
 
 
 def upstream_sdist(session: nox.Session, tools: Env, cache: Path) -> Path:
@@ -185,37 +219,39 @@ def bench(session: nox.Session) -> None:
         contenders: dict[str, dict[str, object]] = {}
         build_s: dict[str, dict[str, object]] = {}
         wheel_bytes: dict[str, int] = {}
+        ext_bytes: dict[str, dict[str, int]] = {}
 
         # C: the same MPI's wrapper compiler.
         exe = base / "pingpong"
-        ours.run(str(base / "ours" / "bin" / "mpicc"), "-O2", "-o", str(exe), str(TOP / "bench" / "pingpong.c"))
+        ours.run(str(base / "ours" / "bin" / "mpicc"), "-O2", "-o", str(exe), str(TOP / "bench" / "pingpong.c"), "-lm")
         contenders["c"] = {"cmd": [str(exe)], "mpiexec": str(base / "ours" / "bin" / "mpiexec"), "env": ours.env}
 
-        # ours: a clean build from our sdist (reused only by --quick when the sources are unchanged).
-        slot = cache / "ours" / f"{ours_key}-{mpi}-{mpi_version}-{pytag}"
+        # ours: a clean, timed build from our sdist (reused only by --quick when the sources are unchanged).
+        slot = cache / "ours" / f"{ours_key}-{mpi}-{mpi_version}-{pytag}-{flags_key()}"
         py_ours = {"cmd": [ours.python, str(TOP / "bench" / "pingpong.py")], "python": ours.python,
                    "mpiexec": str(base / "ours" / "bin" / "mpiexec"), "env": ours.env}
         try:
             info = cached_build(ours, ours_sdist, slot, reuse=opts.quick)
             version = ours.output("import mpi4py; print(mpi4py.__version__)")
             contenders["ours"] = {**py_ours, "version": version}
-            note = f"cached build of these sources from {info['date']}" if info["cached"] else ""
-            build_s["ours"] = {"seconds": info["seconds"], "note": note}
+            build_s["ours"] = {"seconds": info["seconds"], "note": build_note(info)}
             wheel_bytes["ours"] = Path(str(info["wheel_path"])).stat().st_size
+            ext_bytes["ours"] = extension_sizes(Path(str(info["wheel_path"])))
         except CommandFailed as exc:
             contenders["ours"] = {**py_ours, "error": f"building ours from {ours_sdist.name} failed: {exc.reason}"}
 
-        # upstream: its own venv, its PyPI sdist built once per MPI/version/Python and cached with its build time.
+        # upstream: its own venv, its PyPI sdist built with the same flags, timed in this run unless --quick.
         up = Env(session, uv, base / "upstream")
         up.create([MPI_PACKAGES[mpi], *RUNTIME, *BUILD_TOOLS])
         up_sdist = upstream_sdist(session, up, cache)
         up_version = version_of(up_sdist)
-        slot = cache / "upstream" / f"{up_version}-{mpi}-{mpi_version}-{pytag}"
-        info = cached_build(up, up_sdist, slot, reuse=not opts.rebuild_upstream)
+        slot = cache / "upstream" / f"{up_version}-{mpi}-{mpi_version}-{pytag}-{flags_key()}"
+        info = cached_build(up, up_sdist, slot, reuse=opts.quick)
         contenders["upstream"] = {"cmd": [up.python, str(TOP / "bench" / "pingpong.py")], "python": up.python,
                                   "mpiexec": str(base / "upstream" / "bin" / "mpiexec"), "env": up.env, "version": up_version}
-        build_s["upstream"] = {"seconds": info["seconds"], "note": f"measured {info['date']}, cached" if info["cached"] else ""}
+        build_s["upstream"] = {"seconds": info["seconds"], "note": build_note(info)}
         wheel_bytes["upstream"] = Path(str(info["wheel_path"])).stat().st_size
+        ext_bytes["upstream"] = extension_sizes(Path(str(info["wheel_path"])))
 
         plan_mpis[mpi] = {
             "mpi_version": mpi_version,
@@ -226,6 +262,8 @@ def bench(session: nox.Session) -> None:
             "contenders": contenders,
             "build_s": build_s,
             "wheel_bytes": wheel_bytes,
+            "ext_bytes": ext_bytes,
+            "build_flags": BUILD_FLAGS,
         }
 
     # Results: latest.* (full run over every MPI; also rewrites the README table), quick.*, or *-<mpi> for a subset.
@@ -243,4 +281,6 @@ def bench(session: nox.Session) -> None:
     plan_path = WORK / "plan.json"
     plan_path.write_text(json.dumps(plan, indent=1) + "\n")
     args = ["--runs", str(opts.runs)] if opts.runs else []
+    if opts.seed is not None:
+        args += ["--seed", str(opts.seed)]
     session.run("python", "-m", "bench.harness", str(plan_path), *args, env={"PYTHONPATH": str(TOP)})

@@ -709,6 +709,8 @@ cdef object obj_gather(MPI_Comm comm, object sendobj, int root):
     cdef _Part p
     coll_part(comm, root, True, &p)
     cdef bint isroot = part_root(&p)
+    if not p.inter and p.blocks <= _GATHER_HEADS_MAX:  # small pickles in one exchange: msgpickle.pxi
+        return pickle_gather_heads(comm, sendobj, root, isroot, p.blocks)
     cdef _Ints counts = _Ints(p.blocks), displs = _Ints(p.blocks)
     data, n, err = _try_dumps(sendobj) if part_own(&p) else (b"", 0, None)
     cdef int sn = n

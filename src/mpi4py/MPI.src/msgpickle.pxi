@@ -11,7 +11,7 @@ import pickle as _pickle_module
 
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.bytearray cimport PyByteArray_FromStringAndSize, PyByteArray_AS_STRING
-from libc.string cimport memcmp, memcpy
+from libc.string cimport memcmp, memcpy, memset
 from libc.stdint cimport uint64_t
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 
@@ -386,3 +386,63 @@ cdef object pickle_loads(object data, Py_ssize_t n):
             finally:
                 PyBuffer_Release(&view)
     return _pickle.ob_loads(data)
+
+
+# -- gather of small pickles in one exchange -------------------------------------------------------
+#
+# Two collectives (the sizes, then the pickles) cost two latencies. Up to _GATHER_HEADS_MAX processes,
+# one allgather of fixed heads (the pickle's size, then the pickle itself when it fits) carries small
+# pickles whole and tells every process every size, so all agree on whether a gatherv of the pickles
+# that did not fit follows. Used by coll.pxi's obj_gather on intracommunicators (the helpers named
+# here live there).
+
+cdef enum:
+    _GATHER_HEAD = 256  # bytes per process: int size (-1: pickling failed), 4 spare, then the pickle if it fits
+    _GATHER_HEAD_DATA = _GATHER_HEAD - 8
+    _GATHER_HEADS_MAX = 64  # every process receives size * _GATHER_HEAD bytes: keep that small
+
+
+cdef object pickle_gather_heads(MPI_Comm comm, object sendobj, int root, bint isroot, int size):
+    cdef char mine[_GATHER_HEAD]
+    cdef int n, c, i, nbig = 0, sn = 0
+    data, n, err = _try_dumps(sendobj)
+    memset(mine, 0, _GATHER_HEAD)
+    memcpy(mine, &n, sizeof(int))
+    if 0 < n <= _GATHER_HEAD_DATA:
+        memcpy(mine + 8, PyBytes_AS_STRING(data), n)
+    elif n > _GATHER_HEAD_DATA:
+        sn = n
+    cdef bytes heads = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>size * _GATHER_HEAD)
+    cdef char *hp = PyBytes_AS_STRING(heads)
+    with nogil:
+        CHKERR(MPI_Allgather(mine, _GATHER_HEAD, MPI_BYTE, hp, _GATHER_HEAD, MPI_BYTE, comm))
+    cdef _Ints counts = _Ints(size), displs = _Ints(size), sizes = _Ints(size)
+    cdef list failed = []
+    for i in range(size):
+        memcpy(&c, hp + <Py_ssize_t>i * _GATHER_HEAD, sizeof(int))
+        sizes.data[i] = c
+        counts.data[i] = c if c > _GATHER_HEAD_DATA else 0
+        if c < 0:
+            failed.append(i)
+        elif c > _GATHER_HEAD_DATA:
+            nbig += 1
+    cdef bytes rdata = b""
+    cdef char *sp
+    cdef char *rp
+    if nbig:  # every process saw the same sizes: all of them take part
+        rdata = PyBytes_FromStringAndSize(NULL, _displs(counts, displs, "gather") if isroot else 0)
+        sp = PyBytes_AS_STRING(data)
+        rp = PyBytes_AS_STRING(rdata)
+        with nogil:
+            CHKERR(MPI_Gatherv(sp, sn, MPI_BYTE, rp, counts.data, displs.data, MPI_BYTE, root, comm))
+    _raise_failed(err, failed if isroot else [], "gather")
+    if not isroot:
+        return None
+    cdef list result = []
+    for i in range(size):
+        if counts.data[i] > 0:
+            result.append(pickle_loads(rdata[displs.data[i]:displs.data[i] + counts.data[i]], counts.data[i]))
+        else:
+            result.append(pickle_loads(heads[<Py_ssize_t>i * _GATHER_HEAD + 8:<Py_ssize_t>i * _GATHER_HEAD + 8 + sizes.data[i]],
+                                       sizes.data[i]))
+    return result
