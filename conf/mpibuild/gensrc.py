@@ -77,7 +77,7 @@ def generate_headers(outdir: Path, present: set[str] | None = None) -> list[symb
 def cython_sources(outdir: Path) -> list[Path]:
     """Every file that, when changed, requires re-running Cython."""
     deps = [PKG / "libmpi.sym", PKG / "libmpi.vendor", Path(__file__), Path(symbols.__file__)]
-    deps += sorted(PKG.glob("*.pyx")) + sorted((PKG / "MPI").glob("*.pxi")) + sorted(PKG.glob("*.pxd"))
+    deps += sorted(PKG.glob("*.pyx")) + sorted((PKG / "MPI.src").glob("*.pxi")) + sorted(PKG.glob("*.pxd"))
     return deps
 
 

@@ -160,7 +160,9 @@ def audit(session: nox.Session) -> str:
 # (test/mpi and test/hardening/mpi have a conftest each: one pytest run per suite.)
 ASAN_TESTS = (("test/mpi/test_memory_safety.py", "test/mpi/test_foreign_buffers.py", "test/mpi/test_p2p_buffer.py",
                "test/mpi/test_request.py", "test/mpi/test_datatype.py", "test/mpi/test_coll_buffer.py",
-               "test/mpi/test_no_hang.py", "test/mpi/test_gil_completion.py", "test/mpi/test_gil_message_layer.py"),
+               "test/mpi/test_no_hang.py", "test/mpi/test_gil_completion.py", "test/mpi/test_gil_message_layer.py",
+               # Python callbacks MPI calls: attributes, error-handler trampolines, generalized requests
+               "test/mpi/test_callbacks.py", "test/mpi/test_attr_mem.py", "test/mpi/test_grequest.py"),
               ("test/hardening/mpi/test_misuse.py",))
 ASAN_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g"
 ASAN_INSTRUMENTED = ("import pathlib, mpi4py.MPI as m; "

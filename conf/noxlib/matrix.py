@@ -156,7 +156,7 @@ def _check_editable(session: nox.Session, backend: str, sdist_tree: Path, workdi
     session.chdir(workdir)
     run_mpi(session, 2, "python", "-c", EDITABLE_SMOKE, str(tree), backend)
     if backend == "meson-python":
-        with (tree / "src" / "mpi4py" / "MPI" / "env.pxi").open("a") as f:
+        with (tree / "src" / "mpi4py" / "MPI.src" / "env.pxi").open("a") as f:
             f.write(EDITABLE_CHANGE)
         session.run("python", "-c", "from mpi4py import MPI; assert MPI._editable_marker() == 42", env=env)
     session.chdir(TOP)

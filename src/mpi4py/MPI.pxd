@@ -2,7 +2,7 @@
 #     cdef MPI.Comm comm = MPI.COMM_WORLD
 #     MPI_Comm_rank(comm.ob_mpi, &rank)
 # The handle of every MPI object is its `ob_mpi` field.  A new C field of one of these classes is
-# declared here, not in src/mpi4py/MPI/*.pxi.  Fields of private helper types are typed `object`.
+# declared here, not in src/mpi4py/MPI.src/*.pxi.  Fields of private helper types are typed `object`.
 # Every handle class (and Status) takes weak references, as mpi4py's do: `__weakref__`.
 
 cimport cython

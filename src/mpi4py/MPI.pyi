@@ -1404,7 +1404,7 @@ COMM_WORLD: Final[Intracomm]
 WIN_NULL: Final[Win]
 FILE_NULL: Final[File]
 
-# The C API (src/mpi4py/MPI/capi.pxi): handle helpers for ctypes/cffi/numba callers, and the
+# The C API (src/mpi4py/MPI.src/capi.pxi): handle helpers for ctypes/cffi/numba callers, and the
 # PyMPI<Type>_New/_Get capsules that mpi4py/mpi4py.h imports.
 def _sizeof(arg: Any) -> int: ...
 def _addressof(arg: Any) -> int: ...

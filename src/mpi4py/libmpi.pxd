@@ -158,6 +158,7 @@ cdef extern from "<mpi.h>" nogil:
     enum: MPI_ERR_VALUE_TOO_LARGE
     enum: MPI_ERR_ERRHANDLER
     enum: MPI_ERR_LASTCODE
+    enum: MPI_ERR_ABI
     MPI_Comm MPI_COMM_NULL
     MPI_Comm MPI_COMM_WORLD
     MPI_Comm MPI_COMM_SELF
@@ -238,6 +239,56 @@ cdef extern from "<mpi.h>" nogil:
     void* MPI_IN_PLACE
     MPI_Status* MPI_STATUS_IGNORE
     MPI_Status* MPI_STATUSES_IGNORE
+    MPI_Datatype MPI_CXX_BOOL
+    MPI_Datatype MPI_CXX_FLOAT_COMPLEX
+    MPI_Datatype MPI_CXX_DOUBLE_COMPLEX
+    MPI_Datatype MPI_CXX_LONG_DOUBLE_COMPLEX
+    MPI_Datatype MPI_INTEGER1
+    MPI_Datatype MPI_INTEGER2
+    MPI_Datatype MPI_INTEGER4
+    MPI_Datatype MPI_INTEGER8
+    MPI_Datatype MPI_INTEGER16
+    MPI_Datatype MPI_REAL2
+    MPI_Datatype MPI_REAL4
+    MPI_Datatype MPI_REAL8
+    MPI_Datatype MPI_REAL16
+    MPI_Datatype MPI_COMPLEX4
+    MPI_Datatype MPI_COMPLEX8
+    MPI_Datatype MPI_COMPLEX16
+    MPI_Datatype MPI_COMPLEX32
+    MPI_Datatype MPI_LOGICAL1
+    MPI_Datatype MPI_LOGICAL2
+    MPI_Datatype MPI_LOGICAL4
+    MPI_Datatype MPI_LOGICAL8
+    MPI_Datatype MPI_LOGICAL16
+    MPI_Fint MPI_Group_c2f(MPI_Group)
+    MPI_Group MPI_Group_f2c(MPI_Fint)
+    MPI_Fint MPI_Comm_c2f(MPI_Comm)
+    MPI_Comm MPI_Comm_f2c(MPI_Fint)
+    MPI_Fint MPI_Type_c2f(MPI_Datatype)
+    MPI_Datatype MPI_Type_f2c(MPI_Fint)
+    MPI_Fint MPI_Errhandler_c2f(MPI_Errhandler)
+    MPI_Errhandler MPI_Errhandler_f2c(MPI_Fint)
+    MPI_Fint MPI_Message_c2f(MPI_Message)
+    MPI_Message MPI_Message_f2c(MPI_Fint)
+    MPI_Info MPI_Info_f2c(MPI_Fint)
+    MPI_Fint MPI_Op_c2f(MPI_Op)
+    MPI_Op MPI_Op_f2c(MPI_Fint)
+    MPI_Fint MPI_Request_c2f(MPI_Request)
+    MPI_Request MPI_Request_f2c(MPI_Fint)
+    MPI_Fint MPI_Info_c2f(MPI_Info)
+    MPI_Fint MPI_Win_c2f(MPI_Win)
+    MPI_Win MPI_Win_f2c(MPI_Fint)
+    MPI_Fint MPI_File_c2f(MPI_File)
+    MPI_File MPI_File_f2c(MPI_Fint)
+    MPI_Fint MPI_Session_c2f(MPI_Session)
+    MPI_Session MPI_Session_f2c(MPI_Fint)
+    int MPI_Status_c2f(MPI_Status*, MPI_Fint*)
+    int MPI_Status_f2c(MPI_Fint*, MPI_Status*)
+    enum: MPI_F_STATUS_SIZE
+    enum: MPI_F_SOURCE
+    enum: MPI_F_TAG
+    enum: MPI_F_ERROR
     int MPI_Init(int*, char***)
     int MPI_Init_thread(int*, char***, int, int*)
     int MPI_Finalize()
@@ -254,9 +305,34 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Error_class(int, int*)
     int MPI_Error_string(int, char*, int*)
     int MPI_Pcontrol(int)
+    int MPI_Alloc_mem(MPI_Aint, MPI_Info, void*)
+    int MPI_Free_mem(void*)
+    int MPI_Get_hw_resource_info(MPI_Info*)
+    int MPI_Abi_get_version(int*, int*)
+    int MPI_Abi_get_info(MPI_Info*)
+    int MPI_Abi_get_fortran_info(MPI_Info*)
     int MPI_Comm_set_errhandler(MPI_Comm, MPI_Errhandler)
     int MPI_Comm_get_errhandler(MPI_Comm, MPI_Errhandler*)
     int MPI_Errhandler_free(MPI_Errhandler*)
+    int MPI_Comm_call_errhandler(MPI_Comm, int)
+    int MPI_Add_error_class(int*)
+    int MPI_Add_error_code(int, int*)
+    int MPI_Add_error_string(int, char*)
+    int MPI_Remove_error_class(int)
+    int MPI_Remove_error_code(int)
+    int MPI_Remove_error_string(int)
+    int MPI_Win_create_errhandler(void*, MPI_Errhandler*)
+    int MPI_Win_get_errhandler(MPI_Win, MPI_Errhandler*)
+    int MPI_Win_call_errhandler(MPI_Win, int)
+    int MPI_File_create_errhandler(void*, MPI_Errhandler*)
+    int MPI_File_get_errhandler(MPI_File, MPI_Errhandler*)
+    int MPI_File_call_errhandler(MPI_File, int)
+    int MPI_Session_create_errhandler(void*, MPI_Errhandler*)
+    int MPI_Session_set_errhandler(MPI_Session, MPI_Errhandler)
+    int MPI_Session_get_errhandler(MPI_Session, MPI_Errhandler*)
+    int MPI_Session_call_errhandler(MPI_Session, int)
+    ctypedef void MPI_Comm_errhandler_function(MPI_Comm*, int*, ...) noexcept
+    int MPI_Comm_create_errhandler(MPI_Comm_errhandler_function*, MPI_Errhandler*)
     int MPI_Comm_size(MPI_Comm, int*)
     int MPI_Comm_rank(MPI_Comm, int*)
     int MPI_Comm_dup(MPI_Comm, MPI_Comm*)
@@ -268,9 +344,43 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Comm_test_inter(MPI_Comm, int*)
     int MPI_Comm_group(MPI_Comm, MPI_Group*)
     int MPI_Barrier(MPI_Comm)
+    enum: MPI_COMM_TYPE_SHARED
+    enum: MPI_COMM_TYPE_HW_GUIDED
+    enum: MPI_COMM_TYPE_HW_UNGUIDED
+    enum: MPI_COMM_TYPE_RESOURCE_GUIDED
+    int MPI_Comm_create(MPI_Comm, MPI_Group, MPI_Comm*)
+    int MPI_Comm_create_group(MPI_Comm, MPI_Group, int, MPI_Comm*)
+    int MPI_Comm_dup_with_info(MPI_Comm, MPI_Info, MPI_Comm*)
+    int MPI_Comm_idup(MPI_Comm, MPI_Comm*, MPI_Request*)
+    int MPI_Comm_idup_with_info(MPI_Comm, MPI_Info, MPI_Comm*, MPI_Request*)
+    int MPI_Comm_split_type(MPI_Comm, int, int, MPI_Info, MPI_Comm*)
+    int MPI_Comm_remote_group(MPI_Comm, MPI_Group*)
+    int MPI_Comm_remote_size(MPI_Comm, int*)
+    int MPI_Intercomm_create(MPI_Comm, int, MPI_Comm, int, int, MPI_Comm*)
+    int MPI_Intercomm_merge(MPI_Comm, int, MPI_Comm*)
+    int MPI_Comm_set_info(MPI_Comm, MPI_Info)
+    int MPI_Comm_get_info(MPI_Comm, MPI_Info*)
+    int MPI_Intercomm_create_from_groups(MPI_Group, int, MPI_Group, int, char*, MPI_Info, MPI_Errhandler, MPI_Comm*)
+    int MPI_Comm_revoke(MPI_Comm)
+    int MPI_Comm_is_revoked(MPI_Comm, int*)
+    int MPI_Comm_shrink(MPI_Comm, MPI_Comm*)
+    int MPI_Comm_ishrink(MPI_Comm, MPI_Comm*, MPI_Request*)
+    int MPI_Comm_agree(MPI_Comm, int*)
+    int MPI_Comm_iagree(MPI_Comm, int*, MPI_Request*)
+    int MPI_Comm_get_failed(MPI_Comm, MPI_Group*)
+    int MPI_Comm_ack_failed(MPI_Comm, int, int*)
     int MPI_Group_size(MPI_Group, int*)
     int MPI_Group_rank(MPI_Group, int*)
     int MPI_Group_free(MPI_Group*)
+    int MPI_Group_translate_ranks(MPI_Group, int, int*, MPI_Group, int*)
+    int MPI_Group_compare(MPI_Group, MPI_Group, int*)
+    int MPI_Group_union(MPI_Group, MPI_Group, MPI_Group*)
+    int MPI_Group_intersection(MPI_Group, MPI_Group, MPI_Group*)
+    int MPI_Group_difference(MPI_Group, MPI_Group, MPI_Group*)
+    int MPI_Group_incl(MPI_Group, int, int*, MPI_Group*)
+    int MPI_Group_excl(MPI_Group, int, int*, MPI_Group*)
+    int MPI_Group_range_incl(MPI_Group, int, void*, MPI_Group*)
+    int MPI_Group_range_excl(MPI_Group, int, void*, MPI_Group*)
     int MPI_Type_size(MPI_Datatype, int*)
     int MPI_Type_get_extent(MPI_Datatype, MPI_Aint*, MPI_Aint*)
     int MPI_Type_commit(MPI_Datatype*)
@@ -279,8 +389,64 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Type_dup(MPI_Datatype, MPI_Datatype*)
     int MPI_Type_get_true_extent(MPI_Datatype, MPI_Aint*, MPI_Aint*)
     int MPI_Type_get_name(MPI_Datatype, char*, int*)
+    enum: MPI_ORDER_C
+    enum: MPI_ORDER_FORTRAN
+    enum: MPI_DISTRIBUTE_NONE
+    enum: MPI_DISTRIBUTE_BLOCK
+    enum: MPI_DISTRIBUTE_CYCLIC
+    enum: MPI_DISTRIBUTE_DFLT_DARG
+    enum: MPI_COMBINER_NAMED
+    enum: MPI_COMBINER_DUP
+    enum: MPI_COMBINER_CONTIGUOUS
+    enum: MPI_COMBINER_VECTOR
+    enum: MPI_COMBINER_HVECTOR
+    enum: MPI_COMBINER_INDEXED
+    enum: MPI_COMBINER_HINDEXED
+    enum: MPI_COMBINER_INDEXED_BLOCK
+    enum: MPI_COMBINER_HINDEXED_BLOCK
+    enum: MPI_COMBINER_STRUCT
+    enum: MPI_COMBINER_SUBARRAY
+    enum: MPI_COMBINER_DARRAY
+    enum: MPI_COMBINER_F90_REAL
+    enum: MPI_COMBINER_F90_COMPLEX
+    enum: MPI_COMBINER_F90_INTEGER
+    enum: MPI_COMBINER_RESIZED
+    int MPI_Type_vector(int, int, int, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_hvector(int, int, MPI_Aint, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_indexed(int, int*, int*, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_hindexed(int, int*, MPI_Aint*, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_indexed_block(int, int, int*, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_hindexed_block(int, int, MPI_Aint*, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_struct(int, int*, MPI_Aint*, MPI_Datatype*, MPI_Datatype*)
+    int MPI_Type_create_subarray(int, int*, int*, int*, int, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_darray(int, int, int, int*, int*, int*, int*, int, MPI_Datatype, MPI_Datatype*)
+    int MPI_Type_create_resized(MPI_Datatype, MPI_Aint, MPI_Aint, MPI_Datatype*)
+    int MPI_Type_get_envelope(MPI_Datatype, int*, int*, int*, int*)
+    int MPI_Type_get_contents(MPI_Datatype, int, int, int, int*, MPI_Aint*, MPI_Datatype*)
+    int MPI_Type_set_name(MPI_Datatype, char*)
+    int MPI_Pack(void*, int, MPI_Datatype, void*, int, int*, MPI_Comm)
+    int MPI_Unpack(void*, int, int*, void*, int, MPI_Datatype, MPI_Comm)
+    int MPI_Pack_size(int, MPI_Datatype, MPI_Comm, int*)
+    int MPI_Pack_external(char*, void*, int, MPI_Datatype, void*, MPI_Aint, MPI_Aint*)
+    int MPI_Unpack_external(char*, void*, MPI_Aint, MPI_Aint*, void*, int, MPI_Datatype)
+    int MPI_Pack_external_size(char*, int, MPI_Datatype, MPI_Aint*)
+    int MPI_Get_address(void*, MPI_Aint*)
+    MPI_Aint MPI_Aint_add(MPI_Aint, MPI_Aint)
+    MPI_Aint MPI_Aint_diff(MPI_Aint, MPI_Aint)
+    enum: MPI_TYPECLASS_INTEGER
+    enum: MPI_TYPECLASS_REAL
+    enum: MPI_TYPECLASS_COMPLEX
+    enum: MPI_TYPECLASS_LOGICAL
+    enum: MPI_COMBINER_VALUE_INDEX
+    int MPI_Type_create_f90_integer(int, MPI_Datatype*)
+    int MPI_Type_create_f90_real(int, int, MPI_Datatype*)
+    int MPI_Type_create_f90_complex(int, int, MPI_Datatype*)
+    int MPI_Type_match_size(int, int, MPI_Datatype*)
+    int MPI_Type_get_value_index(MPI_Datatype, MPI_Datatype, MPI_Datatype*)
     int MPI_Op_free(MPI_Op*)
     int MPI_Op_commutative(MPI_Op, int*)
+    int MPI_Op_create(MPI_User_function*, int, MPI_Op*)
+    int MPI_Reduce_local(void*, void*, int, MPI_Datatype, MPI_Op)
     int MPI_Ssend(void*, int, MPI_Datatype, int, int, MPI_Comm)
     int MPI_Issend(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
     int MPI_Send(void*, int, MPI_Datatype, int, int, MPI_Comm)
@@ -305,6 +471,34 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Isend_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
     int MPI_Issend_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
     int MPI_Irecv_c(void*, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Imrecv(void*, int, MPI_Datatype, MPI_Message*, MPI_Request*)
+    int MPI_Bsend(void*, int, MPI_Datatype, int, int, MPI_Comm)
+    int MPI_Rsend(void*, int, MPI_Datatype, int, int, MPI_Comm)
+    int MPI_Ibsend(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Irsend(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Send_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Ssend_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Bsend_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Rsend_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Recv_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Buffer_attach(void*, int)
+    int MPI_Buffer_detach(void*, int*)
+    int MPI_Sendrecv_replace(void*, int, MPI_Datatype, int, int, int, int, MPI_Comm, MPI_Status*)
+    int MPI_Isendrecv(void*, int, MPI_Datatype, int, int, void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Isendrecv_replace(void*, int, MPI_Datatype, int, int, int, int, MPI_Comm, MPI_Request*)
+    int MPI_Comm_attach_buffer(MPI_Comm, void*, int)
+    int MPI_Comm_detach_buffer(MPI_Comm, void*, int*)
+    int MPI_Comm_flush_buffer(MPI_Comm)
+    int MPI_Comm_iflush_buffer(MPI_Comm, MPI_Request*)
+    int MPI_Buffer_flush()
+    int MPI_Buffer_iflush(MPI_Request*)
+    void* MPI_BUFFER_AUTOMATIC
+    int MPI_Psend_init(void*, int, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Precv_init(void*, int, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Pready(int, MPI_Request)
+    int MPI_Pready_range(int, int, MPI_Request)
+    int MPI_Pready_list(int, int*, MPI_Request)
+    int MPI_Parrived(MPI_Request, int, int*)
     int MPI_Wait(MPI_Request*, MPI_Status*)
     int MPI_Test(MPI_Request*, int*, MPI_Status*)
     int MPI_Waitall(int, MPI_Request*, MPI_Status*)
@@ -316,6 +510,16 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Waitsome(int, MPI_Request*, int*, int*, MPI_Status*)
     int MPI_Testsome(int, MPI_Request*, int*, int*, MPI_Status*)
     int MPI_Request_get_status(MPI_Request, int*, MPI_Status*)
+    int MPI_Start(MPI_Request*)
+    int MPI_Startall(int, MPI_Request*)
+    int MPI_Request_get_status_any(int, MPI_Request*, int*, int*, MPI_Status*)
+    int MPI_Request_get_status_all(int, MPI_Request*, int*, MPI_Status*)
+    int MPI_Request_get_status_some(int, MPI_Request*, int*, int*, MPI_Status*)
+    ctypedef int MPI_Grequest_query_function(void*, MPI_Status*) noexcept
+    ctypedef int MPI_Grequest_free_function(void*) noexcept
+    ctypedef int MPI_Grequest_cancel_function(void*, int) noexcept
+    int MPI_Grequest_start(MPI_Grequest_query_function*, MPI_Grequest_free_function*, MPI_Grequest_cancel_function*, void*, MPI_Request*)
+    int MPI_Grequest_complete(MPI_Request)
     int MPI_Bcast(void*, int, MPI_Datatype, int, MPI_Comm)
     int MPI_Gather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm)
     int MPI_Gatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, int, MPI_Comm)
@@ -335,6 +539,122 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Ireduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Request*)
     int MPI_Allreduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, MPI_Comm)
     int MPI_Iallreduce_c(void*, void*, MPI_Count, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
+    int MPI_Ibarrier(MPI_Comm, MPI_Request*)
+    int MPI_Barrier_init(MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Ibcast(void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Bcast_init(void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iscatter(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Scatter_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Igather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Gather_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iallgather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Allgather_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Ialltoall(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Alltoall_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iscatterv(void*, int*, int*, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Scatterv_init(void*, int*, int*, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Igatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, int, MPI_Comm, MPI_Request*)
+    int MPI_Gatherv_init(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iallgatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Allgatherv_init(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Ialltoallv(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Alltoallv_init(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Alltoallw(void*, int*, int*, MPI_Datatype*, void*, int*, int*, MPI_Datatype*, MPI_Comm)
+    int MPI_Ialltoallw(void*, int*, int*, MPI_Datatype*, void*, int*, int*, MPI_Datatype*, MPI_Comm, MPI_Request*)
+    int MPI_Alltoallw_init(void*, int*, int*, MPI_Datatype*, void*, int*, int*, MPI_Datatype*, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Ireduce(void*, void*, int, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Request*)
+    int MPI_Reduce_init(void*, void*, int, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iallreduce(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
+    int MPI_Allreduce_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iscan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
+    int MPI_Scan_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Iexscan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
+    int MPI_Exscan_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Reduce_scatter_block(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm)
+    int MPI_Ireduce_scatter_block(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
+    int MPI_Reduce_scatter_block_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Reduce_scatter(void*, void*, int*, MPI_Datatype, MPI_Op, MPI_Comm)
+    int MPI_Ireduce_scatter(void*, void*, int*, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
+    int MPI_Reduce_scatter_init(void*, void*, int*, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
+    enum: MPI_CART
+    enum: MPI_GRAPH
+    enum: MPI_DIST_GRAPH
+    int* MPI_UNWEIGHTED
+    int* MPI_WEIGHTS_EMPTY
+    int MPI_Topo_test(MPI_Comm, int*)
+    int MPI_Cart_create(MPI_Comm, int, int*, int*, int, MPI_Comm*)
+    int MPI_Cartdim_get(MPI_Comm, int*)
+    int MPI_Cart_get(MPI_Comm, int, int*, int*, int*)
+    int MPI_Cart_rank(MPI_Comm, int*, int*)
+    int MPI_Cart_coords(MPI_Comm, int, int, int*)
+    int MPI_Cart_shift(MPI_Comm, int, int, int*, int*)
+    int MPI_Cart_sub(MPI_Comm, int*, MPI_Comm*)
+    int MPI_Cart_map(MPI_Comm, int, int*, int*, int*)
+    int MPI_Dims_create(int, int, int*)
+    int MPI_Graph_create(MPI_Comm, int, int*, int*, int, MPI_Comm*)
+    int MPI_Graphdims_get(MPI_Comm, int*, int*)
+    int MPI_Graph_get(MPI_Comm, int, int, int*, int*)
+    int MPI_Graph_neighbors_count(MPI_Comm, int, int*)
+    int MPI_Graph_neighbors(MPI_Comm, int, int, int*)
+    int MPI_Graph_map(MPI_Comm, int, int*, int*, int*)
+    int MPI_Dist_graph_create(MPI_Comm, int, int*, int*, int*, int*, MPI_Info, int, MPI_Comm*)
+    int MPI_Dist_graph_create_adjacent(MPI_Comm, int, int*, int*, int, int*, int*, MPI_Info, int, MPI_Comm*)
+    int MPI_Dist_graph_neighbors_count(MPI_Comm, int*, int*, int*)
+    int MPI_Dist_graph_neighbors(MPI_Comm, int, int*, int*, int, int*, int*)
+    int MPI_Neighbor_allgather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm)
+    int MPI_Neighbor_alltoall(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm)
+    int MPI_Ineighbor_allgather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Ineighbor_alltoall(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Neighbor_allgather_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Neighbor_alltoall_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Neighbor_allgatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm)
+    int MPI_Neighbor_alltoallv(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm)
+    int MPI_Neighbor_alltoallw(void*, int*, MPI_Aint*, MPI_Datatype*, void*, int*, MPI_Aint*, MPI_Datatype*, MPI_Comm)
+    int MPI_Ineighbor_allgatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Neighbor_allgatherv_init(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Ineighbor_alltoallv(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
+    int MPI_Neighbor_alltoallv_init(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
+    int MPI_Ineighbor_alltoallw(void*, int*, MPI_Aint*, MPI_Datatype*, void*, int*, MPI_Aint*, MPI_Datatype*, MPI_Comm, MPI_Request*)
+    int MPI_Neighbor_alltoallw_init(void*, int*, MPI_Aint*, MPI_Datatype*, void*, int*, MPI_Aint*, MPI_Datatype*, MPI_Comm, MPI_Info, MPI_Request*)
+    enum: MPI_MAX_PORT_NAME
+    int MPI_Comm_spawn(char*, char**, int, MPI_Info, int, MPI_Comm, MPI_Comm*, int*)
+    int MPI_Comm_spawn_multiple(int, char**, char***, int*, MPI_Info*, int, MPI_Comm, MPI_Comm*, int*)
+    int MPI_Comm_get_parent(MPI_Comm*)
+    int MPI_Comm_disconnect(MPI_Comm*)
+    int MPI_Comm_join(int, MPI_Comm*)
+    int MPI_Comm_accept(char*, MPI_Info, int, MPI_Comm, MPI_Comm*)
+    int MPI_Comm_connect(char*, MPI_Info, int, MPI_Comm, MPI_Comm*)
+    int MPI_Open_port(MPI_Info, char*)
+    int MPI_Close_port(char*)
+    int MPI_Publish_name(char*, MPI_Info, char*)
+    int MPI_Unpublish_name(char*, MPI_Info, char*)
+    int MPI_Lookup_name(char*, MPI_Info, char*)
+    enum: MPI_HOST
+    enum: MPI_IO
+    enum: MPI_WTIME_IS_GLOBAL
+    enum: MPI_UNIVERSE_SIZE
+    enum: MPI_APPNUM
+    enum: MPI_LASTUSEDCODE
+    ctypedef int MPI_Comm_copy_attr_function(MPI_Comm, int, void*, void*, void*, int*) noexcept
+    ctypedef int MPI_Comm_delete_attr_function(MPI_Comm, int, void*, void*) noexcept
+    int MPI_Comm_create_keyval(MPI_Comm_copy_attr_function*, MPI_Comm_delete_attr_function*, int*, void*)
+    int MPI_Comm_free_keyval(int*)
+    int MPI_Comm_set_attr(MPI_Comm, int, void*)
+    int MPI_Comm_get_attr(MPI_Comm, int, void*, int*)
+    int MPI_Comm_delete_attr(MPI_Comm, int)
+    ctypedef int MPI_Win_copy_attr_function(MPI_Win, int, void*, void*, void*, int*) noexcept
+    ctypedef int MPI_Win_delete_attr_function(MPI_Win, int, void*, void*) noexcept
+    int MPI_Win_create_keyval(MPI_Win_copy_attr_function*, MPI_Win_delete_attr_function*, int*, void*)
+    int MPI_Win_free_keyval(int*)
+    int MPI_Win_set_attr(MPI_Win, int, void*)
+    int MPI_Win_delete_attr(MPI_Win, int)
+    ctypedef int MPI_Type_copy_attr_function(MPI_Datatype, int, void*, void*, void*, int*) noexcept
+    ctypedef int MPI_Type_delete_attr_function(MPI_Datatype, int, void*, void*) noexcept
+    int MPI_Type_create_keyval(MPI_Type_copy_attr_function*, MPI_Type_delete_attr_function*, int*, void*)
+    int MPI_Type_free_keyval(int*)
+    int MPI_Type_set_attr(MPI_Datatype, int, void*)
+    int MPI_Type_get_attr(MPI_Datatype, int, void*, int*)
+    int MPI_Type_delete_attr(MPI_Datatype, int)
     enum: MPI_MAX_INFO_KEY
     enum: MPI_MAX_INFO_VAL
     int MPI_Info_create(MPI_Info*)
@@ -491,327 +811,7 @@ cdef extern from "<mpi.h>" nogil:
     int MPI_Session_get_pset_info(MPI_Session, char*, MPI_Info*)
     int MPI_Group_from_session_pset(MPI_Session, char*, MPI_Group*)
     int MPI_Comm_create_from_group(MPI_Group, char*, MPI_Info, MPI_Errhandler, MPI_Comm*)
-    enum: MPI_CART
-    enum: MPI_GRAPH
-    enum: MPI_DIST_GRAPH
-    enum: MPI_COMM_TYPE_SHARED
-    enum: MPI_COMM_TYPE_HW_GUIDED
-    enum: MPI_COMM_TYPE_HW_UNGUIDED
-    enum: MPI_COMM_TYPE_RESOURCE_GUIDED
-    int* MPI_UNWEIGHTED
-    int* MPI_WEIGHTS_EMPTY
-    int MPI_Group_translate_ranks(MPI_Group, int, int*, MPI_Group, int*)
-    int MPI_Group_compare(MPI_Group, MPI_Group, int*)
-    int MPI_Group_union(MPI_Group, MPI_Group, MPI_Group*)
-    int MPI_Group_intersection(MPI_Group, MPI_Group, MPI_Group*)
-    int MPI_Group_difference(MPI_Group, MPI_Group, MPI_Group*)
-    int MPI_Group_incl(MPI_Group, int, int*, MPI_Group*)
-    int MPI_Group_excl(MPI_Group, int, int*, MPI_Group*)
-    int MPI_Group_range_incl(MPI_Group, int, void*, MPI_Group*)
-    int MPI_Group_range_excl(MPI_Group, int, void*, MPI_Group*)
-    MPI_Fint MPI_Group_c2f(MPI_Group)
-    MPI_Group MPI_Group_f2c(MPI_Fint)
-    MPI_Fint MPI_Comm_c2f(MPI_Comm)
-    MPI_Comm MPI_Comm_f2c(MPI_Fint)
-    MPI_Fint MPI_Type_c2f(MPI_Datatype)
-    MPI_Datatype MPI_Type_f2c(MPI_Fint)
-    MPI_Fint MPI_Errhandler_c2f(MPI_Errhandler)
-    MPI_Errhandler MPI_Errhandler_f2c(MPI_Fint)
-    MPI_Fint MPI_Message_c2f(MPI_Message)
-    MPI_Message MPI_Message_f2c(MPI_Fint)
-    MPI_Info MPI_Info_f2c(MPI_Fint)
-    int MPI_Comm_create(MPI_Comm, MPI_Group, MPI_Comm*)
-    int MPI_Comm_create_group(MPI_Comm, MPI_Group, int, MPI_Comm*)
-    int MPI_Comm_dup_with_info(MPI_Comm, MPI_Info, MPI_Comm*)
-    int MPI_Comm_idup(MPI_Comm, MPI_Comm*, MPI_Request*)
-    int MPI_Comm_idup_with_info(MPI_Comm, MPI_Info, MPI_Comm*, MPI_Request*)
-    int MPI_Comm_split_type(MPI_Comm, int, int, MPI_Info, MPI_Comm*)
-    int MPI_Comm_remote_group(MPI_Comm, MPI_Group*)
-    int MPI_Comm_remote_size(MPI_Comm, int*)
-    int MPI_Intercomm_create(MPI_Comm, int, MPI_Comm, int, int, MPI_Comm*)
-    int MPI_Intercomm_merge(MPI_Comm, int, MPI_Comm*)
-    int MPI_Comm_call_errhandler(MPI_Comm, int)
-    int MPI_Topo_test(MPI_Comm, int*)
-    int MPI_Cart_create(MPI_Comm, int, int*, int*, int, MPI_Comm*)
-    int MPI_Cartdim_get(MPI_Comm, int*)
-    int MPI_Cart_get(MPI_Comm, int, int*, int*, int*)
-    int MPI_Cart_rank(MPI_Comm, int*, int*)
-    int MPI_Cart_coords(MPI_Comm, int, int, int*)
-    int MPI_Cart_shift(MPI_Comm, int, int, int*, int*)
-    int MPI_Cart_sub(MPI_Comm, int*, MPI_Comm*)
-    int MPI_Cart_map(MPI_Comm, int, int*, int*, int*)
-    int MPI_Dims_create(int, int, int*)
-    int MPI_Graph_create(MPI_Comm, int, int*, int*, int, MPI_Comm*)
-    int MPI_Graphdims_get(MPI_Comm, int*, int*)
-    int MPI_Graph_get(MPI_Comm, int, int, int*, int*)
-    int MPI_Graph_neighbors_count(MPI_Comm, int, int*)
-    int MPI_Graph_neighbors(MPI_Comm, int, int, int*)
-    int MPI_Graph_map(MPI_Comm, int, int*, int*, int*)
-    int MPI_Dist_graph_create(MPI_Comm, int, int*, int*, int*, int*, MPI_Info, int, MPI_Comm*)
-    int MPI_Dist_graph_create_adjacent(MPI_Comm, int, int*, int*, int, int*, int*, MPI_Info, int, MPI_Comm*)
-    int MPI_Dist_graph_neighbors_count(MPI_Comm, int*, int*, int*)
-    int MPI_Dist_graph_neighbors(MPI_Comm, int, int*, int*, int, int*, int*)
-    int MPI_Neighbor_allgather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm)
-    int MPI_Neighbor_alltoall(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm)
-    int MPI_Ineighbor_allgather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Ineighbor_alltoall(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Imrecv(void*, int, MPI_Datatype, MPI_Message*, MPI_Request*)
-    int MPI_Add_error_class(int*)
-    int MPI_Add_error_code(int, int*)
-    int MPI_Add_error_string(int, char*)
-    int MPI_Remove_error_class(int)
-    int MPI_Remove_error_code(int)
-    int MPI_Remove_error_string(int)
-    enum: MPI_ORDER_C
-    enum: MPI_ORDER_FORTRAN
-    enum: MPI_DISTRIBUTE_NONE
-    enum: MPI_DISTRIBUTE_BLOCK
-    enum: MPI_DISTRIBUTE_CYCLIC
-    enum: MPI_DISTRIBUTE_DFLT_DARG
-    enum: MPI_COMBINER_NAMED
-    enum: MPI_COMBINER_DUP
-    enum: MPI_COMBINER_CONTIGUOUS
-    enum: MPI_COMBINER_VECTOR
-    enum: MPI_COMBINER_HVECTOR
-    enum: MPI_COMBINER_INDEXED
-    enum: MPI_COMBINER_HINDEXED
-    enum: MPI_COMBINER_INDEXED_BLOCK
-    enum: MPI_COMBINER_HINDEXED_BLOCK
-    enum: MPI_COMBINER_STRUCT
-    enum: MPI_COMBINER_SUBARRAY
-    enum: MPI_COMBINER_DARRAY
-    enum: MPI_COMBINER_F90_REAL
-    enum: MPI_COMBINER_F90_COMPLEX
-    enum: MPI_COMBINER_F90_INTEGER
-    enum: MPI_COMBINER_RESIZED
-    int MPI_Type_vector(int, int, int, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_hvector(int, int, MPI_Aint, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_indexed(int, int*, int*, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_hindexed(int, int*, MPI_Aint*, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_indexed_block(int, int, int*, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_hindexed_block(int, int, MPI_Aint*, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_struct(int, int*, MPI_Aint*, MPI_Datatype*, MPI_Datatype*)
-    int MPI_Type_create_subarray(int, int*, int*, int*, int, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_darray(int, int, int, int*, int*, int*, int*, int, MPI_Datatype, MPI_Datatype*)
-    int MPI_Type_create_resized(MPI_Datatype, MPI_Aint, MPI_Aint, MPI_Datatype*)
-    int MPI_Type_get_envelope(MPI_Datatype, int*, int*, int*, int*)
-    int MPI_Type_get_contents(MPI_Datatype, int, int, int, int*, MPI_Aint*, MPI_Datatype*)
-    int MPI_Type_set_name(MPI_Datatype, char*)
-    int MPI_Pack(void*, int, MPI_Datatype, void*, int, int*, MPI_Comm)
-    int MPI_Unpack(void*, int, int*, void*, int, MPI_Datatype, MPI_Comm)
-    int MPI_Pack_size(int, MPI_Datatype, MPI_Comm, int*)
-    int MPI_Pack_external(char*, void*, int, MPI_Datatype, void*, MPI_Aint, MPI_Aint*)
-    int MPI_Unpack_external(char*, void*, MPI_Aint, MPI_Aint*, void*, int, MPI_Datatype)
-    int MPI_Pack_external_size(char*, int, MPI_Datatype, MPI_Aint*)
-    int MPI_Get_address(void*, MPI_Aint*)
-    MPI_Aint MPI_Aint_add(MPI_Aint, MPI_Aint)
-    MPI_Aint MPI_Aint_diff(MPI_Aint, MPI_Aint)
-    int MPI_Bsend(void*, int, MPI_Datatype, int, int, MPI_Comm)
-    int MPI_Rsend(void*, int, MPI_Datatype, int, int, MPI_Comm)
-    int MPI_Ibsend(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Irsend(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Send_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Ssend_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Bsend_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Rsend_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Recv_init(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Buffer_attach(void*, int)
-    int MPI_Buffer_detach(void*, int*)
-    int MPI_Start(MPI_Request*)
-    int MPI_Startall(int, MPI_Request*)
-    int MPI_Op_create(MPI_User_function*, int, MPI_Op*)
-    int MPI_Reduce_local(void*, void*, int, MPI_Datatype, MPI_Op)
-    MPI_Fint MPI_Op_c2f(MPI_Op)
-    int MPI_Ibarrier(MPI_Comm, MPI_Request*)
-    int MPI_Barrier_init(MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Ibcast(void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
-    int MPI_Bcast_init(void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iscatter(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
-    int MPI_Scatter_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Igather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
-    int MPI_Gather_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iallgather(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Allgather_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Ialltoall(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Alltoall_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iscatterv(void*, int*, int*, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Request*)
-    int MPI_Scatterv_init(void*, int*, int*, MPI_Datatype, void*, int, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Igatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, int, MPI_Comm, MPI_Request*)
-    int MPI_Gatherv_init(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iallgatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Allgatherv_init(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Ialltoallv(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Alltoallv_init(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Alltoallw(void*, int*, int*, MPI_Datatype*, void*, int*, int*, MPI_Datatype*, MPI_Comm)
-    int MPI_Ialltoallw(void*, int*, int*, MPI_Datatype*, void*, int*, int*, MPI_Datatype*, MPI_Comm, MPI_Request*)
-    int MPI_Alltoallw_init(void*, int*, int*, MPI_Datatype*, void*, int*, int*, MPI_Datatype*, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Ireduce(void*, void*, int, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Request*)
-    int MPI_Reduce_init(void*, void*, int, MPI_Datatype, MPI_Op, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iallreduce(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
-    int MPI_Allreduce_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iscan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
-    int MPI_Scan_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Iexscan(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
-    int MPI_Exscan_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Reduce_scatter_block(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm)
-    int MPI_Ireduce_scatter_block(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
-    int MPI_Reduce_scatter_block_init(void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Reduce_scatter(void*, void*, int*, MPI_Datatype, MPI_Op, MPI_Comm)
-    int MPI_Ireduce_scatter(void*, void*, int*, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*)
-    int MPI_Reduce_scatter_init(void*, void*, int*, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Info, MPI_Request*)
-    enum: MPI_MAX_PORT_NAME
-    int MPI_Comm_spawn(char*, char**, int, MPI_Info, int, MPI_Comm, MPI_Comm*, int*)
-    int MPI_Comm_spawn_multiple(int, char**, char***, int*, MPI_Info*, int, MPI_Comm, MPI_Comm*, int*)
-    int MPI_Comm_get_parent(MPI_Comm*)
-    int MPI_Comm_disconnect(MPI_Comm*)
-    int MPI_Comm_join(int, MPI_Comm*)
-    int MPI_Comm_accept(char*, MPI_Info, int, MPI_Comm, MPI_Comm*)
-    int MPI_Comm_connect(char*, MPI_Info, int, MPI_Comm, MPI_Comm*)
-    int MPI_Open_port(MPI_Info, char*)
-    int MPI_Close_port(char*)
-    int MPI_Publish_name(char*, MPI_Info, char*)
-    int MPI_Unpublish_name(char*, MPI_Info, char*)
-    int MPI_Lookup_name(char*, MPI_Info, char*)
-    enum: MPI_HOST
-    enum: MPI_IO
-    enum: MPI_WTIME_IS_GLOBAL
-    enum: MPI_UNIVERSE_SIZE
-    enum: MPI_APPNUM
-    enum: MPI_LASTUSEDCODE
-    ctypedef int MPI_Comm_copy_attr_function(MPI_Comm, int, void*, void*, void*, int*) noexcept
-    ctypedef int MPI_Comm_delete_attr_function(MPI_Comm, int, void*, void*) noexcept
-    int MPI_Comm_create_keyval(MPI_Comm_copy_attr_function*, MPI_Comm_delete_attr_function*, int*, void*)
-    int MPI_Comm_free_keyval(int*)
-    int MPI_Comm_set_attr(MPI_Comm, int, void*)
-    int MPI_Comm_get_attr(MPI_Comm, int, void*, int*)
-    int MPI_Comm_delete_attr(MPI_Comm, int)
-    int MPI_Alloc_mem(MPI_Aint, MPI_Info, void*)
-    int MPI_Free_mem(void*)
-    MPI_Op MPI_Op_f2c(MPI_Fint)
-    MPI_Fint MPI_Request_c2f(MPI_Request)
-    MPI_Request MPI_Request_f2c(MPI_Fint)
-    int MPI_Sendrecv_replace(void*, int, MPI_Datatype, int, int, int, int, MPI_Comm, MPI_Status*)
-    int MPI_Isendrecv(void*, int, MPI_Datatype, int, int, void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Isendrecv_replace(void*, int, MPI_Datatype, int, int, int, int, MPI_Comm, MPI_Request*)
-    int MPI_Neighbor_allgather_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Neighbor_alltoall_init(void*, int, MPI_Datatype, void*, int, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Neighbor_allgatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm)
-    int MPI_Neighbor_alltoallv(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm)
-    int MPI_Neighbor_alltoallw(void*, int*, MPI_Aint*, MPI_Datatype*, void*, int*, MPI_Aint*, MPI_Datatype*, MPI_Comm)
-    int MPI_Ineighbor_allgatherv(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Neighbor_allgatherv_init(void*, int, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Ineighbor_alltoallv(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Request*)
-    int MPI_Neighbor_alltoallv_init(void*, int*, int*, MPI_Datatype, void*, int*, int*, MPI_Datatype, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Ineighbor_alltoallw(void*, int*, MPI_Aint*, MPI_Datatype*, void*, int*, MPI_Aint*, MPI_Datatype*, MPI_Comm, MPI_Request*)
-    int MPI_Neighbor_alltoallw_init(void*, int*, MPI_Aint*, MPI_Datatype*, void*, int*, MPI_Aint*, MPI_Datatype*, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Request_get_status_any(int, MPI_Request*, int*, int*, MPI_Status*)
-    int MPI_Request_get_status_all(int, MPI_Request*, int*, MPI_Status*)
-    int MPI_Request_get_status_some(int, MPI_Request*, int*, int*, MPI_Status*)
-    int MPI_Comm_attach_buffer(MPI_Comm, void*, int)
-    int MPI_Comm_detach_buffer(MPI_Comm, void*, int*)
-    int MPI_Comm_flush_buffer(MPI_Comm)
-    int MPI_Comm_iflush_buffer(MPI_Comm, MPI_Request*)
-    int MPI_Buffer_flush()
-    int MPI_Buffer_iflush(MPI_Request*)
-    MPI_Fint MPI_Info_c2f(MPI_Info)
-    MPI_Fint MPI_Win_c2f(MPI_Win)
-    MPI_Win MPI_Win_f2c(MPI_Fint)
-    MPI_Fint MPI_File_c2f(MPI_File)
-    MPI_File MPI_File_f2c(MPI_Fint)
-    MPI_Fint MPI_Session_c2f(MPI_Session)
-    MPI_Session MPI_Session_f2c(MPI_Fint)
-    int MPI_Status_c2f(MPI_Status*, MPI_Fint*)
-    int MPI_Status_f2c(MPI_Fint*, MPI_Status*)
-    enum: MPI_F_STATUS_SIZE
-    enum: MPI_F_SOURCE
-    enum: MPI_F_TAG
-    enum: MPI_F_ERROR
-    enum: MPI_ERR_ABI
-    int MPI_Win_create_errhandler(void*, MPI_Errhandler*)
-    int MPI_Win_get_errhandler(MPI_Win, MPI_Errhandler*)
-    int MPI_Win_call_errhandler(MPI_Win, int)
-    int MPI_File_create_errhandler(void*, MPI_Errhandler*)
-    int MPI_File_get_errhandler(MPI_File, MPI_Errhandler*)
-    int MPI_File_call_errhandler(MPI_File, int)
-    int MPI_Session_create_errhandler(void*, MPI_Errhandler*)
-    int MPI_Session_set_errhandler(MPI_Session, MPI_Errhandler)
-    int MPI_Session_get_errhandler(MPI_Session, MPI_Errhandler*)
-    int MPI_Session_call_errhandler(MPI_Session, int)
-    ctypedef int MPI_Win_copy_attr_function(MPI_Win, int, void*, void*, void*, int*) noexcept
-    ctypedef int MPI_Win_delete_attr_function(MPI_Win, int, void*, void*) noexcept
-    int MPI_Win_create_keyval(MPI_Win_copy_attr_function*, MPI_Win_delete_attr_function*, int*, void*)
-    int MPI_Win_free_keyval(int*)
-    int MPI_Win_set_attr(MPI_Win, int, void*)
-    int MPI_Win_delete_attr(MPI_Win, int)
-    ctypedef int MPI_Grequest_query_function(void*, MPI_Status*) noexcept
-    ctypedef int MPI_Grequest_free_function(void*) noexcept
-    ctypedef int MPI_Grequest_cancel_function(void*, int) noexcept
-    int MPI_Grequest_start(MPI_Grequest_query_function*, MPI_Grequest_free_function*, MPI_Grequest_cancel_function*, void*, MPI_Request*)
-    int MPI_Grequest_complete(MPI_Request)
-    void* MPI_BUFFER_AUTOMATIC
     int MPI_Session_attach_buffer(MPI_Session, void*, int)
     int MPI_Session_detach_buffer(MPI_Session, void*, int*)
     int MPI_Session_flush_buffer(MPI_Session)
     int MPI_Session_iflush_buffer(MPI_Session, MPI_Request*)
-    int MPI_Get_hw_resource_info(MPI_Info*)
-    int MPI_Abi_get_version(int*, int*)
-    int MPI_Abi_get_info(MPI_Info*)
-    int MPI_Abi_get_fortran_info(MPI_Info*)
-    ctypedef void MPI_Comm_errhandler_function(MPI_Comm*, int*, ...) noexcept
-    int MPI_Comm_create_errhandler(MPI_Comm_errhandler_function*, MPI_Errhandler*)
-    int MPI_Comm_set_info(MPI_Comm, MPI_Info)
-    int MPI_Comm_get_info(MPI_Comm, MPI_Info*)
-    int MPI_Intercomm_create_from_groups(MPI_Group, int, MPI_Group, int, char*, MPI_Info, MPI_Errhandler, MPI_Comm*)
-    int MPI_Psend_init(void*, int, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Precv_init(void*, int, MPI_Count, MPI_Datatype, int, int, MPI_Comm, MPI_Info, MPI_Request*)
-    int MPI_Pready(int, MPI_Request)
-    int MPI_Pready_range(int, int, MPI_Request)
-    int MPI_Pready_list(int, int*, MPI_Request)
-    int MPI_Parrived(MPI_Request, int, int*)
-    int MPI_Comm_revoke(MPI_Comm)
-    int MPI_Comm_is_revoked(MPI_Comm, int*)
-    int MPI_Comm_shrink(MPI_Comm, MPI_Comm*)
-    int MPI_Comm_ishrink(MPI_Comm, MPI_Comm*, MPI_Request*)
-    int MPI_Comm_agree(MPI_Comm, int*)
-    int MPI_Comm_iagree(MPI_Comm, int*, MPI_Request*)
-    int MPI_Comm_get_failed(MPI_Comm, MPI_Group*)
-    int MPI_Comm_ack_failed(MPI_Comm, int, int*)
-    enum: MPI_TYPECLASS_INTEGER
-    enum: MPI_TYPECLASS_REAL
-    enum: MPI_TYPECLASS_COMPLEX
-    enum: MPI_TYPECLASS_LOGICAL
-    enum: MPI_COMBINER_VALUE_INDEX
-    int MPI_Type_create_f90_integer(int, MPI_Datatype*)
-    int MPI_Type_create_f90_real(int, int, MPI_Datatype*)
-    int MPI_Type_create_f90_complex(int, int, MPI_Datatype*)
-    int MPI_Type_match_size(int, int, MPI_Datatype*)
-    int MPI_Type_get_value_index(MPI_Datatype, MPI_Datatype, MPI_Datatype*)
-    ctypedef int MPI_Type_copy_attr_function(MPI_Datatype, int, void*, void*, void*, int*) noexcept
-    ctypedef int MPI_Type_delete_attr_function(MPI_Datatype, int, void*, void*) noexcept
-    int MPI_Type_create_keyval(MPI_Type_copy_attr_function*, MPI_Type_delete_attr_function*, int*, void*)
-    int MPI_Type_free_keyval(int*)
-    int MPI_Type_set_attr(MPI_Datatype, int, void*)
-    int MPI_Type_get_attr(MPI_Datatype, int, void*, int*)
-    int MPI_Type_delete_attr(MPI_Datatype, int)
-    MPI_Datatype MPI_CXX_BOOL
-    MPI_Datatype MPI_CXX_FLOAT_COMPLEX
-    MPI_Datatype MPI_CXX_DOUBLE_COMPLEX
-    MPI_Datatype MPI_CXX_LONG_DOUBLE_COMPLEX
-    MPI_Datatype MPI_INTEGER1
-    MPI_Datatype MPI_INTEGER2
-    MPI_Datatype MPI_INTEGER4
-    MPI_Datatype MPI_INTEGER8
-    MPI_Datatype MPI_INTEGER16
-    MPI_Datatype MPI_REAL2
-    MPI_Datatype MPI_REAL4
-    MPI_Datatype MPI_REAL8
-    MPI_Datatype MPI_REAL16
-    MPI_Datatype MPI_COMPLEX4
-    MPI_Datatype MPI_COMPLEX8
-    MPI_Datatype MPI_COMPLEX16
-    MPI_Datatype MPI_COMPLEX32
-    MPI_Datatype MPI_LOGICAL1
-    MPI_Datatype MPI_LOGICAL2
-    MPI_Datatype MPI_LOGICAL4
-    MPI_Datatype MPI_LOGICAL8
-    MPI_Datatype MPI_LOGICAL16

@@ -197,6 +197,25 @@ def test_intercomm_create_from_groups(comm: MPI.Intracomm) -> None:
         g.Free()
 
 
+def test_create_from_groups_refuse_bad_arguments_before_mpi(comm: MPI.Intracomm) -> None:
+    # Checked before MPI is called (so also where the MPI-4 routines are missing).
+    group = comm.Get_group()
+    long_tag = "t" * (MPI.MAX_STRINGTAG_LEN + 1)
+    try:
+        for call in (lambda **kw: MPI.Intracomm.Create_from_group(group, **kw),
+                     lambda **kw: MPI.Intercomm.Create_from_groups(group, 0, group, 0, **kw)):
+            with pytest.raises(ValueError, match="stringtag is longer than MAX_STRINGTAG_LEN"):
+                call(stringtag=long_tag)
+            with pytest.raises(TypeError, match="errhandler must be an MPI.Errhandler or None, got int"):
+                call(errhandler=42)
+        with pytest.raises(TypeError):
+            MPI.Intracomm.Create_from_group(None)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            MPI.Intercomm.Create_from_groups(group, 0, None, 0)  # type: ignore[arg-type]
+    finally:
+        group.Free()
+
+
 def test_cartcomm_dim(comm: MPI.Intracomm) -> None:
     cart = comm.Create_cart([comm.Get_size()], periods=[True])
     assert cart.dim == cart.ndim == cart.Get_dim() == 1

@@ -69,7 +69,7 @@ def test_group_and_comm_from_pset(comm: MPI.Intracomm) -> None:
         hints.Free()
         group = session.Create_group("mpi://WORLD")
         facts = (group.Get_rank(), group.Get_size())
-        scomm = MPI._comm_create_from_group(group, "org.mpi4py.test.session")
+        scomm = MPI.Intracomm.Create_from_group(group, "org.mpi4py.test.session")
         group.Free()
         total = scomm.allreduce(scomm.Get_rank() + 1)
         ranks = (scomm.Get_rank(), scomm.Get_size())

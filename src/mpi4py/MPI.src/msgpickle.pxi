@@ -86,7 +86,7 @@ cdef class _OOBCollector:
 # Whether out-of-band framing is possible with the current dumps/loads/protocol.
 cdef void _pickle_update(Pickle pickle) noexcept:
     pickle.ob_oob = (pickle.ob_dumps is _stdlib_dumps and pickle.ob_loads is _stdlib_loads and
-                   _PickleBuffer is not None and type(pickle.ob_protocol) is int and pickle.ob_protocol >= 5)
+                     _PickleBuffer is not None and type(pickle.ob_protocol) is int and pickle.ob_protocol >= 5)
 
 
 cdef class Pickle:

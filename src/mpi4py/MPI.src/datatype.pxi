@@ -73,47 +73,6 @@ cdef extern from *:
     MPI_Datatype _i2h_Datatype "(MPI_Datatype)(Py_ssize_t)" (Py_ssize_t) nogil
 
 
-from cpython.ref cimport Py_INCREF, Py_DECREF
-
-# keyval -> (copy_fn, delete_fn) for datatype attribute keys created from Python.
-cdef dict _type_keyvals = {}
-
-
-cdef int _type_attr_copy(MPI_Datatype oldtype, int keyval, void *extra, void *value_in, void *value_out,
-                         int *flag) noexcept with gil:
-    flag[0] = 0
-    try:
-        copy_fn = _type_keyvals.get(keyval, (None, None))[0]
-        if copy_fn is None:
-            return MPI_SUCCESS
-        dt = Datatype.__new__(Datatype)
-        (<Datatype>dt).ob_mpi = oldtype
-        (<Datatype>dt).predefined = True  # borrowed: the callback must not free it
-        new = copy_fn(dt, keyval, <object>value_in)
-        if new is NotImplemented:
-            return MPI_SUCCESS
-        Py_INCREF(new)
-        (<void**>value_out)[0] = <void*>new
-        flag[0] = 1
-        return MPI_SUCCESS
-    except BaseException:
-        return MPI_ERR_OTHER
-
-
-cdef int _type_attr_delete(MPI_Datatype dtype, int keyval, void *value, void *extra) noexcept with gil:
-    try:
-        delete_fn = _type_keyvals.get(keyval, (None, None))[1]
-        obj = <object>value
-        Py_DECREF(obj)
-        if delete_fn is not None:
-            dt = Datatype.__new__(Datatype)
-            (<Datatype>dt).ob_mpi = dtype
-            (<Datatype>dt).predefined = True
-            delete_fn(dt, keyval, obj)
-        return MPI_SUCCESS
-    except BaseException:
-        return MPI_ERR_OTHER
-
 cdef class Datatype:
     """Datatype object."""
 
@@ -199,8 +158,6 @@ cdef class Datatype:
         cdef int nlen = 0
         CHKERR(MPI_Type_get_name(self.ob_mpi, name, &nlen))
         return name[:nlen].decode(errors="replace")
-
-
 
     def Commit(self):
         """Commit the datatype so it can be used in communication."""
@@ -447,7 +404,7 @@ cdef class Datatype:
         CHKERR(MPI_Pack_external_size(rep, count, self.ob_mpi, &size))
         return size
 
-    # -- Fortran 90 parameterized types, size matching, value-index pairs (s2-comm) -------------
+    # -- Fortran 90 parameterized types, size matching, value-index pairs --------------------------
 
     @classmethod
     def Create_f90_integer(cls, int r):
@@ -490,47 +447,30 @@ cdef class Datatype:
     def Create_keyval(cls, copy_fn=None, delete_fn=None, nopython=False):
         """New attribute key: ``copy_fn(datatype, keyval, value)`` decides what ``Dup`` copies (return
         ``NotImplemented`` to skip; ``None``: not copied), ``delete_fn(datatype, keyval, value)`` runs on deletion."""
-        for argname, fn in (("copy_fn", copy_fn), ("delete_fn", delete_fn)):
-            if fn is not None and not callable(fn):
-                raise TypeError(f"Datatype.Create_keyval: {argname} must be callable or None, got {type(fn).__name__}")
-        cdef int keyval = MPI_KEYVAL_INVALID
-        CHKERR(MPI_Type_create_keyval(_type_attr_copy, _type_attr_delete, &keyval, NULL))
-        _type_keyvals[keyval] = (copy_fn, delete_fn)
-        return keyval
+        return _keyval_create(KIND_DATATYPE, copy_fn, delete_fn)
 
     @classmethod
     def Free_keyval(cls, int keyval):
         """Free an attribute key; return ``KEYVAL_INVALID``."""
-        cdef int key = keyval
-        CHKERR(MPI_Type_free_keyval(&key))
-        _type_keyvals.pop(keyval, None)
-        return key
+        return _keyval_free(KIND_DATATYPE, keyval)
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the datatype under ``keyval``."""
-        if keyval not in _type_keyvals:
-            raise ValueError(f"Datatype.Set_attr: keyval {keyval} was not created by Datatype.Create_keyval")
-        Py_INCREF(attrval)
-        try:
-            CHKERR(MPI_Type_set_attr(self.ob_mpi, keyval, <void*>attrval))
-        except BaseException:
-            Py_DECREF(attrval)
-            raise
+        _attr_set(KIND_DATATYPE, _h2i_Datatype(self.ob_mpi), keyval, attrval)
 
     def Get_attr(self, int keyval):
         """Attribute value for ``keyval`` (``None`` if not set)."""
         cdef void *value = NULL
-        cdef int flag = 0
-        CHKERR(MPI_Type_get_attr(self.ob_mpi, keyval, &value, &flag))
-        if not flag or value == NULL:
-            return None
-        if keyval in _type_keyvals:
+        cdef int found = _attr_get(KIND_DATATYPE, _h2i_Datatype(self.ob_mpi), keyval, &value)
+        if found == 2:
             return <object>value
+        if found == 0 or value == NULL:
+            return None
         return (<MPI_Aint*>value)[0]
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        CHKERR(MPI_Type_delete_attr(self.ob_mpi, keyval))
+        _attr_delete_of(KIND_DATATYPE, _h2i_Datatype(self.ob_mpi), keyval)
 
     def py2f(self):
         """Fortran handle."""

@@ -101,8 +101,7 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
         _op_slots[slot](PyMemoryView_FromMemory(<char*>a, size, PyBUF_READ),
                         PyMemoryView_FromMemory(<char*>b, size, PyBUF_WRITE), dt)
     except BaseException:
-        import traceback
-        traceback.print_exc()
+        _callback_error("a user-defined Op function (MPI cannot fail a reduction: aborting)", MPI_SUCCESS)
         MPI_Abort(MPI_COMM_WORLD, 1)
 
 

@@ -154,29 +154,41 @@ from libc.string cimport memcpy
 # (address of the handle field, size of the handle type) of an instance, or (NULL, 0).
 cdef void *_handle_field(object arg, size_t *size) noexcept:
     if isinstance(arg, Datatype):
-        size[0] = sizeof(MPI_Datatype); return &(<Datatype>arg).ob_mpi
+        size[0] = sizeof(MPI_Datatype)
+        return &(<Datatype>arg).ob_mpi
     if isinstance(arg, Request):
-        size[0] = sizeof(MPI_Request); return &(<Request>arg).ob_mpi
+        size[0] = sizeof(MPI_Request)
+        return &(<Request>arg).ob_mpi
     if isinstance(arg, Message):
-        size[0] = sizeof(MPI_Message); return &(<Message>arg).ob_mpi
+        size[0] = sizeof(MPI_Message)
+        return &(<Message>arg).ob_mpi
     if isinstance(arg, Op):
-        size[0] = sizeof(MPI_Op); return &(<Op>arg).ob_mpi
+        size[0] = sizeof(MPI_Op)
+        return &(<Op>arg).ob_mpi
     if isinstance(arg, Group):
-        size[0] = sizeof(MPI_Group); return &(<Group>arg).ob_mpi
+        size[0] = sizeof(MPI_Group)
+        return &(<Group>arg).ob_mpi
     if isinstance(arg, Info):
-        size[0] = sizeof(MPI_Info); return &(<Info>arg).ob_mpi
+        size[0] = sizeof(MPI_Info)
+        return &(<Info>arg).ob_mpi
     if isinstance(arg, Errhandler):
-        size[0] = sizeof(MPI_Errhandler); return &(<Errhandler>arg).ob_mpi
+        size[0] = sizeof(MPI_Errhandler)
+        return &(<Errhandler>arg).ob_mpi
     if isinstance(arg, Session):
-        size[0] = sizeof(MPI_Session); return &(<Session>arg).ob_mpi
+        size[0] = sizeof(MPI_Session)
+        return &(<Session>arg).ob_mpi
     if isinstance(arg, Comm):
-        size[0] = sizeof(MPI_Comm); return &(<Comm>arg).ob_mpi
+        size[0] = sizeof(MPI_Comm)
+        return &(<Comm>arg).ob_mpi
     if isinstance(arg, Win):
-        size[0] = sizeof(MPI_Win); return &(<Win>arg).ob_mpi
+        size[0] = sizeof(MPI_Win)
+        return &(<Win>arg).ob_mpi
     if isinstance(arg, File):
-        size[0] = sizeof(MPI_File); return &(<File>arg).ob_mpi
+        size[0] = sizeof(MPI_File)
+        return &(<File>arg).ob_mpi
     if isinstance(arg, Status):
-        size[0] = sizeof(MPI_Status); return &(<Status>arg).ob_mpi
+        size[0] = sizeof(MPI_Status)
+        return &(<Status>arg).ob_mpi
     size[0] = 0
     return NULL
 

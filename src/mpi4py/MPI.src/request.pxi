@@ -380,7 +380,7 @@ cdef class Prequest(Request):
             CHKERR(MPI_Test(&self.ob_mpi, &flag, st))
         return <bint>flag
 
-    # -- partitioned communication (MPI-4, s2-comm) ---------------------------------------------
+    # -- partitioned communication (MPI-4) ------------------------------------------------------
 
     def Pready(self, int partition):
         """Mark ``partition`` of a started partitioned send as ready to transfer."""
@@ -404,19 +404,6 @@ cdef class Prequest(Request):
 
 # -- generalized requests ------------------------------------------------------------------------
 
-cdef int _greq_error(str where) noexcept:
-    """Error code for an exception raised by a Grequest callback (printed: MPI cannot carry it)."""
-    import sys
-    exc = sys.exc_info()[1]
-    if isinstance(exc, Exception):
-        try:
-            return int(exc)
-        except BaseException:
-            pass
-    _errhandler_failed(where)
-    return MPI_ERR_OTHER
-
-
 cdef int _greq_query(void *extra, MPI_Status *status) noexcept with gil:
     cdef tuple state = <tuple>extra
     cdef Status st
@@ -435,7 +422,7 @@ cdef int _greq_query(void *extra, MPI_Status *status) noexcept with gil:
         status[0] = st.ob_mpi
         return MPI_SUCCESS
     except BaseException:
-        return _greq_error("a Grequest query_fn")
+        return _callback_error("a Grequest query_fn", MPI_ERR_OTHER)
 
 
 cdef int _greq_free(void *extra) noexcept with gil:
@@ -446,7 +433,7 @@ cdef int _greq_free(void *extra) noexcept with gil:
             free_fn(*args, **kwargs)
         return MPI_SUCCESS
     except BaseException:
-        return _greq_error("a Grequest free_fn")
+        return _callback_error("a Grequest free_fn", MPI_ERR_OTHER)
     finally:
         Py_DECREF(state)  # the reference Grequest.Start handed to MPI
 
@@ -459,7 +446,7 @@ cdef int _greq_cancel(void *extra, int completed) noexcept with gil:
             cancel_fn(<bint>completed, *args, **kwargs)
         return MPI_SUCCESS
     except BaseException:
-        return _greq_error("a Grequest cancel_fn")
+        return _callback_error("a Grequest cancel_fn", MPI_ERR_OTHER)
 
 
 cdef inline MPI_Info _pinfo(Request req) noexcept:

@@ -167,7 +167,7 @@ cdef class Session:
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """Error handler calling ``errhandler_fn(session, errorcode)``; pass it to ``Init`` or ``Set_errhandler``."""
-        return _create_errhandler(2, errhandler_fn)
+        return _create_errhandler(KIND_SESSION, errhandler_fn)
 
     def Get_errhandler(self):
         """Error handler of the session (free it with ``Errhandler.Free`` when done)."""
@@ -225,21 +225,6 @@ cdef class Session:
             self.Finalize()
 
 
-def _comm_create_from_group(Group group not None, stringtag="org.mpi4py", Info info not None=INFO_NULL):
-    """Intracomm from ``group`` (MPI_Comm_create_from_group), errors raising MPI.Exception.
-
-    The implementation behind ``Comm.Create_from_group`` (that method belongs in comm.pxi)."""
-    cdef bytes tag = str(stringtag).encode()
-    cdef char *ctag = tag
-    if len(tag) > MPI_MAX_STRINGTAG_LEN:
-        raise ValueError(f"Create_from_group: stringtag is longer than MAX_STRINGTAG_LEN={MPI_MAX_STRINGTAG_LEN}")
-    cdef Intracomm comm = Intracomm.__new__(Intracomm)
-    with nogil:
-        CHKERR(MPI_Comm_create_from_group(group.ob_mpi, ctag, info.ob_mpi, MPI_ERRORS_RETURN, &comm.ob_mpi))
-    return comm
-
-
-_eh_wrap[2] = Session.fromhandle
 SESSION_NULL = Session()
 MAX_PSET_NAME_LEN = MPI_MAX_PSET_NAME_LEN
 MAX_STRINGTAG_LEN = MPI_MAX_STRINGTAG_LEN

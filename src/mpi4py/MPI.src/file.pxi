@@ -492,14 +492,12 @@ cdef class File:
             CHKERR(MPI_File_write_ordered_end(self.ob_mpi, p, st))
         self.ob_split = None
 
-
-
     # -- error handling -----------------------------------------------------------------------
 
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """Error handler calling ``errhandler_fn(file, errorcode)``; attach it with ``Set_errhandler``."""
-        return _create_errhandler(1, errhandler_fn)
+        return _create_errhandler(KIND_FILE, errhandler_fn)
 
     def Get_errhandler(self):
         """Error handler of the file (``FILE_NULL``: the default for newly opened files)."""
@@ -590,9 +588,7 @@ cdef int _datarep_convert(void *userbuf, MPI_Datatype datatype, int count, void 
             write_fn(ubuf, dt, count, fbuf, position)
         return MPI_SUCCESS
     except BaseException:
-        import traceback
-        traceback.print_exc()
-        return MPI_ERR_CONVERSION
+        return _callback_error("a datarep conversion function", MPI_ERR_CONVERSION)
 
 
 cdef int _datarep_read(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
@@ -612,9 +608,7 @@ cdef int _datarep_extent(MPI_Datatype datatype, MPI_Aint *file_extent, void *ext
         file_extent[0] = (<object>extra)[2](dt)
         return MPI_SUCCESS
     except BaseException:
-        import traceback
-        traceback.print_exc()
-        return MPI_ERR_CONVERSION
+        return _callback_error("a datarep conversion function", MPI_ERR_CONVERSION)
 
 
 def Register_datarep(datarep, read_fn, write_fn, extent_fn):
@@ -643,7 +637,6 @@ def Register_datarep(datarep, read_fn, write_fn, extent_fn):
     _datareps[datarep] = state  # MPI keeps the pointer for the rest of the run
 
 
-_eh_wrap[1] = File.fromhandle
 FILE_NULL = File()
 (<File>FILE_NULL).predefined = True
 

@@ -61,6 +61,23 @@ def Get_library_version():
     return name[:nlen].split(b"\0", 1)[0].decode(errors="replace")
 
 
+def get_vendor():
+    """Name and ``(major, minor, micro)`` version of the MPI implementation, from its library version string."""
+    return _vendor_of(Get_library_version())
+
+
+def _vendor_of(text):
+    # mpi4py._mpiabi.vendor is the one parser of library version strings (the ABI selector uses it too);
+    # this only turns its version string into numbers.
+    import re
+    from mpi4py._mpiabi import vendor
+    name, version = vendor(text)
+    found = re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?", version)
+    if not name or found is None:
+        return ("unknown", (0, 0, 0))
+    return (name, tuple(int(part or 0) for part in found.groups()))
+
+
 def Get_processor_name():
     """Return the name of this processor."""
     cdef char name[MPI_MAX_PROCESSOR_NAME + 1]

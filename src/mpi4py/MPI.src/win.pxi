@@ -108,32 +108,6 @@ cdef extern from *:
     Py_ssize_t _h2i_Win "(Py_ssize_t)" (MPI_Win)
     MPI_Win _i2h_Win "(MPI_Win)(Py_ssize_t)" (Py_ssize_t)
 
-# keyval -> (copy_fn, delete_fn) for window attribute keys created from Python.
-cdef dict _win_keyvals = {}
-
-
-cdef int _win_attr_copy(MPI_Win oldwin, int keyval, void *extra, void *value_in, void *value_out, int *flag) noexcept with gil:
-    flag[0] = 0  # windows are never duplicated; MPI requires the function all the same
-    return MPI_SUCCESS
-
-
-cdef int _win_attr_delete(MPI_Win win, int keyval, void *value, void *extra) noexcept with gil:
-    cdef Win obj
-    try:
-        delete_fn = _win_keyvals.get(keyval, (None, None))[1]
-        attrval = <object>value
-        Py_DECREF(attrval)
-        if delete_fn is not None:
-            obj = Win.__new__(Win)
-            obj.ob_mpi = win
-            obj.predefined = True
-            delete_fn(obj, keyval, attrval)
-        return MPI_SUCCESS
-    except BaseException:
-        _errhandler_failed("a Win attribute delete_fn")
-        return MPI_ERR_OTHER
-
-
 cdef class Win:
     """Window: memory exposed to one-sided (RMA) operations by the processes of a communicator."""
 
@@ -258,12 +232,11 @@ cdef class Win:
         """Value of an attribute: ``WIN_BASE`` (address), ``WIN_SIZE``, ``WIN_DISP_UNIT``,
         ``WIN_CREATE_FLAVOR``, ``WIN_MODEL`` (ints); ``None`` when not set."""
         cdef void *value = NULL
-        cdef int flag = 0
-        CHKERR(MPI_Win_get_attr(self.ob_mpi, keyval, &value, &flag))
-        if not flag:
-            return None
-        if keyval in _win_keyvals:
+        cdef int found = _attr_get(KIND_WIN, _h2i_Win(self.ob_mpi), keyval, &value)
+        if found == 2:
             return <object>value
+        if found == 0:
+            return None
         if keyval == MPI_WIN_BASE:
             return <Py_ssize_t>value
         if keyval == MPI_WIN_SIZE:
@@ -544,41 +517,28 @@ cdef class Win:
     @classmethod
     def Create_keyval(cls, copy_fn=None, delete_fn=None, nopython=False):
         """New window attribute key; ``delete_fn(win, keyval, value)`` runs when the attribute is deleted
-        (or the window freed).  ``copy_fn`` is accepted for symmetry with ``Comm`` (windows are never copied)."""
-        if delete_fn is not None and not callable(delete_fn):
-            raise TypeError(f"Win.Create_keyval: delete_fn must be callable or None, got {type(delete_fn).__name__}")
-        cdef int keyval = MPI_KEYVAL_INVALID
-        CHKERR(MPI_Win_create_keyval(_win_attr_copy, _win_attr_delete, &keyval, NULL))
-        _win_keyvals[keyval] = (copy_fn, delete_fn)
-        return keyval
+        (or the window freed).  ``copy_fn`` is checked as ``Comm``'s is (windows are never copied)."""
+        return _keyval_create(KIND_WIN, copy_fn, delete_fn)
 
     @classmethod
     def Free_keyval(cls, int keyval):
         """Free a window attribute key; return ``KEYVAL_INVALID``."""
-        CHKERR(MPI_Win_free_keyval(&keyval))
-        return keyval
+        return _keyval_free(KIND_WIN, keyval)
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the window under ``keyval`` (from ``Win.Create_keyval``)."""
-        if keyval not in _win_keyvals:
-            raise ValueError(f"Win.Set_attr: keyval {keyval} was not created by Win.Create_keyval")
-        Py_INCREF(attrval)
-        try:
-            CHKERR(MPI_Win_set_attr(self.ob_mpi, keyval, <void*>attrval))
-        except BaseException:
-            Py_DECREF(attrval)
-            raise
+        _attr_set(KIND_WIN, _h2i_Win(self.ob_mpi), keyval, attrval)
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        CHKERR(MPI_Win_delete_attr(self.ob_mpi, keyval))
+        _attr_delete_of(KIND_WIN, _h2i_Win(self.ob_mpi), keyval)
 
     # -- error handling -----------------------------------------------------------------------
 
     @classmethod
     def Create_errhandler(cls, errhandler_fn):
         """Error handler calling ``errhandler_fn(win, errorcode)``; attach it with ``Set_errhandler``."""
-        return _create_errhandler(0, errhandler_fn)
+        return _create_errhandler(KIND_WIN, errhandler_fn)
 
     def Get_errhandler(self):
         """Error handler of the window (free it with ``Errhandler.Free`` when done)."""
@@ -637,7 +597,6 @@ cdef class Win:
             self.Free()
 
 
-_eh_wrap[0] = Win.fromhandle
 WIN_NULL = Win()
 (<Win>WIN_NULL).predefined = True
 

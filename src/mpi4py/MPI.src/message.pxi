@@ -1,0 +1,160 @@
+# Matched messages (Comm.Mprobe/Improbe): Message.
+
+
+cdef extern from *:
+    Py_ssize_t _h2i_Message "(Py_ssize_t)" (MPI_Message) nogil
+    MPI_Message _i2h_Message "(MPI_Message)(Py_ssize_t)" (Py_ssize_t) nogil
+
+
+# The receive buffer of a matched object message: as large as the message.
+cdef int _message_size(Message msg, MPI_Status *st, Status status) except -1:
+    cdef int n = 0
+    CHKERR(MPI_Get_count(st, MPI_BYTE, &n))
+    msg.ob_buf = bytearray(n)
+    if status is not None:
+        status.ob_mpi = st[0]
+    return 0
+
+
+cdef class Message:
+    """Matched message (from a matched probe), received exactly once."""
+
+    def __cinit__(self, Message message=None):
+        self.ob_mpi = MPI_MESSAGE_NULL
+        if message is not None:
+            self.ob_mpi = message.ob_mpi
+
+    def __richcmp__(self, other, int op):
+        if not isinstance(other, Message) or op not in (2, 3):
+            return NotImplemented
+        cdef bint same = (<Message>self).ob_mpi == (<Message>other).ob_mpi
+        return same if op == 2 else not same
+
+    def __reduce__(self):
+        return _reduce_handle(self)
+
+    def __bool__(self):
+        return self.ob_mpi != MPI_MESSAGE_NULL
+
+    @classmethod
+    def Probe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Blocking matched probe."""
+        cdef Message msg = Message.__new__(Message)
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Mprobe(source, tag, comm.ob_mpi, &msg.ob_mpi, st))
+        return msg
+
+    @classmethod
+    def Iprobe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Nonblocking matched probe: a ``Message`` or ``None``."""
+        cdef Message msg = Message.__new__(Message)
+        cdef int flag = 0
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, st))
+        return msg if flag else None
+
+    def Recv(self, buf, Status status=None):
+        """Blocking receive of the matched message."""
+        cdef _Msg m = msg_build(buf, True, 0, "buf")
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Mrecv(m.buf, m.count, m.dtype, &self.ob_mpi, st))
+
+    def Irecv(self, buf):
+        """Nonblocking receive of the matched message."""
+        cdef _Msg m = msg_build(buf, True, 0, "buf")
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Imrecv(m.buf, m.count, m.dtype, &self.ob_mpi, &req.ob_mpi))
+        req.ob_buf = m
+        return req
+
+    @classmethod
+    def probe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Blocking matched probe for a Python object."""
+        cdef Message msg = Message.__new__(Message)
+        cdef MPI_Status st
+        with nogil:
+            CHKERR(MPI_Mprobe(source, tag, comm.ob_mpi, &msg.ob_mpi, &st))
+        _message_size(msg, &st, status)
+        return msg
+
+    @classmethod
+    def iprobe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
+        """Nonblocking matched probe for a Python object: a ``Message`` or ``None``."""
+        cdef Message msg = Message.__new__(Message)
+        cdef MPI_Status st
+        cdef int flag = 0
+        with nogil:
+            CHKERR(MPI_Improbe(source, tag, comm.ob_mpi, &flag, &msg.ob_mpi, &st))
+        if not flag:
+            return None
+        _message_size(msg, &st, status)
+        return msg
+
+    def recv(self, Status status=None):
+        """Receive the matched Python object."""
+        buf = self.ob_buf if self.ob_buf is not None else bytearray(0)
+        cdef Py_ssize_t n = len(buf)
+        cdef char *p = buf
+        cdef MPI_Status *st = _status_ptr(status)
+        with nogil:
+            CHKERR(MPI_Mrecv(p, <int>n, MPI_BYTE, &self.ob_mpi, st))
+        self.ob_buf = None
+        return pickle_loads(buf, n)
+
+    def irecv(self):
+        """Nonblocking receive of the matched Python object."""
+        buf = self.ob_buf if self.ob_buf is not None else bytearray(0)
+        cdef char *p = buf
+        cdef Request req = Request.__new__(Request)
+        CHKERR(MPI_Imrecv(p, <int>len(buf), MPI_BYTE, &self.ob_mpi, &req.ob_mpi))
+        self.ob_buf = None
+        req.ob_buf = (buf, None)  # a private bytearray: nobody else can resize it
+        req.ob_kind = _REQ_OBJ_RECV
+        return req
+
+    def py2f(self):
+        """Fortran handle."""
+        return MPI_Message_c2f(self.ob_mpi)
+
+    @classmethod
+    def f2py(cls, arg):
+        """Message from a Fortran handle."""
+        cdef Message msg = Message.__new__(Message)
+        msg.ob_mpi = MPI_Message_f2c(arg)
+        return msg
+
+    @property
+    def handle(self):
+        """The MPI handle as an integer."""
+        return _h2i_Message(self.ob_mpi)
+
+    @classmethod
+    def fromhandle(cls, handle):
+        """Object wrapping an integer MPI handle."""
+        cdef Message obj = cls.__new__(cls)
+        obj.ob_mpi = _i2h_Message(handle)
+        return obj
+
+    def toint(self):
+        """Fortran integer handle (same as ``py2f``)."""
+        return MPI_Message_c2f(self.ob_mpi)
+
+    @classmethod
+    def fromint(cls, arg):
+        """Object from a Fortran integer handle (same as ``f2py``)."""
+        cdef Message obj = cls.__new__(cls)
+        obj.ob_mpi = MPI_Message_f2c(arg)
+        return obj
+
+    def free(self):
+        """Free the handle unless it is null or predefined (never raises for those)."""
+        if self.ob_mpi != MPI_MESSAGE_NULL and self.ob_mpi != MPI_MESSAGE_NO_PROC:
+            self.ob_mpi = MPI_MESSAGE_NULL
+
+
+MESSAGE_NULL = Message()
+MESSAGE_NO_PROC = Message()
+(<Message>MESSAGE_NO_PROC).ob_mpi = MPI_MESSAGE_NO_PROC
