@@ -7,6 +7,7 @@ wheel; only the names are stored.  Every area must be complete.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ import mpi4py
 from mpi4py import MPI
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mpi4py-4.1-api.json"
+# Names the reference's classes inherit from Python itself, with the Python that added them: the
+# reference was captured on a newer Python, and an older one has no such name (in mpi4py neither).
+FROM_PYTHON = {("Exception", "add_note"): (3, 11)}
 
 
 def _coverage() -> tuple[dict[str, tuple[int, int, list[str]]], int, int]:
@@ -30,6 +34,7 @@ def _coverage() -> tuple[dict[str, tuple[int, int, list[str]]], int, int]:
             areas[cls] = (0, len(attrs) + 1, [cls])
             continue
         have = set(ours["classes"][cls])
+        attrs = [a for a in attrs if sys.version_info >= FROM_PYTHON.get((cls, a), (0,))]
         missing = [a for a in attrs if a not in have]
         areas[cls] = (len(attrs) + 1 - len(missing), len(attrs) + 1, missing)
     found = sum(a[0] for a in areas.values())
