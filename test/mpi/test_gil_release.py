@@ -454,6 +454,57 @@ def test_nonblocking_collective_loop(stamper: Stamper) -> None:
     MPI.Request.Waitall(requests)
 
 
+def starts_at_once(routine: str) -> None:
+    if routine in MPI._missing_symbols():
+        pytest.skip(f"{library()}: no {routine}")
+
+
+def test_isendrecv_loop(stamper: Stamper) -> None:
+    starts_at_once("MPI_Isendrecv")
+    comm = MPI.COMM_SELF
+    with stamper.window("a loop of Comm.Isendrecv", waits=False):
+        requests = spin(stamper, lambda: comm.Isendrecv(DATA, MPI.PROC_NULL, 0, bytearray(8), MPI.PROC_NULL, 0))
+    with stamper.window("a loop of Comm.Isendrecv_replace", waits=False):
+        requests += spin(stamper, lambda: comm.Isendrecv_replace(bytearray(8), MPI.PROC_NULL, 0, MPI.PROC_NULL, 0))
+    MPI.Request.Waitall(requests)
+
+
+@pytest.mark.parametrize("receive", ["Irecv", "irecv"])
+def test_message_irecv_loop(stamper: Stamper, receive: str) -> None:
+    """Matched receives started from messages with no process (each call consumes its message)."""
+    start = (lambda m: m.Irecv(bytearray(8))) if receive == "Irecv" else (lambda m: m.irecv())
+    with stamper.window(f"a loop of Message.{receive}", waits=False):
+        requests = spin(stamper, lambda: start(MPI.Message(MPI.MESSAGE_NO_PROC)))
+    MPI.Request.Waitall(requests)
+
+
+def test_parrived_loop(stamper: Stamper) -> None:
+    starts_at_once("MPI_Precv_init")
+    comm = MPI.COMM_SELF
+    recv = comm.Precv_init(bytearray(8), 1, source=0, tag=TAG)
+    send = comm.Psend_init(DATA, 1, dest=0, tag=TAG)
+    MPI.Prequest.Startall([recv, send])
+    send.Pready(0)
+    with stamper.window("a loop of Prequest.Parrived", waits=False):
+        spin(stamper, lambda: recv.Parrived(0))
+    MPI.Request.Waitall([send, recv])
+    send.Free()
+    recv.Free()
+
+
+@needs_peer_rank
+def test_comm_set_info(comm: MPI.Intracomm, stamper: Stamper) -> None:
+    """MPI-4 makes Comm.Set_info collective; where the library waits for the late rank, the wait is judged."""
+    dup = comm.Dup()
+    hints = MPI.Info.Create({"mpi_assert_no_any_tag": "true"})
+    with last_rank_late(dup, stamper, "Comm.Set_info", waits=None):
+        dup.Set_info(hints)
+    hints.Free()
+    dup.Free()
+    if stamper.unmeasured:
+        pytest.skip(f"{library()}: Comm.Set_info does not wait for a late rank, so it was not measured")
+
+
 # -- generalized requests completed by another thread -----------------------------------------------
 
 class Completer:

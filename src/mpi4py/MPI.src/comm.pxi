@@ -338,8 +338,9 @@ cdef class Comm:
         cdef _Msg s = msg_build(sendbuf, False, 0, "sendbuf")
         cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf")
         cdef Request req = Request.__new__(Request)
-        CHKERR(MPI_Isendrecv(s.buf, s.count, s.dtype, dest, sendtag, r.buf, r.count, r.dtype, source, recvtag,
-                             self.ob_mpi, &req.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Isendrecv(s.buf, s.count, s.dtype, dest, sendtag, r.buf, r.count, r.dtype, source, recvtag,
+                                 self.ob_mpi, &req.ob_mpi))
         req.ob_buf = (s, r)
         return req
 
@@ -347,7 +348,9 @@ cdef class Comm:
         """Nonblocking send and receive using one buffer (MPI-4)."""
         cdef _Msg m = msg_build(buf, True, 0, "buf")
         cdef Request req = Request.__new__(Request)
-        CHKERR(MPI_Isendrecv_replace(m.buf, m.count, m.dtype, dest, sendtag, source, recvtag, self.ob_mpi, &req.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Isendrecv_replace(m.buf, m.count, m.dtype, dest, sendtag, source, recvtag, self.ob_mpi,
+                                         &req.ob_mpi))
         req.ob_buf = m
         return req
 
@@ -774,7 +777,8 @@ cdef class Comm:
 
     def Set_info(self, Info info not None):
         """Set the communicator's ``info`` hints."""
-        CHKERR(MPI_Comm_set_info(self.ob_mpi, info.ob_mpi))
+        with nogil:  # collective in MPI-4: may wait for the other processes
+            CHKERR(MPI_Comm_set_info(self.ob_mpi, info.ob_mpi))
 
     def Get_info(self):
         """A new Info holding the hints in use by the communicator (free it when done)."""

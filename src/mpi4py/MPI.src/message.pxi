@@ -66,7 +66,8 @@ cdef class Message:
         """Nonblocking receive of the matched message."""
         cdef _Msg m = msg_build(buf, True, 0, "buf")
         cdef Request req = Request.__new__(Request)
-        CHKERR(MPI_Imrecv(m.buf, m.count, m.dtype, &self.ob_mpi, &req.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Imrecv(m.buf, m.count, m.dtype, &self.ob_mpi, &req.ob_mpi))
         req.ob_buf = m
         return req
 
@@ -109,7 +110,9 @@ cdef class Message:
         buf = self.ob_buf if self.ob_buf is not None else bytearray(0)
         cdef char *p = buf
         cdef Request req = Request.__new__(Request)
-        CHKERR(MPI_Imrecv(p, <int>len(buf), MPI_BYTE, &self.ob_mpi, &req.ob_mpi))
+        cdef int n = <int>len(buf)
+        with nogil:
+            CHKERR(MPI_Imrecv(p, n, MPI_BYTE, &self.ob_mpi, &req.ob_mpi))
         self.ob_buf = None
         req.ob_buf = (buf, None)  # a private bytearray: nobody else can resize it
         req.ob_kind = _REQ_OBJ_RECV

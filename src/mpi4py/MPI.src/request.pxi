@@ -384,21 +384,25 @@ cdef class Prequest(Request):
 
     def Pready(self, int partition):
         """Mark ``partition`` of a started partitioned send as ready to transfer."""
-        CHKERR(MPI_Pready(partition, self.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Pready(partition, self.ob_mpi))
 
     def Pready_range(self, int partition_low, int partition_high):
         """Mark partitions ``partition_low`` to ``partition_high`` (inclusive) as ready."""
-        CHKERR(MPI_Pready_range(partition_low, partition_high, self.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Pready_range(partition_low, partition_high, self.ob_mpi))
 
     def Pready_list(self, partitions):
         """Mark every partition in the sequence ``partitions`` as ready."""
         cdef _IntArray parts = _IntArray(partitions, "partitions")
-        CHKERR(MPI_Pready_list(parts.n, parts.data, self.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Pready_list(parts.n, parts.data, self.ob_mpi))
 
     def Parrived(self, int partition):
         """Whether ``partition`` of a started partitioned receive has arrived."""
         cdef int flag = 0
-        CHKERR(MPI_Parrived(self.ob_mpi, partition, &flag))
+        with nogil:
+            CHKERR(MPI_Parrived(self.ob_mpi, partition, &flag))
         return <bint>flag
 
 
