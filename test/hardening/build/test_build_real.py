@@ -75,8 +75,10 @@ def test_interrupted_build_then_rebuild_then_failed_upgrade(tmp_path: Path) -> N
     site = tmp_path / "site-packages"
     cmd = [sys.executable, "-m", "pip", "install", "-v", "--no-deps", "--no-build-isolation", "--no-index",
            "--target", str(site), str(src)]
-    proc = subprocess.Popen(cmd, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    # Unbuffered: pip's stdout is a pipe, and a block-buffered "cythonizing" line could arrive only when
+    # the build is nearly done, too late to interrupt Cython (seen once in a CI rehearsal: exit 0).
+    proc = subprocess.Popen(cmd, env=dict(build_env(), PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     seen = []
     assert proc.stdout is not None
     for line in proc.stdout:
