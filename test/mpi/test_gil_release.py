@@ -461,6 +461,9 @@ def starts_at_once(routine: str) -> None:
 
 def test_isendrecv_loop(stamper: Stamper) -> None:
     starts_at_once("MPI_Isendrecv")
+    name, version = MPI.get_vendor()
+    if name == "MPICH" and version < (4, 1):  # Debian 12's MPICH 4.0.2: Waitall never returns (seen in wheel_abi)
+        pytest.skip(f"{library()}: MPI_Isendrecv with MPI_PROC_NULL peers never completes")
     comm = MPI.COMM_SELF
     with stamper.window("a loop of Comm.Isendrecv", waits=False):
         requests = spin(stamper, lambda: comm.Isendrecv(DATA, MPI.PROC_NULL, 0, bytearray(8), MPI.PROC_NULL, 0))
