@@ -18,6 +18,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from launch import MPIEXEC_ENV
 TOP = Path(__file__).resolve().parents[1]
 
 TIMEOUT_VARIABLE = "MPI4PY_TEST_TIMEOUT"
+ABORT_GRACE = 2.0  # seconds between printing a failure report and aborting the job
 DEFAULT_TIMEOUT = 300  # seconds: far above any single test (spawning ones included), far below CI's limit
 
 # Variables a launcher gives its ranks: a child inheriting them would join (or confuse) this job.
@@ -57,6 +59,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         sys.stderr.write(f"\n[rank {rank}] FAILED {item.nodeid} ({report.when})\n{report.longreprtext}\n"
                          f"[rank {rank}] aborting the MPI job so the other ranks do not hang\n")
         sys.stderr.flush()
+        # The launcher forwards this rank's output through a pipe that MPI_Abort may tear down before it
+        # is read: a CI log once showed the job's exit status 1 with no report at all.
+        time.sleep(ABORT_GRACE)
         world.Abort(1)
 
 

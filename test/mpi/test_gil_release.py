@@ -41,6 +41,11 @@ MIN_BLOCKED = DELAY / 2  # a blocking call shorter than this did not wait for th
 # 2 cores) stalls the stamping thread now and then, but never for most of a window.
 MIN_RATE = 0.02
 MIN_STAMPS = 5
+# A polling loop that the peer ends (after about DELAY) lets the stamper in only when the scheduler happens
+# to wake it during one of the short releases inside a call: on a loaded machine a few times per window
+# (4 stamps in 0.18 s was seen in CI, with MPI jobs and a compiler on 2 cores). One more than the stamp under
+# way when the loop began is the proof that a call released the GIL; a loop of calls that hold it gives 0-1.
+POLL_MIN_STAMPS = 2
 POLL_LIMIT = 3.0  # a polling loop gives up after this many seconds
 HANG_LIMIT = 30.0  # seconds before faulthandler ends a process stuck in a call that holds the GIL
 NO_FORCED_SWITCH = 60.0  # switch interval inside a window: longer than any window
@@ -84,13 +89,14 @@ class Stamper:
         self._thread.join()
 
     @contextlib.contextmanager
-    def window(self, label: str, waits: bool | None = True) -> Iterator[None]:
+    def window(self, label: str, waits: bool | None = True, polls: bool = False) -> Iterator[None]:
         """Measure the body: the stamps must keep coming while it runs.
 
         ``waits``: True, the body waits for a delayed peer, so it must last at least MIN_BLOCKED, and
         the stamps must come at MIN_RATE. None: the body may wait (MPI does not require the call to
         synchronize); if it did not, the window is not judged but listed in ``unmeasured``. False: a
         loop of short calls (``spin``), which needs MIN_STAMPS however long it ran.
+        ``polls``: the body is a polling loop that the delayed peer ends; it needs POLL_MIN_STAMPS.
         """
         interval = sys.getswitchinterval()
         collecting = gc.isenabled()
@@ -115,7 +121,8 @@ class Stamper:
         points = [start, *inside, end]
         silence = max(b - a for a, b in zip(points, points[1:]))
         expected = elapsed / STAMP_PERIOD
-        if len(inside) < max(MIN_STAMPS, MIN_RATE * expected if waits is not False else 0):
+        needed = POLL_MIN_STAMPS if polls else max(MIN_STAMPS, MIN_RATE * expected if waits is not False else 0)
+        if len(inside) < needed:
             verdict = (f"{label}: the other Python thread stood still for {silence:.3f} s of the {elapsed:.3f} s spent "
                        f"in the call ({len(inside)} stamps, an idle thread makes about {expected:.0f}): the call holds the GIL")
             if self.verdicts is None:
@@ -177,6 +184,25 @@ def spin(stamper: Stamper, call: Callable[[], object]) -> list[object]:
     return results
 
 
+# -- the judge itself: a body that holds the GIL fails every kind of window ----------------------------
+
+def busy(seconds: float) -> Callable[[], bool]:
+    """A polling condition that holds the GIL: pure Python, no release, true after ``seconds``."""
+    end = time.perf_counter() + seconds
+    return lambda: time.perf_counter() > end
+
+
+@pytest.mark.parametrize("kind", ["waits", "polls", "spins"])
+def test_window_fails_a_body_that_holds_the_gil(stamper: Stamper, kind: str) -> None:
+    with pytest.raises(AssertionError, match="holds the GIL"):
+        if kind == "spins":
+            with stamper.window("a loop of Python calls", waits=False):
+                spin(stamper, lambda: busy(0)())
+        else:
+            with stamper.window("a Python loop", polls=kind == "polls"):
+                poll(busy(DELAY))
+
+
 # -- point-to-point: a delayed peer ---------------------------------------------------------------------
 
 GO_TAG = 99
@@ -204,12 +230,12 @@ class Pair:
         self._go = threading.Event()
 
     @contextlib.contextmanager
-    def window(self, label: str) -> Iterator[None]:
+    def window(self, label: str, polls: bool = False) -> Iterator[None]:
         if self.threaded:
             self._go.set()
         else:
             self.comm.Send(b"", dest=self.peer, tag=GO_TAG)
-        with self.stamper.window(label):
+        with self.stamper.window(label, polls=polls):
             yield
 
     def _delayed(self, delayer: Callable[[MPI.Intracomm, int], None]) -> None:
@@ -361,7 +387,7 @@ def test_request_test_loop(pair: Pair, stamper: Stamper, completion: str) -> Non
     def waiter(comm: MPI.Intracomm, peer: int) -> None:
         buf = bytearray(len(DATA))
         request = comm.Irecv(buf, source=peer, tag=TAG)
-        with pair.window(f"a loop of Request.{completion}"):
+        with pair.window(f"a loop of Request.{completion}", polls=True):
             poll(getattr(request, completion))
         request.Wait()
         assert buf == DATA
@@ -377,7 +403,7 @@ def test_request_test_many_loop(pair: Pair, stamper: Stamper, completion: str) -
     def waiter(comm: MPI.Intracomm, peer: int) -> None:
         bufs = [bytearray(len(DATA)) for _ in range(2)]
         requests = [comm.Irecv(buf, source=peer, tag=TAG + i) for i, buf in enumerate(bufs)]
-        with pair.window(f"a loop of Request.{completion}"):
+        with pair.window(f"a loop of Request.{completion}", polls=True):
             poll(lambda: finished(test(requests)))
         MPI.Request.Waitall(requests)
         assert bufs == [DATA, DATA]
@@ -390,7 +416,7 @@ def test_prequest_test_loop(pair: Pair, stamper: Stamper) -> None:
         buf = bytearray(len(DATA))
         request = comm.Recv_init(buf, source=peer, tag=TAG)
         request.Start()
-        with pair.window("a loop of Prequest.Test"):
+        with pair.window("a loop of Prequest.Test", polls=True):
             poll(request.Test)
         request.Wait()
         request.Free()
@@ -401,7 +427,7 @@ def test_prequest_test_loop(pair: Pair, stamper: Stamper) -> None:
 
 def test_iprobe_loop(pair: Pair, stamper: Stamper) -> None:
     def waiter(comm: MPI.Intracomm, peer: int) -> None:
-        with pair.window("a loop of Comm.Iprobe"):
+        with pair.window("a loop of Comm.Iprobe", polls=True):
             poll(lambda: comm.Iprobe(source=peer, tag=TAG))
         buf = bytearray(len(DATA))
         comm.Recv(buf, source=peer, tag=TAG)
@@ -414,7 +440,7 @@ def test_iprobe_loop(pair: Pair, stamper: Stamper) -> None:
 def test_improbe_loop(pair: Pair, stamper: Stamper, probe: str) -> None:
     def waiter(comm: MPI.Intracomm, peer: int) -> None:
         found: list[MPI.Message | None] = [None]
-        with pair.window(f"a loop of Comm.{probe}"):
+        with pair.window(f"a loop of Comm.{probe}", polls=True):
             poll(lambda: found.append(getattr(comm, probe)(source=peer, tag=TAG)) or found[-1] is not None)
         message = found[-1] or comm.Mprobe(source=peer, tag=TAG)
         buf = bytearray(len(DATA))
@@ -556,7 +582,7 @@ def test_grequest_test_loop(stamper: Stamper) -> None:
     try:
         with stamper.deferred():
             completer.go()
-            with stamper.window("a loop of Grequest.Test"):
+            with stamper.window("a loop of Grequest.Test", polls=True):
                 completed = poll(greq.Test)
             completer.join()
             if not completed:
@@ -570,9 +596,10 @@ def test_grequest_test_loop(stamper: Stamper) -> None:
 
 @contextlib.contextmanager
 def last_rank_late(comm: MPI.Intracomm, stamper: Stamper, label: str, waiters: range | None = None,
-                   waits: bool | None = True) -> Iterator[bool]:
+                   waits: bool | None = True, polls: bool = False) -> Iterator[bool]:
     """The body on every rank; the last rank runs it DELAY after the ``waiters`` (default: every other
-    rank) opened their ``label`` window (``waits``: see Stamper.window). Yields whether this is the late rank."""
+    rank) opened their ``label`` window (``waits``, ``polls``: see Stamper.window). Yields whether this
+    is the late rank."""
     rank, last = comm.Get_rank(), comm.Get_size() - 1
     waiters = range(last) if waiters is None else waiters
     comm.Barrier()
@@ -583,7 +610,7 @@ def last_rank_late(comm: MPI.Intracomm, stamper: Stamper, label: str, waiters: r
         yield True
     elif rank in waiters:
         comm.Send(b"", dest=last, tag=GO_TAG)
-        with stamper.window(label, waits):
+        with stamper.window(label, waits, polls):
             yield False
     else:
         yield False
@@ -607,7 +634,7 @@ def test_barrier_and_bcast(comm: MPI.Intracomm, stamper: Stamper) -> None:
 def test_ibarrier_wait_and_test_loop(comm: MPI.Intracomm, stamper: Stamper) -> None:
     with last_rank_late(comm, stamper, "Request.Wait of an Ibarrier"):
         comm.Ibarrier().Wait()
-    with last_rank_late(comm, stamper, "a loop of Request.Test of an Ibarrier"):
+    with last_rank_late(comm, stamper, "a loop of Request.Test of an Ibarrier", polls=True):
         request = comm.Ibarrier()
         poll(request.Test)
     request.Wait()
@@ -660,7 +687,7 @@ def test_win_post_wait(comm: MPI.Intracomm, stamper: Stamper, completion: str) -
         win.Post(origin)
     label = "Win.Wait" if completion == "Wait" else "a loop of Win.Test"
     ended = True
-    with last_rank_late(comm, stamper, label, waiters=range(1)) as late:
+    with last_rank_late(comm, stamper, label, waiters=range(1), polls=completion == "Test") as late:
         if rank == 0 and completion == "Wait":
             win.Wait()
         elif rank == 0:
