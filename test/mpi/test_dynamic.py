@@ -75,3 +75,23 @@ def test_port_accept_connect(child: str) -> None:
     client.Disconnect()
     MPI.Close_port(port)
     inter.Disconnect()
+
+
+ARGV_CHILD = """\
+import sys
+from mpi4py import MPI
+parent = MPI.Comm.Get_parent()
+parent.send(sys.argv[1:], dest=0, tag=3)
+parent.Disconnect()
+"""
+
+
+@single
+def test_spawn_args_one_string_or_bytes(tmp_path: Path) -> None:
+    """``args`` may be one string (a one-item argument vector, not its characters) or bytes items."""
+    script = tmp_path / "argv_child.py"
+    script.write_text(ARGV_CHILD)
+    for args, expected in ((str(script), []), ([bytes(script), b"x y"], ["x y"])):
+        inter = MPI.COMM_SELF.Spawn(sys.executable, args, maxprocs=1)
+        assert inter.recv(source=0, tag=3) == expected
+        inter.Disconnect()

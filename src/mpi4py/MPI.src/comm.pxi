@@ -13,14 +13,6 @@ cdef MPI_Info arg_info(object info) except? <MPI_Info>0:
     return (<Info>info).ob_mpi
 
 
-cdef bytes arg_stringtag(str where, object stringtag):
-    """The bytes of a ``stringtag`` argument, refused when longer than MPI takes."""
-    cdef bytes tag = str(stringtag).encode()
-    if len(tag) > MPI_MAX_STRINGTAG_LEN:
-        raise ValueError(f"{where}: stringtag is longer than MAX_STRINGTAG_LEN={MPI_MAX_STRINGTAG_LEN}")
-    return tag
-
-
 cdef MPI_Errhandler arg_errhandler(str where, object errhandler) except? <MPI_Errhandler>0:
     """The MPI handle of an ``errhandler`` argument: ``None`` (``ERRORS_RETURN``) or an ``MPI.Errhandler``."""
     if errhandler is None:
@@ -98,7 +90,7 @@ cdef class Comm:
 
     def Set_name(self, name):
         """Set the print name of the communicator."""
-        cdef bytes data = str(name).encode()
+        cdef bytes data = arg_string(name, "name")
         CHKERR(MPI_Comm_set_name(self.ob_mpi, data))
 
     name = property(Get_name, Set_name, doc="print name")

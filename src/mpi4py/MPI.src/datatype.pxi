@@ -383,7 +383,7 @@ cdef class Datatype:
 
     def Pack_external(self, datarep, inbuf, outbuf, MPI_Aint position):
         """Pack in a portable representation (``"external32"``); return the new position."""
-        cdef bytes rep = str(datarep).encode()
+        cdef bytes rep = arg_string(datarep, "datarep")
         cdef _Msg i = msg_build([inbuf, self], False, 0, "inbuf")
         cdef _Msg o = msg_build([outbuf, BYTE], True, 0, "outbuf")
         CHKERR(MPI_Pack_external(rep, i.buf, i.count, self.ob_mpi, o.buf, o.count, &position))
@@ -391,7 +391,7 @@ cdef class Datatype:
 
     def Unpack_external(self, datarep, inbuf, MPI_Aint position, outbuf):
         """Unpack from a portable representation; return the new position."""
-        cdef bytes rep = str(datarep).encode()
+        cdef bytes rep = arg_string(datarep, "datarep")
         cdef _Msg i = msg_build([inbuf, BYTE], False, 0, "inbuf")
         cdef _Msg o = msg_build([outbuf, self], True, 0, "outbuf")
         CHKERR(MPI_Unpack_external(rep, i.buf, i.count, &position, o.buf, o.count, self.ob_mpi))
@@ -399,7 +399,7 @@ cdef class Datatype:
 
     def Pack_external_size(self, datarep, int count):
         """Bytes needed to pack ``count`` items in a portable representation."""
-        cdef bytes rep = str(datarep).encode()
+        cdef bytes rep = arg_string(datarep, "datarep")
         cdef MPI_Aint size = 0
         CHKERR(MPI_Pack_external_size(rep, count, self.ob_mpi, &size))
         return size
@@ -518,7 +518,7 @@ cdef class Datatype:
 
     def Set_name(self, name):
         """Set the print name of the datatype."""
-        cdef bytes data = str(name).encode()
+        cdef bytes data = arg_string(name, "name")
         CHKERR(MPI_Type_set_name(self.ob_mpi, data))
 
     def Is_predefined(self):

@@ -322,7 +322,7 @@ def Add_error_code(int errorclass):
 
 def Add_error_string(int errorcode, string):
     """Associate an error string with a user error class or code."""
-    cdef bytes data = str(string).encode()
+    cdef bytes data = arg_string(string, "string")
     CHKERR(MPI_Add_error_string(errorcode, data))
 
 

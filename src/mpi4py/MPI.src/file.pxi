@@ -186,7 +186,7 @@ cdef class File:
         """Set the file view: displacement, elementary type, file type and data representation."""
         if filetype is None:
             filetype = etype
-        cdef bytes rep = str(datarep).encode()
+        cdef bytes rep = arg_string(datarep, "datarep")
         cdef char *crep = rep
         with nogil:
             CHKERR(MPI_File_set_view(self.ob_mpi, disp, etype.ob_mpi, filetype.ob_mpi, crep, info.ob_mpi))
@@ -625,7 +625,7 @@ def Register_datarep(datarep, read_fn, write_fn, extent_fn):
     for argname, fn in (("read_fn", read_fn), ("write_fn", write_fn)):
         if fn is not None and not callable(fn):
             raise TypeError(f"Register_datarep: {argname} must be callable or None")
-    cdef bytes name = str(datarep).encode()
+    cdef bytes name = arg_string(datarep, "datarep")
     cdef tuple state = (read_fn, write_fn, extent_fn)
     cdef MPI_Datarep_conversion_function *rd = NULL
     cdef MPI_Datarep_conversion_function *wr = NULL

@@ -24,7 +24,7 @@ cdef class Intercomm(Comm):
                            int remote_leader, stringtag="org.mpi4py", info=None, errhandler=None):
         """Intercommunicator between two disjoint groups without a parent communicator (MPI-4)."""
         cdef Intercomm comm = Intercomm.__new__(Intercomm)
-        cdef bytes tag = arg_stringtag("Intercomm.Create_from_groups", stringtag)
+        cdef bytes tag = arg_string(stringtag, "stringtag")
         cdef char *ctag = tag
         cdef MPI_Errhandler eh = arg_errhandler("Intercomm.Create_from_groups", errhandler)
         cdef MPI_Info cinfo = arg_info(info)

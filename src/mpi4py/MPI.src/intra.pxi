@@ -19,7 +19,7 @@ cdef class Intracomm(Comm):
     def Create_from_group(cls, Group group not None, stringtag="org.mpi4py", info=None, errhandler=None):
         """New communicator from ``group`` without a parent communicator (MPI-4)."""
         cdef Intracomm comm = Intracomm.__new__(Intracomm)
-        cdef bytes tag = arg_stringtag("Intracomm.Create_from_group", stringtag)
+        cdef bytes tag = arg_string(stringtag, "stringtag")
         cdef MPI_Errhandler eh = arg_errhandler("Intracomm.Create_from_group", errhandler)
         cdef MPI_Info cinfo = arg_info(info)
         cdef char *ctag = tag
@@ -29,8 +29,8 @@ cdef class Intracomm(Comm):
 
     def Spawn(self, command, args=None, int maxprocs=1, info=None, int root=0, errcodes=None):
         """Start ``maxprocs`` copies of ``command args`` (collective); return the intercommunicator to them."""
-        cdef bytes cmd = str(command).encode()
-        cdef list argv = [str(a).encode() for a in (args or ())]
+        cdef bytes cmd = arg_string(command, "command")
+        cdef list argv = arg_argv(args, "args")
         cdef _CStrings cargs = _CStrings(argv)
         cdef _IntArray codes = _IntArray(range(max(maxprocs, 0)), "errcodes")
         cdef Intercomm comm = Intercomm.__new__(Intercomm)
@@ -44,9 +44,11 @@ cdef class Intracomm(Comm):
 
     def Spawn_multiple(self, command, args=None, maxprocs=None, info=None, int root=0, errcodes=None):
         """Start several commands (sequences of equal length) in one job; return the intercommunicator."""
-        cmds = [str(c).encode() for c in command]
+        if isinstance(command, (str, bytes)):
+            raise TypeError("command: expected a sequence of commands (str or bytes), got one string")
+        cmds = [arg_string(c, "command") for c in command]
         cdef int n = <int>len(cmds), i
-        arglists = [[str(a).encode() for a in x] for x in (args or [()] * n)]
+        arglists = [arg_argv(x, "args") for x in (args if args is not None else [None] * n)]
         counts = list(maxprocs) if maxprocs is not None else [1] * n
         infos = list(info) if isinstance(info, (list, tuple)) else [info] * n
         for name, seq in (("args", arglists), ("maxprocs", counts), ("info", infos)):
@@ -77,7 +79,7 @@ cdef class Intracomm(Comm):
 
     def Accept(self, port_name, info=None, int root=0):
         """Accept a connection on ``port_name`` (collective); return the intercommunicator."""
-        cdef bytes port = str(port_name).encode()
+        cdef bytes port = arg_string(port_name, "port_name")
         cdef char *cport = port
         cdef MPI_Info cinfo = arg_info(info)
         cdef Intercomm comm = Intercomm.__new__(Intercomm)
@@ -87,7 +89,7 @@ cdef class Intracomm(Comm):
 
     def Connect(self, port_name, info=None, int root=0):
         """Connect to a server accepting on ``port_name``; return the intercommunicator."""
-        cdef bytes port = str(port_name).encode()
+        cdef bytes port = arg_string(port_name, "port_name")
         cdef char *cport = port
         cdef MPI_Info cinfo = arg_info(info)
         cdef Intercomm comm = Intercomm.__new__(Intercomm)

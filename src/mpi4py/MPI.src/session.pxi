@@ -108,14 +108,14 @@ cdef class Session:
 
     def Get_pset_info(self, pset_name):
         """Info of the process set ``pset_name`` (has at least the key ``mpi_size``)."""
-        cdef bytes name = str(pset_name).encode()
+        cdef bytes name = arg_string(pset_name, "pset_name")
         cdef Info info = Info.__new__(Info)
         CHKERR(MPI_Session_get_pset_info(self.ob_mpi, name, &info.ob_mpi))
         return info
 
     def Create_group(self, pset_name):
         """Group of the processes of the process set ``pset_name`` (e.g. ``"mpi://WORLD"``)."""
-        cdef bytes name = str(pset_name).encode()
+        cdef bytes name = arg_string(pset_name, "pset_name")
         cdef char *cname = name
         cdef Group group = Group.__new__(Group)
         with nogil:

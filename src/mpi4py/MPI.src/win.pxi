@@ -314,7 +314,7 @@ cdef class Win:
 
     def Set_name(self, name):
         """Set the print name of the window."""
-        cdef bytes data = str(name).encode()
+        cdef bytes data = arg_string(name, "name")
         CHKERR(MPI_Win_set_name(self.ob_mpi, data))
 
     name = property(Get_name, Set_name, doc="print name")
