@@ -375,21 +375,25 @@ cdef object pickle_gather_heads(MPI_Comm comm, object sendobj, int root, bint is
     cdef char *hp = PyBytes_AS_STRING(heads)
     with nogil:
         CHKERR(MPI_Gather(mine, _GATHER_HEAD, MPI_BYTE, hp, _GATHER_HEAD, MPI_BYTE, root, comm))
-    cdef _Ints counts = _Ints(size if isroot else 0), displs = _Ints(size if isroot else 0)
-    cdef _Ints sizes = _Ints(size if isroot else 0)
+    cdef _Ints counts = None, displs = None  # the root's; nobody else's are read
+    cdef int *cp = NULL
+    cdef int *dp = NULL
     cdef list failed = []
+    cdef Py_ssize_t total = 0
     if isroot:
+        counts, displs = _Ints(size), _Ints(size)
+        cp, dp = counts.data, displs.data
         for i in range(size):
             memcpy(&c, hp + <Py_ssize_t>i * _GATHER_HEAD, sizeof(int))
-            sizes.data[i] = c
             counts.data[i] = c if c > _GATHER_HEAD_DATA else 0
             if c < 0:
                 failed.append(i)
-    cdef bytes rdata = PyBytes_FromStringAndSize(NULL, _displs(counts, displs, "gather") if isroot else 0)
+        total = _displs(counts, displs, "gather")
+    cdef bytes rdata = PyBytes_FromStringAndSize(NULL, total)
     cdef char *sp = PyBytes_AS_STRING(data)
     cdef char *rp = PyBytes_AS_STRING(rdata)
     with nogil:
-        CHKERR(MPI_Gatherv(sp, sn, MPI_BYTE, rp, counts.data, displs.data, MPI_BYTE, root, comm))
+        CHKERR(MPI_Gatherv(sp, sn, MPI_BYTE, rp, cp, dp, MPI_BYTE, root, comm))
     _raise_failed(err, failed, "gather")
     if not isroot:
         return None
@@ -399,6 +403,7 @@ cdef object pickle_gather_heads(MPI_Comm comm, object sendobj, int root, bint is
         if counts.data[i] > 0:
             result.append(pickle_loads(rdata[displs.data[i]:displs.data[i] + counts.data[i]], counts.data[i]))
         else:
-            at = <Py_ssize_t>i * _GATHER_HEAD + 8
-            result.append(pickle_loads(heads[at:at + sizes.data[i]], sizes.data[i]))
+            at = <Py_ssize_t>i * _GATHER_HEAD
+            memcpy(&c, hp + at, sizeof(int))
+            result.append(pickle_loads(heads[at + 8:at + 8 + c], c))
     return result
