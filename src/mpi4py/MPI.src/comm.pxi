@@ -26,11 +26,6 @@ cdef MPI_Errhandler arg_errhandler(str where, object errhandler) except? <MPI_Er
 cdef dict _comm_buffers = {}
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Comm "(Py_ssize_t)" (MPI_Comm) nogil
-    MPI_Comm _i2h_Comm "(MPI_Comm)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Comm:
     """Communication context."""
 
@@ -41,16 +36,13 @@ cdef class Comm:
             self.predefined = comm.predefined
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Comm) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Comm>self).ob_mpi == (<Comm>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_COMM_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         if self.ob_mpi == MPI_COMM_NULL:
@@ -197,12 +189,12 @@ cdef class Comm:
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the communicator under ``keyval``."""
-        _attr_set(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval, attrval)
+        _attr_set(KIND_COMM, _h2i(self.ob_mpi), keyval, attrval)
 
     def Get_attr(self, int keyval):
         """Attribute value for ``keyval`` (``None`` if not set); predefined keys give integers."""
         cdef void *value = NULL
-        cdef int found = _attr_get(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval, &value)
+        cdef int found = _attr_get(KIND_COMM, _h2i(self.ob_mpi), keyval, &value)
         if found == 2:
             return <object>value
         if found == 0 or value == NULL:
@@ -211,7 +203,7 @@ cdef class Comm:
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        _attr_delete_of(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval)
+        _attr_delete_of(KIND_COMM, _h2i(self.ob_mpi), keyval)
 
     def Get_topology(self):
         """Topology type: ``CART``, ``GRAPH``, ``DIST_GRAPH`` or ``UNDEFINED``."""
@@ -228,21 +220,19 @@ cdef class Comm:
 
     def Get_errhandler(self):
         """Error handler of the communicator."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_Comm_get_errhandler(self.ob_mpi, &eh.ob_mpi))
-        return eh
+        return _get_errhandler(self)
 
     def Set_errhandler(self, Errhandler errhandler):
         """Set the error handler of the communicator."""
-        CHKERR(MPI_Comm_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+        _set_errhandler(self, errhandler)
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the communicator with ``errorcode``."""
-        CHKERR(MPI_Comm_call_errhandler(self.ob_mpi, errorcode))
+        _call_errhandler(self, errorcode)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Comm_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
@@ -276,10 +266,7 @@ cdef class Comm:
 
     def Free(self):
         """Free the communicator."""
-        if self.predefined:
-            raise Exception(MPI_ERR_COMM)  # what MPI reports; some MPIs abort on it
-        with nogil:
-            CHKERR(MPI_Comm_free(&self.ob_mpi))
+        _owned_release(self)
 
     def Abort(self, int errorcode=0):
         """Terminate the MPI execution environment of every process in the communicator."""
@@ -769,14 +756,11 @@ cdef class Comm:
 
     def Set_info(self, Info info not None):
         """Set the communicator's ``info`` hints."""
-        with nogil:  # collective in MPI-4: may wait for the other processes
-            CHKERR(MPI_Comm_set_info(self.ob_mpi, info.ob_mpi))
+        _set_info(self, info)
 
     def Get_info(self):
         """A new Info holding the hints in use by the communicator (free it when done)."""
-        cdef Info info = Info.__new__(Info)
-        CHKERR(MPI_Comm_get_info(self.ob_mpi, &info.ob_mpi))
-        return info
+        return _get_info(self)
 
     info = property(Get_info, Set_info, doc="info hints")
 
@@ -854,7 +838,7 @@ cdef class Comm:
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Comm(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
@@ -863,7 +847,7 @@ cdef class Comm:
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Comm_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
@@ -872,8 +856,7 @@ cdef class Comm:
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_COMM_NULL and not self.predefined:
-            CHKERR(MPI_Comm_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 # -- partitioned point-to-point requests -------------------------------------------------------

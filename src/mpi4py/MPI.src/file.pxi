@@ -15,11 +15,6 @@ cdef inline _Msg _io_msg(object buf, bint reading, str where):
     return msg_build(buf, reading, 0, where)
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_File "(Py_ssize_t)" (MPI_File)
-    MPI_File _i2h_File "(MPI_File)(Py_ssize_t)" (Py_ssize_t)
-
-
 # One split-collective operation may be pending per file: its message stays alive until ..._end.
 cdef int _file_split_begin(File file, _Msg m, str where) except -1:
     if file.ob_split is not None:
@@ -48,16 +43,13 @@ cdef class File:
             self.predefined = file.predefined
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, File) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<File>self).ob_mpi == (<File>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_FILE_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         return "<mpi4py.MPI.File: FILE_NULL>" if self.ob_mpi == MPI_FILE_NULL else "<mpi4py.MPI.File>"
@@ -144,14 +136,11 @@ cdef class File:
 
     def Set_info(self, Info info not None):
         """Set new hints for the file (collective)."""
-        with nogil:
-            CHKERR(MPI_File_set_info(self.ob_mpi, info.ob_mpi))
+        _set_info(self, info)
 
     def Get_info(self):
         """Hints actually used for the file (a new Info object)."""
-        cdef Info info = Info.__new__(Info)
-        CHKERR(MPI_File_get_info(self.ob_mpi, &info.ob_mpi))
-        return info
+        return _get_info(self)
 
     info = property(Get_info, Set_info, doc="file hints")
 
@@ -501,54 +490,45 @@ cdef class File:
 
     def Get_errhandler(self):
         """Error handler of the file (``FILE_NULL``: the default for newly opened files)."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_File_get_errhandler(self.ob_mpi, &eh.ob_mpi))
-        return eh
+        return _get_errhandler(self)
 
     def Set_errhandler(self, Errhandler errhandler not None):
         """Set the error handler of the file (on ``FILE_NULL``: the default for files opened later)."""
-        CHKERR(MPI_File_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+        _set_errhandler(self, errhandler)
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the file with ``errorcode``."""
-        with nogil:
-            CHKERR(MPI_File_call_errhandler(self.ob_mpi, errorcode))
+        _call_errhandler(self, errorcode)
 
     # -- handles ------------------------------------------------------------------------------
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_File_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """File from a Fortran handle."""
-        cdef File obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_File_f2c(arg)
-        return obj
+        return _handle_f2py(<File?>cls.__new__(cls), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_File(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef File obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_File(handle)
-        return obj
+        return _handle_fromhandle(<File?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_File_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef File obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_File_f2c(arg)
-        return obj
+        return _handle_f2py(<File?>cls.__new__(cls), arg)
 
     def free(self):
         """Close the file unless it is null or predefined (never raises for those)."""

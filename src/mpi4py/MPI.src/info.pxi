@@ -37,11 +37,6 @@ cdef object _info_get(MPI_Info info, bytes key):
     return bytes(value[:vlen]).decode(errors="replace")
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Info "(Py_ssize_t)" (MPI_Info) nogil
-    MPI_Info _i2h_Info "(MPI_Info)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Info:
     """Info object: an ordered set of ``(key, value)`` string pairs passed as hints to MPI."""
 
@@ -52,16 +47,13 @@ cdef class Info:
             self.predefined = info.predefined
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Info) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Info>self).ob_mpi == (<Info>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self, _info_rebuild)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_INFO_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         if self.ob_mpi == MPI_INFO_NULL:
@@ -102,9 +94,7 @@ cdef class Info:
 
     def Free(self):
         """Free the info object."""
-        if self.predefined:
-            raise Exception(MPI_ERR_INFO)  # what MPI reports; Open MPI aborts on INFO_ENV
-        CHKERR(MPI_Info_free(&self.ob_mpi))
+        _owned_release(self)
 
     def Dup(self):
         """Duplicate the info object."""
@@ -234,42 +224,35 @@ cdef class Info:
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Info_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Info from a Fortran handle."""
-        cdef Info obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Info_f2c(arg)
-        return obj
+        return _handle_f2py(<Info?>cls.__new__(cls), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Info(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Info obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Info(handle)
-        return obj
+        return _handle_fromhandle(<Info?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Info_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Info obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Info_f2c(arg)
-        return obj
+        return _handle_f2py(<Info?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the info object unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_INFO_NULL and not self.predefined:
-            CHKERR(MPI_Info_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 cdef Info _new_info(MPI_Info handle):

@@ -108,11 +108,6 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
 PyMPI_OpCall = _op_call
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Op "(Py_ssize_t)" (MPI_Op) nogil
-    MPI_Op _i2h_Op "(MPI_Op)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Op:
     """Reduction operation."""
 
@@ -125,16 +120,13 @@ cdef class Op:
             self.predefined = op.predefined
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Op) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Op>self).ob_mpi == (<Op>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self, _op_rebuild)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_OP_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         return f"<mpi4py.MPI.Op: {self.ob_name if isinstance(self.ob_name, str) else 'user-defined'}>"
@@ -161,9 +153,7 @@ cdef class Op:
 
     def Free(self):
         """Free a user-defined operation."""
-        if self.predefined:
-            raise Exception(MPI_ERR_OP)  # what MPI reports; some MPIs abort on it
-        CHKERR(MPI_Op_free(&self.ob_mpi))
+        _owned_release(self)
         if self.ob_name is not None and isinstance(self.ob_name, int):
             _op_slots[self.ob_name] = None
 
@@ -195,42 +185,35 @@ cdef class Op:
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Op_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Operation from a Fortran handle."""
-        cdef Op op = Op.__new__(Op)
-        op.ob_mpi = MPI_Op_f2c(arg)
-        return op
+        return _handle_f2py(<Op>Op.__new__(Op), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Op(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Op obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Op(handle)
-        return obj
+        return _handle_fromhandle(<Op?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Op_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Op obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Op_f2c(arg)
-        return obj
+        return _handle_f2py(<Op?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_OP_NULL and not self.predefined:
-            self.Free()
+        _owned_free(self)
 
 
 cdef Op _predefined_op(MPI_Op handle, func, name):

@@ -19,11 +19,6 @@ cdef enum:
 cdef class _ReqArray
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Request "(Py_ssize_t)" (MPI_Request) nogil
-    MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef void _request_drop_buffers(Request req) noexcept:
     # A completed nonpersistent request is freed by MPI: its buffers may go.  A persistent
     # (inactive) one keeps them for the next Start, until it is freed.
@@ -62,27 +57,22 @@ cdef class Request:
             self.ob_kind = request.ob_kind
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Request) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Request>self).ob_mpi == (<Request>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_REQUEST_NULL
+        return _handle_bool(self)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Request_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Request from a Fortran handle."""
-        cdef Request req = cls.__new__(cls)
-        req.ob_mpi = MPI_Request_f2c(arg)
-        return req
+        return _handle_f2py(<Request?>cls.__new__(cls), arg)
 
     def cancel(self):
         """Cancel the operation (object API)."""
@@ -320,25 +310,21 @@ cdef class Request:
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Request(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Request obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Request(handle)
-        return obj
+        return _handle_fromhandle(<Request?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Request_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Request obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Request_f2c(arg)
-        return obj
+        return _handle_f2py(<Request?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
