@@ -474,8 +474,7 @@ cdef class Comm:
 
     def Barrier_init(self, info=None):
         """Persistent ``Barrier``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_barrier(self.ob_mpi, req, _PERSIST)
         return req
 
@@ -491,8 +490,7 @@ cdef class Comm:
 
     def Bcast_init(self, buf, int root=0, info=None):
         """Persistent ``Bcast``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_bcast(self.ob_mpi, buf, root, req, _PERSIST)
         return req
 
@@ -508,8 +506,7 @@ cdef class Comm:
 
     def Scatter_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatter``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -525,8 +522,7 @@ cdef class Comm:
 
     def Scatterv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatterv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -542,8 +538,7 @@ cdef class Comm:
 
     def Gather_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gather``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_gather(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -559,8 +554,7 @@ cdef class Comm:
 
     def Gatherv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gatherv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -576,8 +570,7 @@ cdef class Comm:
 
     def Allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgather``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_allgather(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -593,8 +586,7 @@ cdef class Comm:
 
     def Allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgatherv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -610,8 +602,7 @@ cdef class Comm:
 
     def Alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoall``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_alltoall(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -627,8 +618,7 @@ cdef class Comm:
 
     def Alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -644,8 +634,7 @@ cdef class Comm:
 
     def Alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallw``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -661,8 +650,7 @@ cdef class Comm:
 
     def Reduce_init(self, sendbuf, recvbuf, Op op=SUM, int root=0, info=None):
         """Persistent ``Reduce``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, req, _PERSIST)
         return req
 
@@ -678,8 +666,7 @@ cdef class Comm:
 
     def Allreduce_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Allreduce``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -695,8 +682,7 @@ cdef class Comm:
 
     def Reduce_scatter_block_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter_block``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -712,8 +698,7 @@ cdef class Comm:
 
     def Reduce_scatter_init(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, req, _PERSIST)
         return req
 

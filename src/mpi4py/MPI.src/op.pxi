@@ -67,27 +67,11 @@ def _op_no_op(x, y):
     return x
 
 
-# User-defined operations: MPI calls a C function without telling which Op it belongs to, so a
-# fixed set of C trampolines, one per slot, forwards to _op_call with the slot number.
-cdef extern from *:
-    """
-    static void (*PyMPI_OpCall)(int, void *, void *, int *, MPI_Datatype *) = 0;
-    #define PYMPI_OP_SLOT(i) static void PyMPI_OpSlot##i(void *a, void *b, int *n, MPI_Datatype *t) { PyMPI_OpCall(i, a, b, n, t); }
-    PYMPI_OP_SLOT(0) PYMPI_OP_SLOT(1) PYMPI_OP_SLOT(2) PYMPI_OP_SLOT(3) PYMPI_OP_SLOT(4) PYMPI_OP_SLOT(5)
-    PYMPI_OP_SLOT(6) PYMPI_OP_SLOT(7) PYMPI_OP_SLOT(8) PYMPI_OP_SLOT(9) PYMPI_OP_SLOT(10) PYMPI_OP_SLOT(11)
-    PYMPI_OP_SLOT(12) PYMPI_OP_SLOT(13) PYMPI_OP_SLOT(14) PYMPI_OP_SLOT(15)
-    static MPI_User_function *PyMPI_OpSlots[16] = {
-      PyMPI_OpSlot0, PyMPI_OpSlot1, PyMPI_OpSlot2, PyMPI_OpSlot3, PyMPI_OpSlot4, PyMPI_OpSlot5, PyMPI_OpSlot6,
-      PyMPI_OpSlot7, PyMPI_OpSlot8, PyMPI_OpSlot9, PyMPI_OpSlot10, PyMPI_OpSlot11, PyMPI_OpSlot12, PyMPI_OpSlot13,
-      PyMPI_OpSlot14, PyMPI_OpSlot15};
-    """
-    void (*PyMPI_OpCall)(int, void *, void *, int *, MPI_Datatype *)
-    MPI_User_function *PyMPI_OpSlots[16]
-
+# User-defined operations: the trampoline of each slot (callbacks.pxi) calls _op_call with its number.
 from cpython.memoryview cimport PyMemoryView_FromMemory
 from cpython.buffer cimport PyBUF_READ, PyBUF_WRITE
 
-cdef list _op_slots = [None] * 16
+cdef list _op_slots = [None] * PyMPI_OP_SLOTS
 
 
 cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept with gil:
@@ -95,9 +79,7 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
     try:
         MPI_Type_get_extent(t[0], &lb, &extent)
         size = n[0] * extent
-        dt = Datatype.__new__(Datatype)
-        (<Datatype>dt).ob_mpi = t[0]
-        (<Datatype>dt).predefined = True
+        dt = _borrowed(KIND_DATATYPE, _h2i(t[0]))  # marked predefined: the function cannot free it
         _op_slots[slot](PyMemoryView_FromMemory(<char*>a, size, PyBUF_READ),
                         PyMemoryView_FromMemory(<char*>b, size, PyBUF_WRITE), dt)
     except BaseException:
@@ -105,7 +87,7 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
         MPI_Abort(MPI_COMM_WORLD, 1)
 
 
-PyMPI_OpCall = _op_call
+pympi_op_hook = _op_call
 
 
 cdef class Op:
@@ -169,7 +151,7 @@ cdef class Op:
             raise RuntimeError(f"Op.Create: at most {len(_op_slots)} user operations can exist at once; Free() some")
         cdef int slot = _op_slots.index(None)
         cdef Op op = Op.__new__(Op)
-        CHKERR(MPI_Op_create(PyMPI_OpSlots[slot], commute, &op.ob_mpi))
+        CHKERR(MPI_Op_create(pympi_op_tab[slot], commute, &op.ob_mpi))
         _op_slots[slot] = function
         op.ob_name = slot
         return op

@@ -46,6 +46,27 @@ cdef object _request_complete(Request req, MPI_Status *st):
     return obj
 
 
+# Waitsome, Testsome and Get_status_some: one routine each, the same arguments and result.
+cdef enum:
+    _SOME_WAIT
+    _SOME_TEST
+    _SOME_STATUS
+
+
+cdef object _request_some(object requests, object statuses, int which):
+    """The indices of the completed requests (``None`` if none is active)."""
+    cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+    cdef int outcount = MPI_UNDEFINED
+    with nogil:
+        if which == _SOME_WAIT:
+            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        elif which == _SOME_TEST:
+            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        else:
+            CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+    return ra.some(outcount, statuses)
+
+
 cdef class Request:
     """Request handle for a nonblocking operation."""
 
@@ -181,20 +202,12 @@ cdef class Request:
     @classmethod
     def Waitsome(cls, requests, statuses=None):
         """Wait for some requests to complete; return the completed indices (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_WAIT)
 
     @classmethod
     def Testsome(cls, requests, statuses=None):
         """Test for completion of some requests; return the completed indices (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_TEST)
 
     @classmethod
     def Get_status_any(cls, requests, Status status=None):
@@ -220,11 +233,7 @@ cdef class Request:
     @classmethod
     def Get_status_some(cls, requests, statuses=None):
         """Non-destructive test of some requests (MPI-4.1): completed indices or ``None``."""
-        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_STATUS)
 
     # -- object-based completion --------------------------------------------------------------
 
@@ -443,6 +452,13 @@ cdef inline MPI_Info _pinfo(Request req) noexcept:
     """The info a persistent collective ``*_init`` passes to MPI (set by the method from its ``info``)."""
     # Blocking and nonblocking calls share the code path with a plain Request (or None): no info field.
     return (<Prequest>req).ob_info if isinstance(req, Prequest) else MPI_INFO_NULL
+
+
+cdef Prequest _persistent(object info):
+    """The request of a persistent collective ``*_init`` method, carrying its ``info`` hints to MPI."""
+    cdef Prequest req = Prequest.__new__(Prequest)
+    req.ob_info = arg_info(info)
+    return req
 
 
 cdef class Grequest(Request):
