@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import weakref
 from collections.abc import Iterator
 
 import numpy
@@ -279,3 +280,21 @@ def test_nonblocking_temporaries_stay_alive(comm: MPI.Intracomm) -> None:
     MPI.Request.Waitall([sreq, rreq])
     assert recv.min() == recv.max() == (rank - 1) % size + 2.0
     del scratch
+
+
+@pytest.mark.parametrize("info", [None, "hinted"])
+def test_idup_keeps_the_new_communicator_alive(comm: MPI.Intracomm, info: str | None) -> None:
+    """MPI may write the new handle when the request completes (Open MPI does): the communicator object
+    that receives it must outlive the pending request even when the program dropped it."""
+    hints = MPI.Info.Create({"mpi_assert_no_any_tag": "false"}) if info else None
+    new, request = comm.Idup(hints)
+    watch = weakref.ref(new)
+    del new
+    gc.collect()
+    made = watch()
+    assert made is not None, "the pending Idup request does not keep its communicator alive"
+    request.Wait()
+    assert made.Get_size() == comm.Get_size()
+    made.Free()
+    if hints is not None:
+        hints.Free()

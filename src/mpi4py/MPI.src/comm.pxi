@@ -131,10 +131,14 @@ cdef class Comm:
         """Nonblocking duplicate; return ``(newcomm, request)``."""
         cdef Comm comm = type(self).__new__(type(self))
         cdef Request req = Request.__new__(Request)
-        if info is None:
-            CHKERR(MPI_Comm_idup(self.ob_mpi, &comm.ob_mpi, &req.ob_mpi))
-        else:
-            CHKERR(MPI_Comm_idup_with_info(self.ob_mpi, arg_info(info), &comm.ob_mpi, &req.ob_mpi))
+        cdef bint hinted = info is not None
+        cdef MPI_Info cinfo = arg_info(info)
+        with nogil:
+            if not hinted:
+                CHKERR(MPI_Comm_idup(self.ob_mpi, &comm.ob_mpi, &req.ob_mpi))
+            else:
+                CHKERR(MPI_Comm_idup_with_info(self.ob_mpi, cinfo, &comm.ob_mpi, &req.ob_mpi))
+        req.ob_buf = comm  # the library may write the new handle at completion (Open MPI does)
         return (comm, req)
 
     def Create(self, Group group):
@@ -787,7 +791,9 @@ cdef class Comm:
         """Nonblocking ``Shrink``; return ``(newcomm, request)``."""
         cdef Comm comm = type(self).__new__(type(self))
         cdef Request req = Request.__new__(Request)
-        CHKERR(MPI_Comm_ishrink(self.ob_mpi, &comm.ob_mpi, &req.ob_mpi))
+        with nogil:
+            CHKERR(MPI_Comm_ishrink(self.ob_mpi, &comm.ob_mpi, &req.ob_mpi))
+        req.ob_buf = comm  # written by the library at completion
         return (comm, req)
 
     def Agree(self, int flag):

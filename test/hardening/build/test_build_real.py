@@ -76,9 +76,13 @@ def test_interrupted_build_then_rebuild_then_failed_upgrade(tmp_path: Path) -> N
     cmd = [sys.executable, "-m", "pip", "install", "-v", "--no-deps", "--no-build-isolation", "--no-index",
            "--target", str(site), str(src)]
     # Unbuffered: pip's stdout is a pipe, and a block-buffered "cythonizing" line could arrive only when
-    # the build is nearly done, too late to interrupt Cython (seen once in a CI rehearsal: exit 0).
+    # the build is nearly done, too late to interrupt Cython.
+    # SIGINT's default action restored in the child: a job started in the background of a non-interactive
+    # shell (`bash .ci/run &`, or a step of .ci/run's together()) inherits SIGINT ignored, and Python then
+    # never raises KeyboardInterrupt -- the build ran to the end (exit 0) in two CI rehearsals.
     proc = subprocess.Popen(cmd, env=dict(build_env(), PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = []
     assert proc.stdout is not None
     for line in proc.stdout:
