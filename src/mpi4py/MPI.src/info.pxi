@@ -3,22 +3,25 @@
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 
 
-cdef bytes _info_key(object key, str where):
-    if not isinstance(key, str):
-        raise TypeError(f"{where}: info keys must be str, got {type(key).__name__}")
-    cdef bytes data = key.encode()
-    if len(data) > MPI_MAX_INFO_KEY:
-        raise ValueError(f"{where}: info key {key!r} is longer than MAX_INFO_KEY={MPI_MAX_INFO_KEY}")
-    return data
-
-
-cdef bytes _info_value(object value, str where):
-    if not isinstance(value, str):
-        raise TypeError(f"{where}: info values must be str, got {type(value).__name__}")
-    cdef bytes data = value.encode()
-    if len(data) > MPI_MAX_INFO_VAL:
+cdef bytes _info_string(object s, bint key, str where):
+    """An info key or value as MPI takes it: a str, at most MAX_INFO_KEY / MAX_INFO_VAL bytes encoded."""
+    cdef str what = "key" if key else "value"
+    if not isinstance(s, str):
+        raise TypeError(f"{where}: info {what}s must be str, got {type(s).__name__}")
+    cdef bytes data = s.encode()
+    if key and len(data) > MPI_MAX_INFO_KEY:
+        raise ValueError(f"{where}: info key {s!r} is longer than MAX_INFO_KEY={MPI_MAX_INFO_KEY}")
+    if not key and len(data) > MPI_MAX_INFO_VAL:
         raise ValueError(f"{where}: info value is longer than MAX_INFO_VAL={MPI_MAX_INFO_VAL}")
     return data
+
+
+cdef inline bytes _info_key(object key, str where):
+    return _info_string(key, True, where)
+
+
+cdef inline bytes _info_value(object value, str where):
+    return _info_string(value, False, where)
 
 
 cdef object _info_get(MPI_Info info, bytes key):

@@ -23,14 +23,9 @@ cdef int _new_handle_errors(int kind, void *handle) except -1:
 cdef class _Memory:
     """A writable buffer held while MPI may access its memory (window memory, attached regions)."""
 
-    cdef Py_buffer view
-    cdef bint has_view
+    cdef _Export export  # the held buffer export (memory.pxi); None: no memory
     cdef void *buf
     cdef Py_ssize_t size
-
-    def __dealloc__(self):
-        if self.has_view:
-            PyBuffer_Release(&self.view)
 
 
 cdef _Memory _get_memory(object memory, str argname):
@@ -41,12 +36,11 @@ cdef _Memory _get_memory(object memory, str argname):
         raise TypeError(f"{argname}: expected a writable object supporting the buffer protocol (NumPy array, "
                         f"array.array, bytearray, ...) or None, got {type(memory).__name__}")
     try:
-        PyObject_GetBuffer(memory, &mem.view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+        mem.export = _export_of(memory, PyBUF_WRITABLE)
     except (BufferError, ValueError) as exc:
         raise BufferError(f"{argname}: window memory must be contiguous and writable ({exc})") from None
-    mem.has_view = True
-    mem.buf = mem.view.buf
-    mem.size = mem.view.len
+    mem.buf = mem.export.view.buf
+    mem.size = mem.export.view.len
     return mem
 
 
