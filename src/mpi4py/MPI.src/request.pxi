@@ -46,16 +46,18 @@ cdef object _request_complete(Request req, MPI_Status *st):
     return obj
 
 
-# Waitsome, Testsome and Get_status_some: one routine each, the same arguments and result.
+# Waitsome, Testsome and Get_status_some (and the object API's waitsome/testsome): one routine each, the
+# same arguments and result.
 cdef enum:
     _SOME_WAIT
     _SOME_TEST
     _SOME_STATUS
 
 
-cdef object _request_some(object requests, object statuses, int which):
-    """The indices of the completed requests (``None`` if none is active)."""
-    cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
+cdef object _request_some(object requests, object statuses, int which, bint objects):
+    """The indices of the completed requests, or with ``objects`` their received objects (``None`` if none is
+    active)."""
+    cdef _ReqArray ra = _ReqArray(requests, objects or statuses is not None)
     cdef int outcount = MPI_UNDEFINED
     with nogil:
         if which == _SOME_WAIT:
@@ -64,7 +66,7 @@ cdef object _request_some(object requests, object statuses, int which):
             CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
         else:
             CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-    return ra.some(outcount, statuses)
+    return ra.some_objects(outcount, statuses) if objects else ra.some(outcount, statuses)
 
 
 cdef class Request:
@@ -106,20 +108,12 @@ cdef class Request:
     @classmethod
     def waitsome(cls, requests, statuses=None):
         """Wait for some requests; return the received objects of the completed ones (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, True)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some_objects(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_WAIT, True)
 
     @classmethod
     def testsome(cls, requests, statuses=None):
         """Test some requests; return the received objects of the completed ones (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, True)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some_objects(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_TEST, True)
 
     # -- buffer-based completion --------------------------------------------------------------
 
@@ -202,12 +196,12 @@ cdef class Request:
     @classmethod
     def Waitsome(cls, requests, statuses=None):
         """Wait for some requests to complete; return the completed indices (``None`` if none active)."""
-        return _request_some(requests, statuses, _SOME_WAIT)
+        return _request_some(requests, statuses, _SOME_WAIT, False)
 
     @classmethod
     def Testsome(cls, requests, statuses=None):
         """Test for completion of some requests; return the completed indices (``None`` if none active)."""
-        return _request_some(requests, statuses, _SOME_TEST)
+        return _request_some(requests, statuses, _SOME_TEST, False)
 
     @classmethod
     def Get_status_any(cls, requests, Status status=None):
@@ -233,7 +227,7 @@ cdef class Request:
     @classmethod
     def Get_status_some(cls, requests, statuses=None):
         """Non-destructive test of some requests (MPI-4.1): completed indices or ``None``."""
-        return _request_some(requests, statuses, _SOME_STATUS)
+        return _request_some(requests, statuses, _SOME_STATUS, False)
 
     # -- object-based completion --------------------------------------------------------------
 
