@@ -30,10 +30,7 @@ cdef class Comm:
     """Communication context."""
 
     def __cinit__(self, Comm comm=None):
-        self.ob_mpi = MPI_COMM_NULL
-        if comm is not None:
-            self.ob_mpi = comm.ob_mpi
-            self.predefined = comm.predefined
+        _handle_init(self, comm)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

@@ -72,10 +72,7 @@ cdef class Datatype:
     """Datatype object."""
 
     def __cinit__(self, Datatype datatype=None):
-        self.ob_mpi = MPI_DATATYPE_NULL
-        if datatype is not None:
-            self.ob_mpi = datatype.ob_mpi
-            self.predefined = datatype.predefined
+        _handle_init(self, datatype)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

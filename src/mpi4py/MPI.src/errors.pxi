@@ -225,10 +225,7 @@ cdef class Errhandler:
     """Error handler."""
 
     def __cinit__(self, Errhandler errhandler=None):
-        self.ob_mpi = MPI_ERRHANDLER_NULL
-        if errhandler is not None:
-            self.ob_mpi = errhandler.ob_mpi
-            self.predefined = errhandler.predefined
+        _handle_init(self, errhandler)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

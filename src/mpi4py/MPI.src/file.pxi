@@ -149,10 +149,7 @@ cdef class File:
     """File handle for parallel I/O."""
 
     def __cinit__(self, File file=None):
-        self.ob_mpi = MPI_FILE_NULL
-        if file is not None:
-            self.ob_mpi = file.ob_mpi
-            self.predefined = file.predefined
+        _handle_init(self, file)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

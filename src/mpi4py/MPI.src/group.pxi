@@ -5,10 +5,7 @@ cdef class Group:
     """Group of processes."""
 
     def __cinit__(self, Group group=None):
-        self.ob_mpi = MPI_GROUP_NULL
-        if group is not None:
-            self.ob_mpi = group.ob_mpi
-            self.predefined = group.predefined
+        _handle_init(self, group)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

@@ -108,6 +108,39 @@ cdef inline bint _handle_isnull(_Handle obj) noexcept:
         return obj.ob_mpi == MPI_WIN_NULL
 
 
+cdef int _handle_init(_Handle obj, _Handle other) except -1:
+    """``__cinit__``: the null handle, or ``other``'s handle (with its predefined mark, where the class has one)."""
+    if _Handle is Comm:
+        obj.ob_mpi = MPI_COMM_NULL
+    elif _Handle is Datatype:
+        obj.ob_mpi = MPI_DATATYPE_NULL
+    elif _Handle is Errhandler:
+        obj.ob_mpi = MPI_ERRHANDLER_NULL
+    elif _Handle is File:
+        obj.ob_mpi = MPI_FILE_NULL
+    elif _Handle is Group:
+        obj.ob_mpi = MPI_GROUP_NULL
+    elif _Handle is Info:
+        obj.ob_mpi = MPI_INFO_NULL
+    elif _Handle is Message:
+        obj.ob_mpi = MPI_MESSAGE_NULL
+    elif _Handle is Op:
+        obj.ob_mpi = MPI_OP_NULL
+    elif _Handle is Request:
+        obj.ob_mpi = MPI_REQUEST_NULL
+    elif _Handle is Session:
+        obj.ob_mpi = MPI_SESSION_NULL
+    elif _Handle is Win:
+        obj.ob_mpi = MPI_WIN_NULL
+    if other is None:
+        return 0
+    obj.ob_mpi = other.ob_mpi
+    if (_Handle is Comm or _Handle is Datatype or _Handle is Errhandler or _Handle is File or _Handle is Group
+            or _Handle is Info or _Handle is Op or _Handle is Win):
+        obj.predefined = other.predefined
+    return 0
+
+
 cdef object _handle_py2f(_Handle obj):
     """The Fortran handle of ``obj``."""
     cdef MPI_Fint value = 0

@@ -44,10 +44,7 @@ cdef class Info:
     """Info object: an ordered set of ``(key, value)`` string pairs passed as hints to MPI."""
 
     def __cinit__(self, Info info=None):
-        self.ob_mpi = MPI_INFO_NULL
-        if info is not None:
-            self.ob_mpi = info.ob_mpi
-            self.predefined = info.predefined
+        _handle_init(self, info)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

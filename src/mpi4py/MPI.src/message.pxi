@@ -15,9 +15,7 @@ cdef class Message:
     """Matched message (from a matched probe), received exactly once."""
 
     def __cinit__(self, Message message=None):
-        self.ob_mpi = MPI_MESSAGE_NULL
-        if message is not None:
-            self.ob_mpi = message.ob_mpi
+        _handle_init(self, message)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

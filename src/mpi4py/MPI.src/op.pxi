@@ -94,9 +94,8 @@ cdef class Op:
     """Reduction operation."""
 
     def __cinit__(self, Op op=None):
-        self.ob_mpi = MPI_OP_NULL
+        _handle_init(self, op)
         if op is not None:
-            self.ob_mpi = op.ob_mpi
             self.ob_func = op.ob_func
             self.ob_name = op.ob_name
             self.predefined = op.predefined

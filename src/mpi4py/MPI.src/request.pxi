@@ -73,9 +73,8 @@ cdef class Request:
     """Request handle for a nonblocking operation."""
 
     def __cinit__(self, Request request=None):
-        self.ob_mpi = MPI_REQUEST_NULL
+        _handle_init(self, request)
         if request is not None:
-            self.ob_mpi = request.ob_mpi
             self.ob_buf = request.ob_buf
             self.ob_kind = request.ob_kind
 

@@ -42,9 +42,7 @@ cdef class Session:
     """Session: an isolated MPI environment (MPI-4), started without ``MPI_Init``."""
 
     def __cinit__(self, Session session=None):
-        self.ob_mpi = MPI_SESSION_NULL
-        if session is not None:
-            self.ob_mpi = session.ob_mpi
+        _handle_init(self, session)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)

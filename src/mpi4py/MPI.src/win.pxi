@@ -102,10 +102,8 @@ cdef class Win:
     """Window: memory exposed to one-sided (RMA) operations by the processes of a communicator."""
 
     def __cinit__(self, Win win=None):
-        self.ob_mpi = MPI_WIN_NULL
+        _handle_init(self, win)
         if win is not None:
-            self.ob_mpi = win.ob_mpi
-            self.predefined = win.predefined
             self.ob_mem = win.ob_mem
             self.ob_attached = win.ob_attached
 
