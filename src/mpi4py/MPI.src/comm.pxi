@@ -72,15 +72,11 @@ cdef class Comm:
 
     def Get_name(self):
         """Print name of the communicator."""
-        cdef char name[MPI_MAX_OBJECT_NAME + 1]
-        cdef int nlen = 0
-        CHKERR(MPI_Comm_get_name(self.ob_mpi, name, &nlen))
-        return name[:nlen].decode(errors="replace")
+        return _get_name(self)
 
     def Set_name(self, name):
         """Set the print name of the communicator."""
-        cdef bytes data = arg_string(name, "name")
-        CHKERR(MPI_Comm_set_name(self.ob_mpi, data))
+        _set_name(self, name)
 
     name = property(Get_name, Set_name, doc="print name")
 

@@ -143,10 +143,7 @@ cdef class Datatype:
 
     def Get_name(self):
         """Name of the datatype."""
-        cdef char name[MPI_MAX_OBJECT_NAME + 1]
-        cdef int nlen = 0
-        CHKERR(MPI_Type_get_name(self.ob_mpi, name, &nlen))
-        return name[:nlen].decode(errors="replace")
+        return _get_name(self)
 
     def Commit(self):
         """Commit the datatype so it can be used in communication."""
@@ -503,8 +500,7 @@ cdef class Datatype:
 
     def Set_name(self, name):
         """Set the print name of the datatype."""
-        cdef bytes data = arg_string(name, "name")
-        CHKERR(MPI_Type_set_name(self.ob_mpi, data))
+        _set_name(self, name)
 
     def Is_predefined(self):
         """Whether the datatype is a predefined one."""

@@ -368,3 +368,34 @@ cdef int _set_info(_Hinted obj, Info info) except -1:
         elif _Hinted is Win:
             CHKERR(MPI_Win_set_info(obj.ob_mpi, info.ob_mpi))
     return 0
+
+
+# -- print names (Comm, Datatype, Win) ----------------------------------------------------------
+
+ctypedef fused _Named:
+    Comm
+    Datatype
+    Win
+
+
+cdef str _get_name(_Named obj):
+    cdef char name[MPI_MAX_OBJECT_NAME + 1]
+    cdef int nlen = 0
+    if _Named is Comm:
+        CHKERR(MPI_Comm_get_name(obj.ob_mpi, name, &nlen))
+    elif _Named is Datatype:
+        CHKERR(MPI_Type_get_name(obj.ob_mpi, name, &nlen))
+    elif _Named is Win:
+        CHKERR(MPI_Win_get_name(obj.ob_mpi, name, &nlen))
+    return name[:nlen].decode(errors="replace")
+
+
+cdef int _set_name(_Named obj, object name) except -1:
+    cdef bytes data = arg_string(name, "name")
+    if _Named is Comm:
+        CHKERR(MPI_Comm_set_name(obj.ob_mpi, data))
+    elif _Named is Datatype:
+        CHKERR(MPI_Type_set_name(obj.ob_mpi, data))
+    elif _Named is Win:
+        CHKERR(MPI_Win_set_name(obj.ob_mpi, data))
+    return 0
