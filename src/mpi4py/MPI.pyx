@@ -9,6 +9,7 @@ include "MPI.src/buildinfo.pxi"  # which libmpi.sym symbols this build compiled 
 # One area per include file; a file may use names from the ones before it.
 include "MPI.src/errors.pxi"
 include "MPI.src/strings.pxi"  # str/bytes arguments handed to MPI as C strings
+include "MPI.src/handles.pxi"  # the handle protocol every MPI object class shares
 include "MPI.src/callbacks.pxi"  # what MPI calls back: handle kinds, error-handler trampolines
 include "MPI.src/attr.pxi"  # attributes under keyvals created from Python (Comm, Datatype, Win)
 include "MPI.src/env.pxi"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -95,20 +94,9 @@ def mpi_library_path() -> str:
 
 def _abort(code: int) -> NoReturn:
     """Flush output and terminate every process of the job."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:  # noqa: BLE001 - a closed stream must not prevent the abort
-            pass
     from mpi4py import MPI
 
-    if not MPI.Is_initialized() or MPI.Is_finalized():
-        os._exit(code)
-    # The launcher forwards output asynchronously; give it a moment to drain our pipes before the
-    # abort kills the job, or the last lines of the traceback can be lost.
-    time.sleep(0.25)
-    MPI.COMM_WORLD.Abort(code)
-    os._exit(code)  # Abort does not return; this is a safety net
+    MPI._abort_job(code)
 
 
 def _exit_code(exc: SystemExit) -> tuple[int, str | None]:

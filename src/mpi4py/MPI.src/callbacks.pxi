@@ -61,13 +61,20 @@ cdef int _callback_error(str where, int otherwise) noexcept:
     return otherwise
 
 
-# -- error handlers -----------------------------------------------------------------------------
+# -- C trampolines -------------------------------------------------------------------------------
 
-# MPI passes an error handler's callback neither the error handler nor user data (and MPICH holds a lock
-# while it runs), so each handler created from Python gets its own C function: a slot of its kind's table.
-# The preprocessor generates every kind's table from one definition.
+# MPI passes neither an error handler's callback nor a user-defined Op's function the handle it belongs to
+# or user data (and MPICH holds a lock while an error handler runs), so each one created from Python gets
+# its own C function: a slot of a table.  The preprocessor generates every table from one slot generator:
+# M(K, T, hi, lo) defines (or names) slot hi * 8 + lo of kind K, whose handle type is T.
 cdef extern from *:
     """
+    #define PyMPI_SLOTS_8(M, K, T, hi) M(K, T, hi, 0) M(K, T, hi, 1) M(K, T, hi, 2) M(K, T, hi, 3) \\
+                                       M(K, T, hi, 4) M(K, T, hi, 5) M(K, T, hi, 6) M(K, T, hi, 7)
+    #define PyMPI_SLOTS_16(M, K, T) PyMPI_SLOTS_8(M, K, T, 0) PyMPI_SLOTS_8(M, K, T, 1)
+    #define PyMPI_SLOTS_32(M, K, T) PyMPI_SLOTS_16(M, K, T) PyMPI_SLOTS_8(M, K, T, 2) PyMPI_SLOTS_8(M, K, T, 3)
+
+    /* Error handlers: 32 per handle kind. */
     #define PyMPI_EH_SLOTS 32
     typedef void (*PyMPI_eh_hook_t)(int, int, Py_ssize_t, int *);
     static PyMPI_eh_hook_t pympi_eh_hook = 0;
@@ -75,12 +82,8 @@ cdef extern from *:
       static void pympi_eh_##K##_##hi##_##lo(T *h, int *c, ...) \\
       { if (pympi_eh_hook) pympi_eh_hook(K, hi * 8 + lo, (Py_ssize_t)(*h), c); }
     #define PyMPI_EH_REF(K, T, hi, lo) pympi_eh_##K##_##hi##_##lo,
-    #define PyMPI_EH_8(M, K, T, hi) M(K, T, hi, 0) M(K, T, hi, 1) M(K, T, hi, 2) M(K, T, hi, 3) \\
-                                    M(K, T, hi, 4) M(K, T, hi, 5) M(K, T, hi, 6) M(K, T, hi, 7)
-    #define PyMPI_EH_32(M, K, T) PyMPI_EH_8(M, K, T, 0) PyMPI_EH_8(M, K, T, 1) \\
-                                 PyMPI_EH_8(M, K, T, 2) PyMPI_EH_8(M, K, T, 3)
-    #define PyMPI_EH_KIND(K, T) PyMPI_EH_32(PyMPI_EH_FN, K, T) \\
-      static void (*const pympi_eh_tab_##K[PyMPI_EH_SLOTS])(T *, int *, ...) = { PyMPI_EH_32(PyMPI_EH_REF, K, T) };
+    #define PyMPI_EH_KIND(K, T) PyMPI_SLOTS_32(PyMPI_EH_FN, K, T) \\
+      static void (*const pympi_eh_tab_##K[PyMPI_EH_SLOTS])(T *, int *, ...) = { PyMPI_SLOTS_32(PyMPI_EH_REF, K, T) };
     PyMPI_EH_KIND(0, MPI_Comm)
     PyMPI_EH_KIND(2, MPI_Win)
     PyMPI_EH_KIND(3, MPI_File)
@@ -96,11 +99,26 @@ cdef extern from *:
       }
       return MPI_ERR_ARG;
     }
+
+    /* User-defined reduction operations (Op.Create): 16, the kind unused. */
+    #define PyMPI_OP_SLOTS 16
+    typedef void (*PyMPI_op_hook_t)(int, void *, void *, int *, MPI_Datatype *);
+    static PyMPI_op_hook_t pympi_op_hook = 0;
+    #define PyMPI_OP_FN(K, T, hi, lo) \\
+      static void pympi_op_##hi##_##lo(void *a, void *b, int *n, MPI_Datatype *t) \\
+      { pympi_op_hook(hi * 8 + lo, a, b, n, t); }
+    #define PyMPI_OP_REF(K, T, hi, lo) pympi_op_##hi##_##lo,
+    PyMPI_SLOTS_16(PyMPI_OP_FN, op, void)
+    static MPI_User_function *pympi_op_tab[PyMPI_OP_SLOTS] = { PyMPI_SLOTS_16(PyMPI_OP_REF, op, void) };
     """
     enum: PyMPI_EH_SLOTS
     ctypedef void (*PyMPI_eh_hook_t)(int, int, Py_ssize_t, int *) noexcept
     PyMPI_eh_hook_t pympi_eh_hook
     int PyMPI_Create_errhandler(int, int, MPI_Errhandler *)
+    enum: PyMPI_OP_SLOTS
+    ctypedef void (*PyMPI_op_hook_t)(int, void *, void *, int *, MPI_Datatype *) noexcept
+    PyMPI_op_hook_t pympi_op_hook
+    MPI_User_function *pympi_op_tab[PyMPI_OP_SLOTS]
 
 # _eh_fns[kind]: the Python callable of each slot taken so far.  A slot is never given to another
 # callable (MPI may call a handler after Errhandler.Free while an object still uses it); creating a

@@ -7,9 +7,7 @@
 # the object's handle field, or NULL with TypeError for an object of another type.
 
 cdef api object PyMPIDatatype_New(MPI_Datatype arg):
-    cdef Datatype obj = Datatype.__new__(Datatype)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Datatype>Datatype.__new__(Datatype), &arg)
 
 cdef api MPI_Datatype *PyMPIDatatype_Get(object arg) except NULL:
     return &(<Datatype?>arg).ob_mpi
@@ -28,73 +26,55 @@ cdef api MPI_Status *PyMPIStatus_Get(object arg) except? NULL:
 
 
 cdef api object PyMPIRequest_New(MPI_Request arg):
-    cdef Request obj = Request.__new__(Request)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Request>Request.__new__(Request), &arg)
 
 cdef api object PyMPIPrequest_New(MPI_Request arg):
-    cdef Prequest obj = Prequest.__new__(Prequest)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Request>Prequest.__new__(Prequest), &arg)
 
 cdef api object PyMPIGrequest_New(MPI_Request arg):
-    cdef Grequest obj = Grequest.__new__(Grequest)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Request>Grequest.__new__(Grequest), &arg)
 
 cdef api MPI_Request *PyMPIRequest_Get(object arg) except NULL:
     return &(<Request?>arg).ob_mpi
 
 
 cdef api object PyMPIMessage_New(MPI_Message arg):
-    cdef Message obj = Message.__new__(Message)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Message>Message.__new__(Message), &arg)
 
 cdef api MPI_Message *PyMPIMessage_Get(object arg) except NULL:
     return &(<Message?>arg).ob_mpi
 
 
 cdef api object PyMPIOp_New(MPI_Op arg):
-    cdef Op obj = Op.__new__(Op)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Op>Op.__new__(Op), &arg)
 
 cdef api MPI_Op *PyMPIOp_Get(object arg) except NULL:
     return &(<Op?>arg).ob_mpi
 
 
 cdef api object PyMPIGroup_New(MPI_Group arg):
-    cdef Group obj = Group.__new__(Group)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Group>Group.__new__(Group), &arg)
 
 cdef api MPI_Group *PyMPIGroup_Get(object arg) except NULL:
     return &(<Group?>arg).ob_mpi
 
 
 cdef api object PyMPIInfo_New(MPI_Info arg):
-    cdef Info obj = Info.__new__(Info)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Info>Info.__new__(Info), &arg)
 
 cdef api MPI_Info *PyMPIInfo_Get(object arg) except NULL:
     return &(<Info?>arg).ob_mpi
 
 
 cdef api object PyMPIErrhandler_New(MPI_Errhandler arg):
-    cdef Errhandler obj = Errhandler.__new__(Errhandler)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Errhandler>Errhandler.__new__(Errhandler), &arg)
 
 cdef api MPI_Errhandler *PyMPIErrhandler_Get(object arg) except NULL:
     return &(<Errhandler?>arg).ob_mpi
 
 
 cdef api object PyMPISession_New(MPI_Session arg):
-    cdef Session obj = Session.__new__(Session)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Session>Session.__new__(Session), &arg)
 
 cdef api MPI_Session *PyMPISession_Get(object arg) except NULL:
     return &(<Session?>arg).ob_mpi
@@ -119,27 +99,21 @@ cdef type _comm_class(MPI_Comm comm):
 
 cdef api object PyMPIComm_New(MPI_Comm arg):
     cdef type cls = _comm_class(arg)
-    cdef Comm obj = cls.__new__(cls)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Comm?>cls.__new__(cls), &arg)
 
 cdef api MPI_Comm *PyMPIComm_Get(object arg) except NULL:
     return &(<Comm?>arg).ob_mpi
 
 
 cdef api object PyMPIWin_New(MPI_Win arg):
-    cdef Win obj = Win.__new__(Win)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<Win>Win.__new__(Win), &arg)
 
 cdef api MPI_Win *PyMPIWin_Get(object arg) except NULL:
     return &(<Win?>arg).ob_mpi
 
 
 cdef api object PyMPIFile_New(MPI_File arg):
-    cdef File obj = File.__new__(File)
-    obj.ob_mpi = arg
-    return obj
+    return _handle_wrap(<File>File.__new__(File), &arg)
 
 cdef api MPI_File *PyMPIFile_Get(object arg) except NULL:
     return &(<File?>arg).ob_mpi
@@ -148,7 +122,6 @@ cdef api MPI_File *PyMPIFile_Get(object arg) except NULL:
 # -- handle helpers (ctypes, cffi, numba-mpi, mpi4jax) -------------------------------------------
 
 from libc.stdint cimport uintptr_t
-from libc.string cimport memcpy
 
 
 # (address of the handle field, size of the handle type) of an instance, or (NULL, 0).

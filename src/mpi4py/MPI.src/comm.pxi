@@ -26,31 +26,20 @@ cdef MPI_Errhandler arg_errhandler(str where, object errhandler) except? <MPI_Er
 cdef dict _comm_buffers = {}
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Comm "(Py_ssize_t)" (MPI_Comm) nogil
-    MPI_Comm _i2h_Comm "(MPI_Comm)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Comm:
     """Communication context."""
 
     def __cinit__(self, Comm comm=None):
-        self.ob_mpi = MPI_COMM_NULL
-        if comm is not None:
-            self.ob_mpi = comm.ob_mpi
-            self.predefined = comm.predefined
+        _handle_init(self, comm)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Comm) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Comm>self).ob_mpi == (<Comm>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_COMM_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         if self.ob_mpi == MPI_COMM_NULL:
@@ -83,15 +72,11 @@ cdef class Comm:
 
     def Get_name(self):
         """Print name of the communicator."""
-        cdef char name[MPI_MAX_OBJECT_NAME + 1]
-        cdef int nlen = 0
-        CHKERR(MPI_Comm_get_name(self.ob_mpi, name, &nlen))
-        return name[:nlen].decode(errors="replace")
+        return _get_name(self)
 
     def Set_name(self, name):
         """Set the print name of the communicator."""
-        cdef bytes data = arg_string(name, "name")
-        CHKERR(MPI_Comm_set_name(self.ob_mpi, data))
+        _set_name(self, name)
 
     name = property(Get_name, Set_name, doc="print name")
 
@@ -201,12 +186,12 @@ cdef class Comm:
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the communicator under ``keyval``."""
-        _attr_set(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval, attrval)
+        _attr_set(KIND_COMM, _h2i(self.ob_mpi), keyval, attrval)
 
     def Get_attr(self, int keyval):
         """Attribute value for ``keyval`` (``None`` if not set); predefined keys give integers."""
         cdef void *value = NULL
-        cdef int found = _attr_get(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval, &value)
+        cdef int found = _attr_get(KIND_COMM, _h2i(self.ob_mpi), keyval, &value)
         if found == 2:
             return <object>value
         if found == 0 or value == NULL:
@@ -215,7 +200,7 @@ cdef class Comm:
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        _attr_delete_of(KIND_COMM, _h2i_Comm(self.ob_mpi), keyval)
+        _attr_delete_of(KIND_COMM, _h2i(self.ob_mpi), keyval)
 
     def Get_topology(self):
         """Topology type: ``CART``, ``GRAPH``, ``DIST_GRAPH`` or ``UNDEFINED``."""
@@ -232,21 +217,19 @@ cdef class Comm:
 
     def Get_errhandler(self):
         """Error handler of the communicator."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_Comm_get_errhandler(self.ob_mpi, &eh.ob_mpi))
-        return eh
+        return _get_errhandler(self)
 
     def Set_errhandler(self, Errhandler errhandler):
         """Set the error handler of the communicator."""
-        CHKERR(MPI_Comm_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+        _set_errhandler(self, errhandler)
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the communicator with ``errorcode``."""
-        CHKERR(MPI_Comm_call_errhandler(self.ob_mpi, errorcode))
+        _call_errhandler(self, errorcode)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Comm_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
@@ -280,10 +263,7 @@ cdef class Comm:
 
     def Free(self):
         """Free the communicator."""
-        if self.predefined:
-            raise Exception(MPI_ERR_COMM)  # what MPI reports; some MPIs abort on it
-        with nogil:
-            CHKERR(MPI_Comm_free(&self.ob_mpi))
+        _owned_release(self)
 
     def Abort(self, int errorcode=0):
         """Terminate the MPI execution environment of every process in the communicator."""
@@ -491,8 +471,7 @@ cdef class Comm:
 
     def Barrier_init(self, info=None):
         """Persistent ``Barrier``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_barrier(self.ob_mpi, req, _PERSIST)
         return req
 
@@ -508,8 +487,7 @@ cdef class Comm:
 
     def Bcast_init(self, buf, int root=0, info=None):
         """Persistent ``Bcast``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_bcast(self.ob_mpi, buf, root, req, _PERSIST)
         return req
 
@@ -525,8 +503,7 @@ cdef class Comm:
 
     def Scatter_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatter``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_scatter(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -542,8 +519,7 @@ cdef class Comm:
 
     def Scatterv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Scatterv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_scatterv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -559,8 +535,7 @@ cdef class Comm:
 
     def Gather_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gather``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_gather(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -576,8 +551,7 @@ cdef class Comm:
 
     def Gatherv_init(self, sendbuf, recvbuf, int root=0, info=None):
         """Persistent ``Gatherv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_gatherv(self.ob_mpi, sendbuf, recvbuf, root, req, _PERSIST)
         return req
 
@@ -593,8 +567,7 @@ cdef class Comm:
 
     def Allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgather``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_allgather(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -610,8 +583,7 @@ cdef class Comm:
 
     def Allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Allgatherv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_allgatherv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -627,8 +599,7 @@ cdef class Comm:
 
     def Alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoall``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_alltoall(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -644,8 +615,7 @@ cdef class Comm:
 
     def Alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallv``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_alltoallv(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -661,8 +631,7 @@ cdef class Comm:
 
     def Alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Alltoallw``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_alltoallw(self.ob_mpi, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -678,8 +647,7 @@ cdef class Comm:
 
     def Reduce_init(self, sendbuf, recvbuf, Op op=SUM, int root=0, info=None):
         """Persistent ``Reduce``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_REDUCE, sendbuf, recvbuf, op, root, req, _PERSIST)
         return req
 
@@ -695,8 +663,7 @@ cdef class Comm:
 
     def Allreduce_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Allreduce``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_ALLREDUCE, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -712,8 +679,7 @@ cdef class Comm:
 
     def Reduce_scatter_block_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter_block``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_SCATTER_BLOCK, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -729,8 +695,7 @@ cdef class Comm:
 
     def Reduce_scatter_init(self, sendbuf, recvbuf, recvcounts=None, Op op=SUM, info=None):
         """Persistent ``Reduce_scatter``: start with ``Start()``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce_scatter(self.ob_mpi, sendbuf, recvbuf, recvcounts, op, req, _PERSIST)
         return req
 
@@ -773,14 +738,11 @@ cdef class Comm:
 
     def Set_info(self, Info info not None):
         """Set the communicator's ``info`` hints."""
-        with nogil:  # collective in MPI-4: may wait for the other processes
-            CHKERR(MPI_Comm_set_info(self.ob_mpi, info.ob_mpi))
+        _set_info(self, info)
 
     def Get_info(self):
         """A new Info holding the hints in use by the communicator (free it when done)."""
-        cdef Info info = Info.__new__(Info)
-        CHKERR(MPI_Comm_get_info(self.ob_mpi, &info.ob_mpi))
-        return info
+        return _get_info(self)
 
     info = property(Get_info, Set_info, doc="info hints")
 
@@ -860,7 +822,7 @@ cdef class Comm:
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Comm(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
@@ -869,7 +831,7 @@ cdef class Comm:
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Comm_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
@@ -878,8 +840,7 @@ cdef class Comm:
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_COMM_NULL and not self.predefined:
-            CHKERR(MPI_Comm_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 # -- partitioned point-to-point requests -------------------------------------------------------

@@ -68,31 +68,20 @@ cdef class _AintArray:
         return [self.data[i] for i in range(self.n)]
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Datatype "(Py_ssize_t)" (MPI_Datatype) nogil
-    MPI_Datatype _i2h_Datatype "(MPI_Datatype)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Datatype:
     """Datatype object."""
 
     def __cinit__(self, Datatype datatype=None):
-        self.ob_mpi = MPI_DATATYPE_NULL
-        if datatype is not None:
-            self.ob_mpi = datatype.ob_mpi
-            self.predefined = datatype.predefined
+        _handle_init(self, datatype)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Datatype) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Datatype>self).ob_mpi == (<Datatype>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self, _datatype_rebuild)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_DATATYPE_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         if self.ob_mpi == MPI_DATATYPE_NULL:
@@ -154,10 +143,7 @@ cdef class Datatype:
 
     def Get_name(self):
         """Name of the datatype."""
-        cdef char name[MPI_MAX_OBJECT_NAME + 1]
-        cdef int nlen = 0
-        CHKERR(MPI_Type_get_name(self.ob_mpi, name, &nlen))
-        return name[:nlen].decode(errors="replace")
+        return _get_name(self)
 
     def Commit(self):
         """Commit the datatype so it can be used in communication."""
@@ -166,9 +152,7 @@ cdef class Datatype:
 
     def Free(self):
         """Free the datatype."""
-        if self.predefined:
-            raise Exception(MPI_ERR_TYPE)  # what MPI reports; some MPIs abort on it
-        CHKERR(MPI_Type_free(&self.ob_mpi))
+        _owned_release(self)
 
     def Dup(self):
         """Duplicate the datatype."""
@@ -456,12 +440,12 @@ cdef class Datatype:
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the datatype under ``keyval``."""
-        _attr_set(KIND_DATATYPE, _h2i_Datatype(self.ob_mpi), keyval, attrval)
+        _attr_set(KIND_DATATYPE, _h2i(self.ob_mpi), keyval, attrval)
 
     def Get_attr(self, int keyval):
         """Attribute value for ``keyval`` (``None`` if not set)."""
         cdef void *value = NULL
-        cdef int found = _attr_get(KIND_DATATYPE, _h2i_Datatype(self.ob_mpi), keyval, &value)
+        cdef int found = _attr_get(KIND_DATATYPE, _h2i(self.ob_mpi), keyval, &value)
         if found == 2:
             return <object>value
         if found == 0 or value == NULL:
@@ -470,18 +454,16 @@ cdef class Datatype:
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        _attr_delete_of(KIND_DATATYPE, _h2i_Datatype(self.ob_mpi), keyval)
+        _attr_delete_of(KIND_DATATYPE, _h2i(self.ob_mpi), keyval)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Type_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Datatype from a Fortran handle."""
-        cdef Datatype dt = Datatype.__new__(Datatype)
-        dt.ob_mpi = MPI_Type_f2c(arg)
-        return dt
+        return _handle_f2py(<Datatype>Datatype.__new__(Datatype), arg)
 
     Create_dup = Dup
 
@@ -518,8 +500,7 @@ cdef class Datatype:
 
     def Set_name(self, name):
         """Set the print name of the datatype."""
-        cdef bytes data = arg_string(name, "name")
-        CHKERR(MPI_Type_set_name(self.ob_mpi, data))
+        _set_name(self, name)
 
     def Is_predefined(self):
         """Whether the datatype is a predefined one."""
@@ -531,30 +512,25 @@ cdef class Datatype:
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Datatype(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Datatype obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Datatype(handle)
-        return obj
+        return _handle_fromhandle(<Datatype?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Type_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Datatype obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Type_f2c(arg)
-        return obj
+        return _handle_f2py(<Datatype?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_DATATYPE_NULL and not self.predefined:
-            CHKERR(MPI_Type_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 cdef Datatype _predefined_type(MPI_Datatype handle):

@@ -221,76 +221,56 @@ ERR_PROC_FAILED_PENDING = PyMPI_ERR_PROC_FAILED_PENDING
 ERR_REVOKED = PyMPI_ERR_REVOKED
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Errhandler "(Py_ssize_t)" (MPI_Errhandler) nogil
-    MPI_Errhandler _i2h_Errhandler "(MPI_Errhandler)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Errhandler:
     """Error handler."""
 
     def __cinit__(self, Errhandler errhandler=None):
-        self.ob_mpi = MPI_ERRHANDLER_NULL
-        if errhandler is not None:
-            self.ob_mpi = errhandler.ob_mpi
-            self.predefined = errhandler.predefined
+        _handle_init(self, errhandler)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Errhandler) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Errhandler>self).ob_mpi == (<Errhandler>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_ERRHANDLER_NULL
+        return _handle_bool(self)
 
     def Free(self):
         """Free the error handler."""
-        if self.predefined:
-            raise Exception(MPI_ERR_ERRHANDLER)  # what MPI reports; some MPIs abort on it
-        CHKERR(MPI_Errhandler_free(&self.ob_mpi))
+        _owned_release(self)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Errhandler_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Error handler from a Fortran handle."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        eh.ob_mpi = MPI_Errhandler_f2c(arg)
-        return eh
+        return _handle_f2py(<Errhandler>Errhandler.__new__(Errhandler), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Errhandler(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Errhandler obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Errhandler(handle)
-        return obj
+        return _handle_fromhandle(<Errhandler?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Errhandler_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Errhandler obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Errhandler_f2c(arg)
-        return obj
+        return _handle_f2py(<Errhandler?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_ERRHANDLER_NULL and not self.predefined:
-            CHKERR(MPI_Errhandler_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 cdef Errhandler _predefined_errhandler(MPI_Errhandler handle):

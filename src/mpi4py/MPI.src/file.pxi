@@ -15,11 +15,6 @@ cdef inline _Msg _io_msg(object buf, bint reading, str where):
     return msg_build(buf, reading, 0, where)
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_File "(Py_ssize_t)" (MPI_File)
-    MPI_File _i2h_File "(MPI_File)(Py_ssize_t)" (Py_ssize_t)
-
-
 # One split-collective operation may be pending per file: its message stays alive until ..._end.
 cdef int _file_split_begin(File file, _Msg m, str where) except -1:
     if file.ob_split is not None:
@@ -38,26 +33,132 @@ cdef void *_file_split_end(File file, buf, str where) except? NULL:
     return m.buf
 
 
+# The data-access routines by what they combine: an explicit offset (AT), the shared file pointer (SHARED;
+# ORDERED is its collective form) or else the individual one, collective (ALL), writing (WRITE) or reading.
+# One helper per form (blocking, nonblocking, split begin/end) maps these flags to the MPI routine.
+cdef enum:
+    _IO_WRITE = 1
+    _IO_ALL = 2
+    _IO_AT = 4
+    _IO_SHARED = 8
+    _IO_ORDERED = 16
+
+
+cdef int _file_rw(File file, int how, MPI_Offset offset, object buf, Status status, str where) except -1:
+    cdef _Msg m = _io_msg(buf, not (how & _IO_WRITE), where)
+    cdef MPI_Status *st = _status_ptr(status)
+    cdef MPI_File fh = file.ob_mpi
+    with nogil:
+        if how == _IO_AT:
+            CHKERR(MPI_File_read_at(fh, offset, m.buf, m.count, m.dtype, st))
+        elif how == _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_read_at_all(fh, offset, m.buf, m.count, m.dtype, st))
+        elif how == _IO_WRITE | _IO_AT:
+            CHKERR(MPI_File_write_at(fh, offset, m.buf, m.count, m.dtype, st))
+        elif how == _IO_WRITE | _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_write_at_all(fh, offset, m.buf, m.count, m.dtype, st))
+        elif how == 0:
+            CHKERR(MPI_File_read(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_ALL:
+            CHKERR(MPI_File_read_all(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_WRITE:
+            CHKERR(MPI_File_write(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_WRITE | _IO_ALL:
+            CHKERR(MPI_File_write_all(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_SHARED:
+            CHKERR(MPI_File_read_shared(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_WRITE | _IO_SHARED:
+            CHKERR(MPI_File_write_shared(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_ORDERED:
+            CHKERR(MPI_File_read_ordered(fh, m.buf, m.count, m.dtype, st))
+        elif how == _IO_WRITE | _IO_ORDERED:
+            CHKERR(MPI_File_write_ordered(fh, m.buf, m.count, m.dtype, st))
+    return 0
+
+
+cdef Request _file_irw(File file, int how, MPI_Offset offset, object buf, str where):
+    cdef _Msg m = _io_msg(buf, not (how & _IO_WRITE), where)
+    cdef Request req = _new_request(m)
+    cdef MPI_File fh = file.ob_mpi
+    with nogil:
+        if how == _IO_AT:
+            CHKERR(MPI_File_iread_at(fh, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_iread_at_all(fh, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_WRITE | _IO_AT:
+            CHKERR(MPI_File_iwrite_at(fh, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_WRITE | _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_iwrite_at_all(fh, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == 0:
+            CHKERR(MPI_File_iread(fh, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_ALL:
+            CHKERR(MPI_File_iread_all(fh, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_WRITE:
+            CHKERR(MPI_File_iwrite(fh, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_WRITE | _IO_ALL:
+            CHKERR(MPI_File_iwrite_all(fh, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_SHARED:
+            CHKERR(MPI_File_iread_shared(fh, m.buf, m.count, m.dtype, &req.ob_mpi))
+        elif how == _IO_WRITE | _IO_SHARED:
+            CHKERR(MPI_File_iwrite_shared(fh, m.buf, m.count, m.dtype, &req.ob_mpi))
+    return req
+
+
+cdef int _file_begin(File file, int how, MPI_Offset offset, object buf, str where) except -1:
+    cdef _Msg m = _io_msg(buf, not (how & _IO_WRITE), f"{where}: buf")
+    _file_split_begin(file, m, where)
+    cdef MPI_File fh = file.ob_mpi
+    with nogil:
+        if how == _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_read_at_all_begin(fh, offset, m.buf, m.count, m.dtype))
+        elif how == _IO_WRITE | _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_write_at_all_begin(fh, offset, m.buf, m.count, m.dtype))
+        elif how == _IO_ALL:
+            CHKERR(MPI_File_read_all_begin(fh, m.buf, m.count, m.dtype))
+        elif how == _IO_WRITE | _IO_ALL:
+            CHKERR(MPI_File_write_all_begin(fh, m.buf, m.count, m.dtype))
+        elif how == _IO_ORDERED:
+            CHKERR(MPI_File_read_ordered_begin(fh, m.buf, m.count, m.dtype))
+        elif how == _IO_WRITE | _IO_ORDERED:
+            CHKERR(MPI_File_write_ordered_begin(fh, m.buf, m.count, m.dtype))
+    return 0
+
+
+cdef int _file_end(File file, int how, object buf, Status status, str where) except -1:
+    cdef void *p = _file_split_end(file, buf, where)
+    cdef MPI_Status *st = _status_ptr(status)
+    cdef MPI_File fh = file.ob_mpi
+    with nogil:
+        if how == _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_read_at_all_end(fh, p, st))
+        elif how == _IO_WRITE | _IO_AT | _IO_ALL:
+            CHKERR(MPI_File_write_at_all_end(fh, p, st))
+        elif how == _IO_ALL:
+            CHKERR(MPI_File_read_all_end(fh, p, st))
+        elif how == _IO_WRITE | _IO_ALL:
+            CHKERR(MPI_File_write_all_end(fh, p, st))
+        elif how == _IO_ORDERED:
+            CHKERR(MPI_File_read_ordered_end(fh, p, st))
+        elif how == _IO_WRITE | _IO_ORDERED:
+            CHKERR(MPI_File_write_ordered_end(fh, p, st))
+    file.ob_split = None
+    return 0
+
+
 cdef class File:
     """File handle for parallel I/O."""
 
     def __cinit__(self, File file=None):
-        self.ob_mpi = MPI_FILE_NULL
-        if file is not None:
-            self.ob_mpi = file.ob_mpi
-            self.predefined = file.predefined
+        _handle_init(self, file)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, File) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<File>self).ob_mpi == (<File>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_FILE_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         return "<mpi4py.MPI.File: FILE_NULL>" if self.ob_mpi == MPI_FILE_NULL else "<mpi4py.MPI.File>"
@@ -144,14 +245,11 @@ cdef class File:
 
     def Set_info(self, Info info not None):
         """Set new hints for the file (collective)."""
-        with nogil:
-            CHKERR(MPI_File_set_info(self.ob_mpi, info.ob_mpi))
+        _set_info(self, info)
 
     def Get_info(self):
         """Hints actually used for the file (a new Info object)."""
-        cdef Info info = Info.__new__(Info)
-        CHKERR(MPI_File_get_info(self.ob_mpi, &info.ob_mpi))
-        return info
+        return _get_info(self)
 
     info = property(Get_info, Set_info, doc="file hints")
 
@@ -205,125 +303,69 @@ cdef class File:
 
     def Read_at(self, MPI_Offset offset, buf, Status status=None):
         """Read into ``buf`` at ``offset`` (in etype units of the view)."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_at: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_AT, offset, buf, status, "File.Read_at: buf")
 
     def Read_at_all(self, MPI_Offset offset, buf, Status status=None):
         """Collective ``Read_at``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_at_all: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_AT | _IO_ALL, offset, buf, status, "File.Read_at_all: buf")
 
     def Write_at(self, MPI_Offset offset, buf, Status status=None):
         """Write ``buf`` at ``offset`` (in etype units of the view)."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_at: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_WRITE | _IO_AT, offset, buf, status, "File.Write_at: buf")
 
     def Write_at_all(self, MPI_Offset offset, buf, Status status=None):
         """Collective ``Write_at``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_at_all: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_WRITE | _IO_AT | _IO_ALL, offset, buf, status, "File.Write_at_all: buf")
 
     def Iread_at(self, MPI_Offset offset, buf):
         """Nonblocking ``Read_at``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Iread_at: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iread_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_AT, offset, buf, "File.Iread_at: buf")
 
     def Iread_at_all(self, MPI_Offset offset, buf):
         """Nonblocking collective ``Read_at_all``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Iread_at_all: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iread_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_AT | _IO_ALL, offset, buf, "File.Iread_at_all: buf")
 
     def Iwrite_at(self, MPI_Offset offset, buf):
         """Nonblocking ``Write_at``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_at: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iwrite_at(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_WRITE | _IO_AT, offset, buf, "File.Iwrite_at: buf")
 
     def Iwrite_at_all(self, MPI_Offset offset, buf):
         """Nonblocking collective ``Write_at_all``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_at_all: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iwrite_at_all(self.ob_mpi, offset, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_WRITE | _IO_AT | _IO_ALL, offset, buf, "File.Iwrite_at_all: buf")
 
     # -- individual file pointer ----------------------------------------------------------------
 
     def Read(self, buf, Status status=None):
         """Read into ``buf`` at the individual file pointer."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, 0, 0, buf, status, "File.Read: buf")
 
     def Read_all(self, buf, Status status=None):
         """Collective ``Read``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_all: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_all(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_ALL, 0, buf, status, "File.Read_all: buf")
 
     def Write(self, buf, Status status=None):
         """Write ``buf`` at the individual file pointer."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_WRITE, 0, buf, status, "File.Write: buf")
 
     def Write_all(self, buf, Status status=None):
         """Collective ``Write``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_all: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_all(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_WRITE | _IO_ALL, 0, buf, status, "File.Write_all: buf")
 
     def Iread(self, buf):
         """Nonblocking ``Read``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Iread: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iread(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, 0, 0, buf, "File.Iread: buf")
 
     def Iread_all(self, buf):
         """Nonblocking collective ``Read_all``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Iread_all: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iread_all(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_ALL, 0, buf, "File.Iread_all: buf")
 
     def Iwrite(self, buf):
         """Nonblocking ``Write``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Iwrite: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iwrite(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_WRITE, 0, buf, "File.Iwrite: buf")
 
     def Iwrite_all(self, buf):
         """Nonblocking collective ``Write_all``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_all: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iwrite_all(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_WRITE | _IO_ALL, 0, buf, "File.Iwrite_all: buf")
 
     def Seek(self, MPI_Offset offset, int whence=MPI_SEEK_SET):
         """Move the individual file pointer (``SEEK_SET``, ``SEEK_CUR`` or ``SEEK_END``)."""
@@ -346,47 +388,27 @@ cdef class File:
 
     def Read_shared(self, buf, Status status=None):
         """Read into ``buf`` at the shared file pointer."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_shared: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_shared(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_SHARED, 0, buf, status, "File.Read_shared: buf")
 
     def Write_shared(self, buf, Status status=None):
         """Write ``buf`` at the shared file pointer."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_shared: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_shared(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_WRITE | _IO_SHARED, 0, buf, status, "File.Write_shared: buf")
 
     def Iread_shared(self, buf):
         """Nonblocking ``Read_shared``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Iread_shared: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iread_shared(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_SHARED, 0, buf, "File.Iread_shared: buf")
 
     def Iwrite_shared(self, buf):
         """Nonblocking ``Write_shared``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Iwrite_shared: buf")
-        cdef Request req = _new_request(m)
-        with nogil:
-            CHKERR(MPI_File_iwrite_shared(self.ob_mpi, m.buf, m.count, m.dtype, &req.ob_mpi))
-        return req
+        return _file_irw(self, _IO_WRITE | _IO_SHARED, 0, buf, "File.Iwrite_shared: buf")
 
     def Read_ordered(self, buf, Status status=None):
         """Collective read at the shared file pointer, in rank order."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_ordered: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_ordered(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_ORDERED, 0, buf, status, "File.Read_ordered: buf")
 
     def Write_ordered(self, buf, Status status=None):
         """Collective write at the shared file pointer, in rank order."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_ordered: buf")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_ordered(self.ob_mpi, m.buf, m.count, m.dtype, st))
+        _file_rw(self, _IO_WRITE | _IO_ORDERED, 0, buf, status, "File.Write_ordered: buf")
 
     def Seek_shared(self, MPI_Offset offset, int whence=MPI_SEEK_SET):
         """Move the shared file pointer (collective)."""
@@ -404,93 +426,51 @@ cdef class File:
 
     def Read_at_all_begin(self, MPI_Offset offset, buf):
         """Start a split collective ``Read_at_all``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_at_all_begin: buf")
-        _file_split_begin(self, m, "File.Read_at_all_begin")
-        with nogil:
-            CHKERR(MPI_File_read_at_all_begin(self.ob_mpi, offset, m.buf, m.count, m.dtype))
+        _file_begin(self, _IO_AT | _IO_ALL, offset, buf, "File.Read_at_all_begin")
 
     def Read_at_all_end(self, buf, Status status=None):
         """Complete a split collective ``Read_at_all``."""
-        cdef void *p = _file_split_end(self, buf, "File.Read_at_all_end")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_at_all_end(self.ob_mpi, p, st))
-        self.ob_split = None
+        _file_end(self, _IO_AT | _IO_ALL, buf, status, "File.Read_at_all_end")
 
     def Write_at_all_begin(self, MPI_Offset offset, buf):
         """Start a split collective ``Write_at_all``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_at_all_begin: buf")
-        _file_split_begin(self, m, "File.Write_at_all_begin")
-        with nogil:
-            CHKERR(MPI_File_write_at_all_begin(self.ob_mpi, offset, m.buf, m.count, m.dtype))
+        _file_begin(self, _IO_WRITE | _IO_AT | _IO_ALL, offset, buf, "File.Write_at_all_begin")
 
     def Write_at_all_end(self, buf, Status status=None):
         """Complete a split collective ``Write_at_all``."""
-        cdef void *p = _file_split_end(self, buf, "File.Write_at_all_end")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_at_all_end(self.ob_mpi, p, st))
-        self.ob_split = None
+        _file_end(self, _IO_WRITE | _IO_AT | _IO_ALL, buf, status, "File.Write_at_all_end")
 
     def Read_all_begin(self, buf):
         """Start a split collective ``Read_all``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_all_begin: buf")
-        _file_split_begin(self, m, "File.Read_all_begin")
-        with nogil:
-            CHKERR(MPI_File_read_all_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+        _file_begin(self, _IO_ALL, 0, buf, "File.Read_all_begin")
 
     def Read_all_end(self, buf, Status status=None):
         """Complete a split collective ``Read_all``."""
-        cdef void *p = _file_split_end(self, buf, "File.Read_all_end")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_all_end(self.ob_mpi, p, st))
-        self.ob_split = None
+        _file_end(self, _IO_ALL, buf, status, "File.Read_all_end")
 
     def Write_all_begin(self, buf):
         """Start a split collective ``Write_all``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_all_begin: buf")
-        _file_split_begin(self, m, "File.Write_all_begin")
-        with nogil:
-            CHKERR(MPI_File_write_all_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+        _file_begin(self, _IO_WRITE | _IO_ALL, 0, buf, "File.Write_all_begin")
 
     def Write_all_end(self, buf, Status status=None):
         """Complete a split collective ``Write_all``."""
-        cdef void *p = _file_split_end(self, buf, "File.Write_all_end")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_all_end(self.ob_mpi, p, st))
-        self.ob_split = None
+        _file_end(self, _IO_WRITE | _IO_ALL, buf, status, "File.Write_all_end")
 
     def Read_ordered_begin(self, buf):
         """Start a split collective ``Read_ordered``."""
-        cdef _Msg m = _io_msg(buf, True, "File.Read_ordered_begin: buf")
-        _file_split_begin(self, m, "File.Read_ordered_begin")
-        with nogil:
-            CHKERR(MPI_File_read_ordered_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+        _file_begin(self, _IO_ORDERED, 0, buf, "File.Read_ordered_begin")
 
     def Read_ordered_end(self, buf, Status status=None):
         """Complete a split collective ``Read_ordered``."""
-        cdef void *p = _file_split_end(self, buf, "File.Read_ordered_end")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_read_ordered_end(self.ob_mpi, p, st))
-        self.ob_split = None
+        _file_end(self, _IO_ORDERED, buf, status, "File.Read_ordered_end")
 
     def Write_ordered_begin(self, buf):
         """Start a split collective ``Write_ordered``."""
-        cdef _Msg m = _io_msg(buf, False, "File.Write_ordered_begin: buf")
-        _file_split_begin(self, m, "File.Write_ordered_begin")
-        with nogil:
-            CHKERR(MPI_File_write_ordered_begin(self.ob_mpi, m.buf, m.count, m.dtype))
+        _file_begin(self, _IO_WRITE | _IO_ORDERED, 0, buf, "File.Write_ordered_begin")
 
     def Write_ordered_end(self, buf, Status status=None):
         """Complete a split collective ``Write_ordered``."""
-        cdef void *p = _file_split_end(self, buf, "File.Write_ordered_end")
-        cdef MPI_Status *st = _status_ptr(status)
-        with nogil:
-            CHKERR(MPI_File_write_ordered_end(self.ob_mpi, p, st))
-        self.ob_split = None
+        _file_end(self, _IO_WRITE | _IO_ORDERED, buf, status, "File.Write_ordered_end")
 
     # -- error handling -----------------------------------------------------------------------
 
@@ -501,54 +481,45 @@ cdef class File:
 
     def Get_errhandler(self):
         """Error handler of the file (``FILE_NULL``: the default for newly opened files)."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_File_get_errhandler(self.ob_mpi, &eh.ob_mpi))
-        return eh
+        return _get_errhandler(self)
 
     def Set_errhandler(self, Errhandler errhandler not None):
         """Set the error handler of the file (on ``FILE_NULL``: the default for files opened later)."""
-        CHKERR(MPI_File_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+        _set_errhandler(self, errhandler)
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the file with ``errorcode``."""
-        with nogil:
-            CHKERR(MPI_File_call_errhandler(self.ob_mpi, errorcode))
+        _call_errhandler(self, errorcode)
 
     # -- handles ------------------------------------------------------------------------------
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_File_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """File from a Fortran handle."""
-        cdef File obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_File_f2c(arg)
-        return obj
+        return _handle_f2py(<File?>cls.__new__(cls), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_File(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef File obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_File(handle)
-        return obj
+        return _handle_fromhandle(<File?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_File_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef File obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_File_f2c(arg)
-        return obj
+        return _handle_f2py(<File?>cls.__new__(cls), arg)
 
     def free(self):
         """Close the file unless it is null or predefined (never raises for those)."""

@@ -1,31 +1,20 @@
 # Process groups: queries, set operations, rank translation and subsets.
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Group "(Py_ssize_t)" (MPI_Group) nogil
-    MPI_Group _i2h_Group "(MPI_Group)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Group:
     """Group of processes."""
 
     def __cinit__(self, Group group=None):
-        self.ob_mpi = MPI_GROUP_NULL
-        if group is not None:
-            self.ob_mpi = group.ob_mpi
-            self.predefined = group.predefined
+        _handle_init(self, group)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Group) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Group>self).ob_mpi == (<Group>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_GROUP_NULL
+        return _handle_bool(self)
 
     def Get_size(self):
         """Number of processes in the group."""
@@ -124,48 +113,39 @@ cdef class Group:
 
     def Free(self):
         """Free the group."""
-        if self.predefined:
-            raise Exception(MPI_ERR_GROUP)  # what MPI reports; some MPIs abort on it
-        CHKERR(MPI_Group_free(&self.ob_mpi))
+        _owned_release(self)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Group_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Group from a Fortran handle."""
-        cdef Group group = Group.__new__(Group)
-        group.ob_mpi = MPI_Group_f2c(arg)
-        return group
+        return _handle_f2py(<Group>Group.__new__(Group), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Group(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Group obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Group(handle)
-        return obj
+        return _handle_fromhandle(<Group?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Group_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Group obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Group_f2c(arg)
-        return obj
+        return _handle_f2py(<Group?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_GROUP_NULL and not self.predefined:
-            CHKERR(MPI_Group_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 GROUP_NULL = Group()

@@ -3,22 +3,25 @@
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 
 
-cdef bytes _info_key(object key, str where):
-    if not isinstance(key, str):
-        raise TypeError(f"{where}: info keys must be str, got {type(key).__name__}")
-    cdef bytes data = key.encode()
-    if len(data) > MPI_MAX_INFO_KEY:
-        raise ValueError(f"{where}: info key {key!r} is longer than MAX_INFO_KEY={MPI_MAX_INFO_KEY}")
-    return data
-
-
-cdef bytes _info_value(object value, str where):
-    if not isinstance(value, str):
-        raise TypeError(f"{where}: info values must be str, got {type(value).__name__}")
-    cdef bytes data = value.encode()
-    if len(data) > MPI_MAX_INFO_VAL:
+cdef bytes _info_string(object s, bint key, str where):
+    """An info key or value as MPI takes it: a str, at most MAX_INFO_KEY / MAX_INFO_VAL bytes encoded."""
+    cdef str what = "key" if key else "value"
+    if not isinstance(s, str):
+        raise TypeError(f"{where}: info {what}s must be str, got {type(s).__name__}")
+    cdef bytes data = s.encode()
+    if key and len(data) > MPI_MAX_INFO_KEY:
+        raise ValueError(f"{where}: info key {s!r} is longer than MAX_INFO_KEY={MPI_MAX_INFO_KEY}")
+    if not key and len(data) > MPI_MAX_INFO_VAL:
         raise ValueError(f"{where}: info value is longer than MAX_INFO_VAL={MPI_MAX_INFO_VAL}")
     return data
+
+
+cdef inline bytes _info_key(object key, str where):
+    return _info_string(key, True, where)
+
+
+cdef inline bytes _info_value(object value, str where):
+    return _info_string(value, False, where)
 
 
 cdef object _info_get(MPI_Info info, bytes key):
@@ -37,31 +40,20 @@ cdef object _info_get(MPI_Info info, bytes key):
     return bytes(value[:vlen]).decode(errors="replace")
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Info "(Py_ssize_t)" (MPI_Info) nogil
-    MPI_Info _i2h_Info "(MPI_Info)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef class Info:
     """Info object: an ordered set of ``(key, value)`` string pairs passed as hints to MPI."""
 
     def __cinit__(self, Info info=None):
-        self.ob_mpi = MPI_INFO_NULL
-        if info is not None:
-            self.ob_mpi = info.ob_mpi
-            self.predefined = info.predefined
+        _handle_init(self, info)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Info) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Info>self).ob_mpi == (<Info>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self, _info_rebuild)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_INFO_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         if self.ob_mpi == MPI_INFO_NULL:
@@ -102,9 +94,7 @@ cdef class Info:
 
     def Free(self):
         """Free the info object."""
-        if self.predefined:
-            raise Exception(MPI_ERR_INFO)  # what MPI reports; Open MPI aborts on INFO_ENV
-        CHKERR(MPI_Info_free(&self.ob_mpi))
+        _owned_release(self)
 
     def Dup(self):
         """Duplicate the info object."""
@@ -234,42 +224,35 @@ cdef class Info:
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Info_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Info from a Fortran handle."""
-        cdef Info obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Info_f2c(arg)
-        return obj
+        return _handle_f2py(<Info?>cls.__new__(cls), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Info(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Info obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Info(handle)
-        return obj
+        return _handle_fromhandle(<Info?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Info_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Info obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Info_f2c(arg)
-        return obj
+        return _handle_f2py(<Info?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the info object unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_INFO_NULL and not self.predefined:
-            CHKERR(MPI_Info_free(&self.ob_mpi))
+        _owned_free(self)
 
 
 cdef Info _new_info(MPI_Info handle):

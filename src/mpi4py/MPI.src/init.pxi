@@ -95,7 +95,11 @@ def _finalize_at_exit():
         MPI_Finalize()
 
 
-cdef int _abort_job(int status) except -1:
+def _abort_job(int status):
+    """Flush Python's output and terminate every process of the job with ``status``: ``MPI_Abort`` on
+    ``COMM_WORLD`` while MPI runs, else ``os._exit``.  The one way out of ``python -m mpi4py`` on an
+    uncaught exception and of the exit handler after ``_set_abort_status``."""
+    import os
     import sys
     import time
     for stream in (sys.stdout, sys.stderr):
@@ -103,10 +107,14 @@ cdef int _abort_job(int status) except -1:
             stream.flush()
         except BaseException:  # a closed stream must not prevent the abort
             pass
-    # The launcher forwards output asynchronously: a moment to drain our pipes before the abort kills the job.
-    time.sleep(0.25)
-    MPI_Abort(MPI_COMM_WORLD, status)
-    return 0
+    cdef int initialized = 0, finalized = 1
+    MPI_Initialized(&initialized)
+    MPI_Finalized(&finalized)
+    if initialized and not finalized:
+        # The launcher forwards output asynchronously: a moment to drain our pipes before the abort kills the job.
+        time.sleep(0.25)
+        MPI_Abort(MPI_COMM_WORLD, status)
+    os._exit(status)  # MPI_Abort does not return; this is a safety net
 
 
 def Init():

@@ -185,8 +185,7 @@ cdef class Intracomm(Comm):
 
     def Scan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Scan``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_SCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 
@@ -202,8 +201,7 @@ cdef class Intracomm(Comm):
 
     def Exscan_init(self, sendbuf, recvbuf, Op op=SUM, info=None):
         """Persistent ``Exscan``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_reduce(self.ob_mpi, _RED_EXSCAN, sendbuf, recvbuf, op, 0, req, _PERSIST)
         return req
 

@@ -1,11 +1,6 @@
 # Matched messages (Comm.Mprobe/Improbe): Message.
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Message "(Py_ssize_t)" (MPI_Message) nogil
-    MPI_Message _i2h_Message "(MPI_Message)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 # The receive buffer of a matched object message: as large as the message.
 cdef int _message_size(Message msg, MPI_Status *st, Status status) except -1:
     cdef int n = 0
@@ -20,21 +15,16 @@ cdef class Message:
     """Matched message (from a matched probe), received exactly once."""
 
     def __cinit__(self, Message message=None):
-        self.ob_mpi = MPI_MESSAGE_NULL
-        if message is not None:
-            self.ob_mpi = message.ob_mpi
+        _handle_init(self, message)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Message) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Message>self).ob_mpi == (<Message>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_MESSAGE_NULL
+        return _handle_bool(self)
 
     @classmethod
     def Probe(cls, Comm comm, int source=MPI_ANY_SOURCE, int tag=MPI_ANY_TAG, Status status=None):
@@ -120,37 +110,31 @@ cdef class Message:
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Message_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Message from a Fortran handle."""
-        cdef Message msg = Message.__new__(Message)
-        msg.ob_mpi = MPI_Message_f2c(arg)
-        return msg
+        return _handle_f2py(<Message>Message.__new__(Message), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Message(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Message obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Message(handle)
-        return obj
+        return _handle_fromhandle(<Message?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Message_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Message obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Message_f2c(arg)
-        return obj
+        return _handle_f2py(<Message?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""

@@ -465,6 +465,7 @@ cdef int msg_view(object spec, bint writable, Py_buffer *view, MPI_Datatype *dty
     """
     cdef const char *f
     cdef unsigned char c
+    cdef bint standard
     cdef Py_ssize_t items
     if type(spec) is list or type(spec) is tuple or spec is None or not PyObject_CheckBuffer(spec):
         return 0
@@ -476,15 +477,18 @@ cdef int msg_view(object spec, bint writable, Py_buffer *view, MPI_Datatype *dty
         items = view.len
     else:
         c = <unsigned char>f[0]
-        if c == b'@' or c == b'=':
+        standard = c == b'='
+        if c == b'@' or standard:
             f += 1
             c = <unsigned char>f[0]
         if c >= 128 or f[1] != 0 or not _fmt_known[c] or view.itemsize <= 0 or view.len % view.itemsize:
             PyBuffer_Release(view)
             return 0
         dtype[0] = _fmt_type[c]
-        if _type_size_is(dtype[0], view.itemsize) != 1:
-            PyBuffer_Release(view)  # standard-size format ('=l' is 4 bytes, C long 8): msg_build decides
+        # A native code has its C type's size, which its MPI type has too; only a standard-size code
+        # ('=l' is 4 bytes, C long 8) needs asking MPI -- an MPI_Type_size call per message otherwise.
+        if standard and _type_size_is(dtype[0], view.itemsize) != 1:
+            PyBuffer_Release(view)  # msg_build decides
             return 0
         items = view.len // view.itemsize
     if items > INT_MAX:

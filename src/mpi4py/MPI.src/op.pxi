@@ -67,27 +67,11 @@ def _op_no_op(x, y):
     return x
 
 
-# User-defined operations: MPI calls a C function without telling which Op it belongs to, so a
-# fixed set of C trampolines, one per slot, forwards to _op_call with the slot number.
-cdef extern from *:
-    """
-    static void (*PyMPI_OpCall)(int, void *, void *, int *, MPI_Datatype *) = 0;
-    #define PYMPI_OP_SLOT(i) static void PyMPI_OpSlot##i(void *a, void *b, int *n, MPI_Datatype *t) { PyMPI_OpCall(i, a, b, n, t); }
-    PYMPI_OP_SLOT(0) PYMPI_OP_SLOT(1) PYMPI_OP_SLOT(2) PYMPI_OP_SLOT(3) PYMPI_OP_SLOT(4) PYMPI_OP_SLOT(5)
-    PYMPI_OP_SLOT(6) PYMPI_OP_SLOT(7) PYMPI_OP_SLOT(8) PYMPI_OP_SLOT(9) PYMPI_OP_SLOT(10) PYMPI_OP_SLOT(11)
-    PYMPI_OP_SLOT(12) PYMPI_OP_SLOT(13) PYMPI_OP_SLOT(14) PYMPI_OP_SLOT(15)
-    static MPI_User_function *PyMPI_OpSlots[16] = {
-      PyMPI_OpSlot0, PyMPI_OpSlot1, PyMPI_OpSlot2, PyMPI_OpSlot3, PyMPI_OpSlot4, PyMPI_OpSlot5, PyMPI_OpSlot6,
-      PyMPI_OpSlot7, PyMPI_OpSlot8, PyMPI_OpSlot9, PyMPI_OpSlot10, PyMPI_OpSlot11, PyMPI_OpSlot12, PyMPI_OpSlot13,
-      PyMPI_OpSlot14, PyMPI_OpSlot15};
-    """
-    void (*PyMPI_OpCall)(int, void *, void *, int *, MPI_Datatype *)
-    MPI_User_function *PyMPI_OpSlots[16]
-
+# User-defined operations: the trampoline of each slot (callbacks.pxi) calls _op_call with its number.
 from cpython.memoryview cimport PyMemoryView_FromMemory
 from cpython.buffer cimport PyBUF_READ, PyBUF_WRITE
 
-cdef list _op_slots = [None] * 16
+cdef list _op_slots = [None] * PyMPI_OP_SLOTS
 
 
 cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept with gil:
@@ -95,9 +79,7 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
     try:
         MPI_Type_get_extent(t[0], &lb, &extent)
         size = n[0] * extent
-        dt = Datatype.__new__(Datatype)
-        (<Datatype>dt).ob_mpi = t[0]
-        (<Datatype>dt).predefined = True
+        dt = _borrowed(KIND_DATATYPE, _h2i(t[0]))  # marked predefined: the function cannot free it
         _op_slots[slot](PyMemoryView_FromMemory(<char*>a, size, PyBUF_READ),
                         PyMemoryView_FromMemory(<char*>b, size, PyBUF_WRITE), dt)
     except BaseException:
@@ -105,36 +87,27 @@ cdef void _op_call(int slot, void *a, void *b, int *n, MPI_Datatype *t) noexcept
         MPI_Abort(MPI_COMM_WORLD, 1)
 
 
-PyMPI_OpCall = _op_call
-
-
-cdef extern from *:
-    Py_ssize_t _h2i_Op "(Py_ssize_t)" (MPI_Op) nogil
-    MPI_Op _i2h_Op "(MPI_Op)(Py_ssize_t)" (Py_ssize_t) nogil
+pympi_op_hook = _op_call
 
 
 cdef class Op:
     """Reduction operation."""
 
     def __cinit__(self, Op op=None):
-        self.ob_mpi = MPI_OP_NULL
+        _handle_init(self, op)
         if op is not None:
-            self.ob_mpi = op.ob_mpi
             self.ob_func = op.ob_func
             self.ob_name = op.ob_name
             self.predefined = op.predefined
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Op) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Op>self).ob_mpi == (<Op>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self, _op_rebuild)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_OP_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         return f"<mpi4py.MPI.Op: {self.ob_name if isinstance(self.ob_name, str) else 'user-defined'}>"
@@ -161,9 +134,7 @@ cdef class Op:
 
     def Free(self):
         """Free a user-defined operation."""
-        if self.predefined:
-            raise Exception(MPI_ERR_OP)  # what MPI reports; some MPIs abort on it
-        CHKERR(MPI_Op_free(&self.ob_mpi))
+        _owned_release(self)
         if self.ob_name is not None and isinstance(self.ob_name, int):
             _op_slots[self.ob_name] = None
 
@@ -179,7 +150,7 @@ cdef class Op:
             raise RuntimeError(f"Op.Create: at most {len(_op_slots)} user operations can exist at once; Free() some")
         cdef int slot = _op_slots.index(None)
         cdef Op op = Op.__new__(Op)
-        CHKERR(MPI_Op_create(PyMPI_OpSlots[slot], commute, &op.ob_mpi))
+        CHKERR(MPI_Op_create(pympi_op_tab[slot], commute, &op.ob_mpi))
         _op_slots[slot] = function
         op.ob_name = slot
         return op
@@ -195,42 +166,35 @@ cdef class Op:
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Op_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Operation from a Fortran handle."""
-        cdef Op op = Op.__new__(Op)
-        op.ob_mpi = MPI_Op_f2c(arg)
-        return op
+        return _handle_f2py(<Op>Op.__new__(Op), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Op(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Op obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Op(handle)
-        return obj
+        return _handle_fromhandle(<Op?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Op_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Op obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Op_f2c(arg)
-        return obj
+        return _handle_f2py(<Op?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_OP_NULL and not self.predefined:
-            self.Free()
+        _owned_free(self)
 
 
 cdef Op _predefined_op(MPI_Op handle, func, name):

@@ -19,11 +19,6 @@ cdef enum:
 cdef class _ReqArray
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Request "(Py_ssize_t)" (MPI_Request) nogil
-    MPI_Request _i2h_Request "(MPI_Request)(Py_ssize_t)" (Py_ssize_t) nogil
-
-
 cdef void _request_drop_buffers(Request req) noexcept:
     # A completed nonpersistent request is freed by MPI: its buffers may go.  A persistent
     # (inactive) one keeps them for the next Start, until it is freed.
@@ -51,38 +46,55 @@ cdef object _request_complete(Request req, MPI_Status *st):
     return obj
 
 
+# Waitsome, Testsome and Get_status_some (and the object API's waitsome/testsome): one routine each, the
+# same arguments and result.
+cdef enum:
+    _SOME_WAIT
+    _SOME_TEST
+    _SOME_STATUS
+
+
+cdef object _request_some(object requests, object statuses, int which, bint objects):
+    """The indices of the completed requests, or with ``objects`` their received objects (``None`` if none is
+    active)."""
+    cdef _ReqArray ra = _ReqArray(requests, objects or statuses is not None)
+    cdef int outcount = MPI_UNDEFINED
+    with nogil:
+        if which == _SOME_WAIT:
+            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        elif which == _SOME_TEST:
+            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+        else:
+            CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
+    return ra.some_objects(outcount, statuses) if objects else ra.some(outcount, statuses)
+
+
 cdef class Request:
     """Request handle for a nonblocking operation."""
 
     def __cinit__(self, Request request=None):
-        self.ob_mpi = MPI_REQUEST_NULL
+        _handle_init(self, request)
         if request is not None:
-            self.ob_mpi = request.ob_mpi
             self.ob_buf = request.ob_buf
             self.ob_kind = request.ob_kind
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Request) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Request>self).ob_mpi == (<Request>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_REQUEST_NULL
+        return _handle_bool(self)
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Request_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Request from a Fortran handle."""
-        cdef Request req = cls.__new__(cls)
-        req.ob_mpi = MPI_Request_f2c(arg)
-        return req
+        return _handle_f2py(<Request?>cls.__new__(cls), arg)
 
     def cancel(self):
         """Cancel the operation (object API)."""
@@ -95,20 +107,12 @@ cdef class Request:
     @classmethod
     def waitsome(cls, requests, statuses=None):
         """Wait for some requests; return the received objects of the completed ones (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, True)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some_objects(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_WAIT, True)
 
     @classmethod
     def testsome(cls, requests, statuses=None):
         """Test some requests; return the received objects of the completed ones (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, True)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some_objects(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_TEST, True)
 
     # -- buffer-based completion --------------------------------------------------------------
 
@@ -191,20 +195,12 @@ cdef class Request:
     @classmethod
     def Waitsome(cls, requests, statuses=None):
         """Wait for some requests to complete; return the completed indices (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Waitsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_WAIT, False)
 
     @classmethod
     def Testsome(cls, requests, statuses=None):
         """Test for completion of some requests; return the completed indices (``None`` if none active)."""
-        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Testsome(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_TEST, False)
 
     @classmethod
     def Get_status_any(cls, requests, Status status=None):
@@ -230,11 +226,7 @@ cdef class Request:
     @classmethod
     def Get_status_some(cls, requests, statuses=None):
         """Non-destructive test of some requests (MPI-4.1): completed indices or ``None``."""
-        cdef _ReqArray ra = _ReqArray(requests, statuses is not None)
-        cdef int outcount = MPI_UNDEFINED
-        with nogil:
-            CHKERR(MPI_Request_get_status_some(ra.n, ra.reqs, &outcount, ra.indices, ra.stats))
-        return ra.some(outcount, statuses)
+        return _request_some(requests, statuses, _SOME_STATUS, False)
 
     # -- object-based completion --------------------------------------------------------------
 
@@ -320,25 +312,21 @@ cdef class Request:
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Request(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Request obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Request(handle)
-        return obj
+        return _handle_fromhandle(<Request?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Request_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Request obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Request_f2c(arg)
-        return obj
+        return _handle_f2py(<Request?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the handle unless it is null or predefined (never raises for those)."""
@@ -457,6 +445,13 @@ cdef inline MPI_Info _pinfo(Request req) noexcept:
     """The info a persistent collective ``*_init`` passes to MPI (set by the method from its ``info``)."""
     # Blocking and nonblocking calls share the code path with a plain Request (or None): no info field.
     return (<Prequest>req).ob_info if isinstance(req, Prequest) else MPI_INFO_NULL
+
+
+cdef Prequest _persistent(object info):
+    """The request of a persistent collective ``*_init`` method, carrying its ``info`` hints to MPI."""
+    cdef Prequest req = Prequest.__new__(Prequest)
+    req.ob_info = arg_info(info)
+    return req
 
 
 cdef class Grequest(Request):

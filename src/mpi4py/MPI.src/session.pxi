@@ -23,8 +23,6 @@ cdef extern from *:
     """
     int PyMPI_Session_c2f(MPI_Session, MPI_Fint *)
     int PyMPI_Session_f2c(MPI_Fint, MPI_Session *)
-    Py_ssize_t _h2i_Session "(Py_ssize_t)" (MPI_Session)
-    MPI_Session _i2h_Session "(MPI_Session)(Py_ssize_t)" (Py_ssize_t)
 
 
 class BufferAutomaticType(int, _AddressConstant):
@@ -44,21 +42,16 @@ cdef class Session:
     """Session: an isolated MPI environment (MPI-4), started without ``MPI_Init``."""
 
     def __cinit__(self, Session session=None):
-        self.ob_mpi = MPI_SESSION_NULL
-        if session is not None:
-            self.ob_mpi = session.ob_mpi
+        _handle_init(self, session)
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Session) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Session>self).ob_mpi == (<Session>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_SESSION_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         return "<mpi4py.MPI.Session: SESSION_NULL>" if self.ob_mpi == MPI_SESSION_NULL else "<mpi4py.MPI.Session>"
@@ -102,9 +95,7 @@ cdef class Session:
 
     def Get_info(self):
         """Hints of the session (a new Info object)."""
-        cdef Info info = Info.__new__(Info)
-        CHKERR(MPI_Session_get_info(self.ob_mpi, &info.ob_mpi))
-        return info
+        return _get_info(self)
 
     def Get_pset_info(self, pset_name):
         """Info of the process set ``pset_name`` (has at least the key ``mpi_size``)."""
@@ -137,7 +128,7 @@ cdef class Session:
             m = msg_build([buf, BYTE], True, 0, "Session.Attach_buffer: buf")
             addr, size = m.buf, m.count
         CHKERR(MPI_Session_attach_buffer(self.ob_mpi, addr, size))
-        _session_buffers[_h2i_Session(self.ob_mpi)] = (buf, m)
+        _session_buffers[_h2i(self.ob_mpi)] = (buf, m)
 
     def Detach_buffer(self):
         """Detach the session's buffered-send buffer (MPI-4.1); return it (``BUFFER_AUTOMATIC`` if
@@ -146,7 +137,7 @@ cdef class Session:
         cdef int size = 0
         with nogil:
             CHKERR(MPI_Session_detach_buffer(self.ob_mpi, &addr, &size))
-        buf = _session_buffers.pop(_h2i_Session(self.ob_mpi), (None, None))[0]
+        buf = _session_buffers.pop(_h2i(self.ob_mpi), (None, None))[0]
         if addr == MPI_BUFFER_AUTOMATIC and MPI_BUFFER_AUTOMATIC != NULL:
             return BUFFER_AUTOMATIC
         return buf
@@ -171,53 +162,45 @@ cdef class Session:
 
     def Get_errhandler(self):
         """Error handler of the session (free it with ``Errhandler.Free`` when done)."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_Session_get_errhandler(self.ob_mpi, &eh.ob_mpi))
-        return eh
+        return _get_errhandler(self)
 
     def Set_errhandler(self, Errhandler errhandler not None):
         """Set the error handler of the session."""
-        CHKERR(MPI_Session_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+        _set_errhandler(self, errhandler)
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the session with ``errorcode``."""
-        CHKERR(MPI_Session_call_errhandler(self.ob_mpi, errorcode))
+        _call_errhandler(self, errorcode)
 
     # -- handles ------------------------------------------------------------------------------
 
     def py2f(self):
         """Fortran handle."""
-        cdef MPI_Fint f = 0
-        CHKERR(PyMPI_Session_c2f(self.ob_mpi, &f))
-        return f
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Session from a Fortran handle."""
-        cdef Session obj = cls.__new__(cls)
-        CHKERR(PyMPI_Session_f2c(arg, &obj.ob_mpi))
-        return obj
+        return _handle_f2py(<Session?>cls.__new__(cls), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Session(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Session obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Session(handle)
-        return obj
+        return _handle_fromhandle(<Session?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return self.py2f()
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        return cls.f2py(arg)
+        return _handle_f2py(<Session?>cls.__new__(cls), arg)
 
     def free(self):
         """Finalize the session unless it is null (never raises for that)."""

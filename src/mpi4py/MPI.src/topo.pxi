@@ -71,8 +71,7 @@ cdef class Topocomm(Intracomm):
 
     def Neighbor_allgather_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_allgather``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_neighbor(self, 0, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -88,8 +87,7 @@ cdef class Topocomm(Intracomm):
 
     def Neighbor_allgatherv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_allgatherv``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_neighbor(self, 2, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -105,8 +103,7 @@ cdef class Topocomm(Intracomm):
 
     def Neighbor_alltoall_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoall``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_neighbor(self, 1, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -122,8 +119,7 @@ cdef class Topocomm(Intracomm):
 
     def Neighbor_alltoallv_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoallv``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_neighbor(self, 3, sendbuf, recvbuf, req, _PERSIST)
         return req
 
@@ -139,8 +135,7 @@ cdef class Topocomm(Intracomm):
 
     def Neighbor_alltoallw_init(self, sendbuf, recvbuf, info=None):
         """Persistent ``Neighbor_alltoallw``."""
-        cdef Prequest req = Prequest.__new__(Prequest)
-        req.ob_info = arg_info(info)
+        cdef Prequest req = _persistent(info)
         coll_neighbor(self, 4, sendbuf, recvbuf, req, _PERSIST)
         return req
 

@@ -23,14 +23,9 @@ cdef int _new_handle_errors(int kind, void *handle) except -1:
 cdef class _Memory:
     """A writable buffer held while MPI may access its memory (window memory, attached regions)."""
 
-    cdef Py_buffer view
-    cdef bint has_view
+    cdef _Export export  # the held buffer export (memory.pxi); None: no memory
     cdef void *buf
     cdef Py_ssize_t size
-
-    def __dealloc__(self):
-        if self.has_view:
-            PyBuffer_Release(&self.view)
 
 
 cdef _Memory _get_memory(object memory, str argname):
@@ -41,12 +36,11 @@ cdef _Memory _get_memory(object memory, str argname):
         raise TypeError(f"{argname}: expected a writable object supporting the buffer protocol (NumPy array, "
                         f"array.array, bytearray, ...) or None, got {type(memory).__name__}")
     try:
-        PyObject_GetBuffer(memory, &mem.view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+        mem.export = _export_of(memory, PyBUF_WRITABLE)
     except (BufferError, ValueError) as exc:
         raise BufferError(f"{argname}: window memory must be contiguous and writable ({exc})") from None
-    mem.has_view = True
-    mem.buf = mem.view.buf
-    mem.size = mem.view.len
+    mem.buf = mem.export.view.buf
+    mem.size = mem.export.view.len
     return mem
 
 
@@ -104,32 +98,23 @@ cdef Request _new_request(object keep):
     return req
 
 
-cdef extern from *:
-    Py_ssize_t _h2i_Win "(Py_ssize_t)" (MPI_Win)
-    MPI_Win _i2h_Win "(MPI_Win)(Py_ssize_t)" (Py_ssize_t)
-
 cdef class Win:
     """Window: memory exposed to one-sided (RMA) operations by the processes of a communicator."""
 
     def __cinit__(self, Win win=None):
-        self.ob_mpi = MPI_WIN_NULL
+        _handle_init(self, win)
         if win is not None:
-            self.ob_mpi = win.ob_mpi
-            self.predefined = win.predefined
             self.ob_mem = win.ob_mem
             self.ob_attached = win.ob_attached
 
     def __richcmp__(self, other, int op):
-        if not isinstance(other, Win) or op not in (2, 3):
-            return NotImplemented
-        cdef bint same = (<Win>self).ob_mpi == (<Win>other).ob_mpi
-        return same if op == 2 else not same
+        return _handle_richcmp(self, other, op)
 
     def __reduce__(self):
         return _reduce_handle(self)
 
     def __bool__(self):
-        return self.ob_mpi != MPI_WIN_NULL
+        return _handle_bool(self)
 
     def __repr__(self):
         if self.ob_mpi == MPI_WIN_NULL:
@@ -232,7 +217,7 @@ cdef class Win:
         """Value of an attribute: ``WIN_BASE`` (address), ``WIN_SIZE``, ``WIN_DISP_UNIT``,
         ``WIN_CREATE_FLAVOR``, ``WIN_MODEL`` (ints); ``None`` when not set."""
         cdef void *value = NULL
-        cdef int found = _attr_get(KIND_WIN, _h2i_Win(self.ob_mpi), keyval, &value)
+        cdef int found = _attr_get(KIND_WIN, _h2i(self.ob_mpi), keyval, &value)
         if found == 2:
             return <object>value
         if found == 0:
@@ -294,28 +279,21 @@ cdef class Win:
 
     def Set_info(self, Info info not None):
         """Set new hints for the window."""
-        with nogil:
-            CHKERR(MPI_Win_set_info(self.ob_mpi, info.ob_mpi))
+        _set_info(self, info)
 
     def Get_info(self):
         """Hints actually used by the window (a new Info object)."""
-        cdef Info info = Info.__new__(Info)
-        CHKERR(MPI_Win_get_info(self.ob_mpi, &info.ob_mpi))
-        return info
+        return _get_info(self)
 
     info = property(Get_info, Set_info, doc="window hints")
 
     def Get_name(self):
         """Print name of the window."""
-        cdef char name[MPI_MAX_OBJECT_NAME + 1]
-        cdef int nlen = 0
-        CHKERR(MPI_Win_get_name(self.ob_mpi, name, &nlen))
-        return name[:nlen].decode(errors="replace")
+        return _get_name(self)
 
     def Set_name(self, name):
         """Set the print name of the window."""
-        cdef bytes data = arg_string(name, "name")
-        CHKERR(MPI_Win_set_name(self.ob_mpi, data))
+        _set_name(self, name)
 
     name = property(Get_name, Set_name, doc="print name")
 
@@ -527,11 +505,11 @@ cdef class Win:
 
     def Set_attr(self, int keyval, attrval):
         """Attach ``attrval`` to the window under ``keyval`` (from ``Win.Create_keyval``)."""
-        _attr_set(KIND_WIN, _h2i_Win(self.ob_mpi), keyval, attrval)
+        _attr_set(KIND_WIN, _h2i(self.ob_mpi), keyval, attrval)
 
     def Delete_attr(self, int keyval):
         """Delete the attribute for ``keyval``."""
-        _attr_delete_of(KIND_WIN, _h2i_Win(self.ob_mpi), keyval)
+        _attr_delete_of(KIND_WIN, _h2i(self.ob_mpi), keyval)
 
     # -- error handling -----------------------------------------------------------------------
 
@@ -542,59 +520,49 @@ cdef class Win:
 
     def Get_errhandler(self):
         """Error handler of the window (free it with ``Errhandler.Free`` when done)."""
-        cdef Errhandler eh = Errhandler.__new__(Errhandler)
-        CHKERR(MPI_Win_get_errhandler(self.ob_mpi, &eh.ob_mpi))
-        return eh
+        return _get_errhandler(self)
 
     def Set_errhandler(self, Errhandler errhandler not None):
         """Set the error handler of the window."""
-        CHKERR(MPI_Win_set_errhandler(self.ob_mpi, errhandler.ob_mpi))
+        _set_errhandler(self, errhandler)
 
     def Call_errhandler(self, int errorcode):
         """Invoke the error handler of the window with ``errorcode``."""
-        with nogil:
-            CHKERR(MPI_Win_call_errhandler(self.ob_mpi, errorcode))
+        _call_errhandler(self, errorcode)
 
     # -- handles ------------------------------------------------------------------------------
 
     def py2f(self):
         """Fortran handle."""
-        return MPI_Win_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def f2py(cls, arg):
         """Window from a Fortran handle."""
-        cdef Win obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Win_f2c(arg)
-        return obj
+        return _handle_f2py(<Win?>cls.__new__(cls), arg)
 
     @property
     def handle(self):
         """The MPI handle as an integer."""
-        return _h2i_Win(self.ob_mpi)
+        return _handle_int(self)
 
     @classmethod
     def fromhandle(cls, handle):
         """Object wrapping an integer MPI handle."""
-        cdef Win obj = cls.__new__(cls)
-        obj.ob_mpi = _i2h_Win(handle)
-        return obj
+        return _handle_fromhandle(<Win?>cls.__new__(cls), handle)
 
     def toint(self):
         """Fortran integer handle (same as ``py2f``)."""
-        return MPI_Win_c2f(self.ob_mpi)
+        return _handle_py2f(self)
 
     @classmethod
     def fromint(cls, arg):
         """Object from a Fortran integer handle (same as ``f2py``)."""
-        cdef Win obj = cls.__new__(cls)
-        obj.ob_mpi = MPI_Win_f2c(arg)
-        return obj
+        return _handle_f2py(<Win?>cls.__new__(cls), arg)
 
     def free(self):
         """Free the window unless it is null or predefined (never raises for those)."""
-        if self.ob_mpi != MPI_WIN_NULL and not self.predefined:
-            self.Free()
+        _owned_free(self)
 
 
 WIN_NULL = Win()
