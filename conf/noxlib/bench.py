@@ -155,6 +155,12 @@ def flags_key() -> str:
     return hashlib.sha256(BUILD_FLAGS.encode()).hexdigest()[:8]
 
 
+def place_key(env: Env) -> str:
+    """The venv a wheel was built in: its extension's RUNPATH names that venv's lib/ (where the PyPI
+    MPI's libmpi is), so a wheel cached from another checkout's venv cannot load its MPI."""
+    return hashlib.sha256(str(env.path).encode()).hexdigest()[:8]
+
+
 def build_note(info: dict[str, object]) -> str:
     return f"not timed in this run (cached build from {info['date']})" if info["cached"] else ""
 
@@ -227,7 +233,7 @@ def bench(session: nox.Session) -> None:
         contenders["c"] = {"cmd": [str(exe)], "mpiexec": str(base / "ours" / "bin" / "mpiexec"), "env": ours.env}
 
         # ours: a clean, timed build from our sdist (reused only by --quick when the sources are unchanged).
-        slot = cache / "ours" / f"{ours_key}-{mpi}-{mpi_version}-{pytag}-{flags_key()}"
+        slot = cache / "ours" / f"{ours_key}-{mpi}-{mpi_version}-{pytag}-{flags_key()}-{place_key(ours)}"
         py_ours = {"cmd": [ours.python, str(TOP / "bench" / "pingpong.py")], "python": ours.python,
                    "mpiexec": str(base / "ours" / "bin" / "mpiexec"), "env": ours.env}
         try:
@@ -245,7 +251,7 @@ def bench(session: nox.Session) -> None:
         up.create([MPI_PACKAGES[mpi], *RUNTIME, *BUILD_TOOLS])
         up_sdist = upstream_sdist(session, up, cache)
         up_version = version_of(up_sdist)
-        slot = cache / "upstream" / f"{up_version}-{mpi}-{mpi_version}-{pytag}-{flags_key()}"
+        slot = cache / "upstream" / f"{up_version}-{mpi}-{mpi_version}-{pytag}-{flags_key()}-{place_key(up)}"
         info = cached_build(up, up_sdist, slot, reuse=opts.quick)
         contenders["upstream"] = {"cmd": [up.python, str(TOP / "bench" / "pingpong.py")], "python": up.python,
                                   "mpiexec": str(base / "upstream" / "bin" / "mpiexec"), "env": up.env, "version": up_version}

@@ -1,6 +1,6 @@
-"""gather of pickled objects: small pickles travel in one allgather of fixed heads, larger ones follow
-in a gatherv that every process joins (msgpickle.pxi); the sizes around the head's capacity, a mix of
-both on different ranks, and a rank whose object cannot be pickled."""
+"""gather of pickled objects: small pickles travel in one gather of fixed heads, larger ones in the
+gatherv that every process joins (zero counts for the pickles that fit; msgpickle.pxi); the sizes
+around the head's capacity, a mix of both on different ranks, and a rank whose object cannot be pickled."""
 
 from __future__ import annotations
 

@@ -325,6 +325,32 @@ def test_wire_frame_carries_the_array_bytes_uncopied_layout(comm: MPI.Intracomm)
     assert offset > 0 and offset % 64 == 0 and len(raw) < offset + obj.nbytes + 64
 
 
+def test_wire_frame_header_and_zeroed_padding(comm: MPI.Intracomm, threshold: None) -> None:
+    """The frame is one contiguous message: its header names the stream and each buffer (offset, length),
+    the buffers sit at 64-byte aligned offsets, and the alignment gaps are zeros, never stale memory."""
+    MPI.pickle.THRESHOLD = 0
+    dest, source = peers(comm)
+    obj = [np.full(k, k + 1, dtype=np.uint8) for k in (1, 63, 64, 65, 200)]
+    sender = sending(lambda: comm.send(obj, dest, 19))
+    status = MPI.Status()
+    comm.Probe(source, 19, status)
+    raw = bytearray(status.Get_count(MPI.BYTE))
+    comm.Recv(raw, source, 19)
+    joined(sender)
+    field = [int.from_bytes(raw[8 + 8 * k:16 + 8 * k], "little") for k in range(1 + 2 * (len(obj) + 1))]
+    nbuf, parts = field[0], list(zip(field[1::2], field[2::2]))
+    assert raw[:8] == b"\x00MPI4PY5" and nbuf == len(obj)
+    stream_at, stream_len = parts[0]
+    assert stream_at == 16 + 16 * (nbuf + 1)
+    end = stream_at + stream_len
+    for (at, length), arr in zip(parts[1:], obj):
+        assert at % 64 == 0 and at >= end and length == arr.nbytes
+        assert raw[end:at] == bytes(at - end)
+        assert raw[at:at + length] == arr.tobytes()
+        end = at + length
+    assert end == len(raw)
+
+
 def test_corrupt_frame_is_reported(comm: MPI.Intracomm) -> None:
     dest, source = peers(comm)
     bogus = bytearray(b"\x00MPI4PY5" + (1 << 40).to_bytes(8, "little") + bytes(48))

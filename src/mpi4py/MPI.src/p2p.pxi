@@ -191,21 +191,15 @@ cdef bint p2p_probe(MPI_Comm comm, int source, int tag, Status status, bint bloc
 # -- pickled objects --------------------------------------------------------------------------
 
 cdef int obj_send(MPI_Comm comm, object obj, int dest, int tag, bint sync) except -1:
-    cdef object frame = frame_dumps(obj, "obj")
-    cdef void *p = NULL
-    cdef int n = 0
-    cdef MPI_Datatype dt = MPI_BYTE
-    frame_args(frame, &p, &n, &dt)
-    try:
-        if sync:
-            with nogil:
-                CHKERR(MPI_Ssend(p, n, dt, dest, tag, comm))
-        else:
-            with nogil:
-                CHKERR(MPI_Send(p, n, dt, dest, tag, comm))
-    finally:
-        if type(frame) is not bytes:
-            frame_free_type(<_Frame>frame)
+    cdef bytes data = frame_dumps(obj, "obj")
+    cdef char *p = PyBytes_AS_STRING(data)
+    cdef int n = <int>PyBytes_GET_SIZE(data)
+    if sync:
+        with nogil:
+            CHKERR(MPI_Ssend(p, n, MPI_BYTE, dest, tag, comm))
+    else:
+        with nogil:
+            CHKERR(MPI_Send(p, n, MPI_BYTE, dest, tag, comm))
     return 0
 
 
@@ -265,18 +259,12 @@ cdef Request obj_irecv(MPI_Comm comm, object buf, int source, int tag):
 
 cdef object obj_sendrecv(MPI_Comm comm, object sendobj, int dest, int sendtag,
                          int source, int recvtag, Status status):
-    cdef object frame = frame_dumps(sendobj, "sendobj")
-    cdef void *p = NULL
-    cdef int n = 0
-    cdef MPI_Datatype dt = MPI_BYTE
-    frame_args(frame, &p, &n, &dt)
+    cdef bytes data = frame_dumps(sendobj, "sendobj")
+    cdef char *p = PyBytes_AS_STRING(data)
+    cdef int n = <int>PyBytes_GET_SIZE(data)
     cdef MPI_Request req = MPI_REQUEST_NULL
-    try:
-        with nogil:
-            CHKERR(MPI_Isend(p, n, dt, dest, sendtag, comm, &req))
-    finally:
-        if type(frame) is not bytes:
-            frame_free_type(<_Frame>frame)
+    with nogil:
+        CHKERR(MPI_Isend(p, n, MPI_BYTE, dest, sendtag, comm, &req))
     try:
         obj = obj_recv(comm, source, recvtag, status)
     except BaseException:
