@@ -310,16 +310,22 @@ def test_bare_buffer_errors_still_clear(comm: MPI.Intracomm) -> None:
         comm.Send(12, MPI.PROC_NULL, 0)
 
 
+def raw_message(comm: MPI.Intracomm, obj: object, tag: int) -> bytearray:
+    """The bytes on the wire when ``obj`` is sent with ``comm.send`` (received with Probe + Recv)."""
+    dest, source = peers(comm)
+    sender = sending(lambda: comm.send(obj, dest, tag))
+    status = MPI.Status()
+    comm.Probe(source, tag, status)
+    raw = bytearray(status.Get_count(MPI.BYTE))
+    comm.Recv(raw, source, tag)
+    joined(sender)
+    return raw
+
+
 def test_wire_frame_carries_the_array_bytes_uncopied_layout(comm: MPI.Intracomm) -> None:
     """Seen as raw bytes, the message is a frame (magic, header) with the array data at an aligned offset."""
-    dest, source = peers(comm)
     obj = np.arange(THRESHOLD // 8, dtype=np.float64)
-    sender = sending(lambda: comm.send(obj, dest, 16))
-    status = MPI.Status()
-    comm.Probe(source, 16, status)
-    raw = bytearray(status.Get_count(MPI.BYTE))
-    comm.Recv(raw, source, 16)
-    joined(sender)
+    raw = raw_message(comm, obj, 16)
     assert raw[:8] == b"\x00MPI4PY5"
     offset = bytes(raw).find(obj.tobytes())
     assert offset > 0 and offset % 64 == 0 and len(raw) < offset + obj.nbytes + 64
@@ -329,14 +335,8 @@ def test_wire_frame_header_and_zeroed_padding(comm: MPI.Intracomm, threshold: No
     """The frame is one contiguous message: its header names the stream and each buffer (offset, length),
     the buffers sit at 64-byte aligned offsets, and the alignment gaps are zeros, never stale memory."""
     MPI.pickle.THRESHOLD = 0
-    dest, source = peers(comm)
     obj = [np.full(k, k + 1, dtype=np.uint8) for k in (1, 63, 64, 65, 200)]
-    sender = sending(lambda: comm.send(obj, dest, 19))
-    status = MPI.Status()
-    comm.Probe(source, 19, status)
-    raw = bytearray(status.Get_count(MPI.BYTE))
-    comm.Recv(raw, source, 19)
-    joined(sender)
+    raw = raw_message(comm, obj, 19)
     field = [int.from_bytes(raw[8 + 8 * k:16 + 8 * k], "little") for k in range(1 + 2 * (len(obj) + 1))]
     nbuf, parts = field[0], list(zip(field[1::2], field[2::2]))
     assert raw[:8] == b"\x00MPI4PY5" and nbuf == len(obj)
