@@ -244,7 +244,8 @@ cdef bytes frame_dumps(object obj, str argname):
 cdef bytes _frame_build(bytes stream, list bufs, str argname):
     """[header, stream, buffer 0, buffer 1, ...] copied into one contiguous message. A datatype over
     the parts in place would save the copy, but MPICH packs such a message through bounce buffers instead
-    of its single-copy path for contiguous data: a 1 MiB array took 2.2 times upstream's time. One memcpy here still spares the copy into the stream and the one out of it."""
+    of its single-copy path for contiguous data: a 1 MiB array took 2.2 times upstream's time. One memcpy
+    here still spares the copy into the stream and the one out of it."""
     cdef Py_ssize_t nbuf = len(bufs), i, off, hsize = _FRAME_FIXED + 16 * (nbuf + 1)
     cdef Py_ssize_t slen = PyBytes_GET_SIZE(stream)
     cdef Py_buffer *views = <Py_buffer*>PyMem_Malloc(sizeof(Py_buffer) * nbuf)
