@@ -12,7 +12,6 @@ Settings that only the setuptools build reads are checked here, before CMake or 
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from mpibuild.config import configure_requested
 
@@ -155,50 +154,12 @@ def _backend(building: bool = False) -> ModuleType:
         for message in check_settings(name):
             print(f"mpi4py: {message}", file=sys.stderr, flush=True)
     try:
-        imported = importlib.import_module(module)
+        return importlib.import_module(module)
     except ImportError as exc:
         raise BackendError(
             f"error: MPI4PY_BUILD_BACKEND={name} needs {', '.join(requires(name))} ({exc}).\n"
             "Install them, or build with build isolation so pip installs them."
         ) from None
-    check_versions(name)
-    return imported
-
-
-def _release(text: str) -> tuple[int, ...]:
-    """The leading release numbers of a version string ("77.0.3" -> (77, 0, 3); "3.1.0b1" -> (3, 1, 0))."""
-    numbers = []
-    for part in text.split("."):
-        digits = re.match(r"\d+", part)
-        if digits is None:
-            break
-        numbers.append(int(digits.group()))
-        if digits.group() != part:
-            break
-    return tuple(numbers)
-
-
-def check_versions(name: str, installed: Callable[[str], str] | None = None) -> None:
-    """Refuse build requirements that are present but too old (a build without isolation uses what is
-    installed: an old setuptools otherwise fails deep in pyproject validation, an old Cython in MPI.pyx)."""
-    version_of = installed or importlib.metadata.version
-    problems = []
-    for requirement in (*BACKENDS[name][1], CYTHON):
-        project, minimum = requirement.split(">=")
-        try:
-            found = version_of(project)
-        except importlib.metadata.PackageNotFoundError:
-            problems.append(f"{requirement} (not installed)")
-            continue
-        if _release(found) < _release(minimum):
-            problems.append(f"{requirement} (found {project} {found})")
-    if problems:
-        needed = " ".join(f"'{p.split(' (')[0]}'" for p in problems)
-        raise BackendError(
-            f"error: MPI4PY_BUILD_BACKEND={name} needs {', '.join(problems)}.\n"
-            f"A build without isolation (pip --no-build-isolation) uses what is installed: upgrade with "
-            f"pip install -U {needed}, or build with build isolation so pip installs them."
-        )
 
 
 def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:

@@ -31,7 +31,6 @@ def fake_backend(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
     for name in backend.BACKENDS:
         monkeypatch.setitem(backend.BACKENDS, name, ("fake_build_backend", backend.BACKENDS[name][1]))
     monkeypatch.delenv("MPI4PY_BUILD_CONFIGURE", raising=False)
-    monkeypatch.setattr(backend, "check_versions", lambda name: None)  # tested on its own below
     return types.SimpleNamespace(module=module, calls=calls)
 
 
@@ -159,38 +158,3 @@ def test_pysabi_is_an_error_under_cmake_and_meson(name: str) -> None:
     with pytest.raises(backend.BackendError, match="MPI4PY_BUILD_PYSABI='3.10'.*setuptools feature"):
         backend.check_settings(name, {"MPI4PY_BUILD_PYSABI": "3.10"})
     assert backend.check_settings(name, {"MPI4PY_BUILD_PYSABI": "0"}) == []
-
-
-def versions(**found: str) -> Any:
-    """An ``installed`` lookup for check_versions: project name -> version, others not installed."""
-    def lookup(project: str) -> str:
-        if project not in found:
-            raise backend.importlib.metadata.PackageNotFoundError(project)
-        return found[project]
-    return lookup
-
-
-def test_check_versions_accepts_new_enough_requirements() -> None:
-    backend.check_versions("setuptools", versions(setuptools="77.0.3", Cython="3.1.0b1"))
-    backend.check_versions("meson-python", versions(**{"meson-python": "0.18.0", "Cython": "3.0.0"}))
-
-
-@pytest.mark.parametrize(("found", "named", "fine"), [
-    ({"setuptools": "65.5.0", "Cython": "3.1.2"}, "setuptools>=77 (found setuptools 65.5.0)", "Cython"),
-    ({"setuptools": "80.9.0", "Cython": "0.29.36"}, "Cython>=3.0 (found Cython 0.29.36)", "setuptools"),
-    ({"Cython": "3.1.2"}, "setuptools>=77 (not installed)", "Cython"),
-])
-def test_check_versions_names_what_is_too_old(found: dict[str, str], named: str, fine: str) -> None:
-    with pytest.raises(backend.BackendError) as info:
-        backend.check_versions("setuptools", versions(**found))
-    message = str(info.value)
-    assert "MPI4PY_BUILD_BACKEND=setuptools needs" in message and named in message
-    assert f"{fine}>=" not in message  # only what must change is named
-    assert "pip install -U '" in message and "build isolation" in message
-
-
-def test_release_numbers() -> None:
-    assert backend._release("77.0.3") == (77, 0, 3)
-    assert backend._release("3.1.0b1") == (3, 1, 0)
-    assert backend._release("1.0rc1") == (1, 0)
-    assert backend._release("0.29.36") < backend._release("3.0")
