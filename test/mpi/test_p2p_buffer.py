@@ -186,3 +186,26 @@ def test_unsupported_format_names_the_fix(comm: MPI.Intracomm) -> None:
     with pytest.raises(TypeError, match=r"buffer format 'e'.*\[buf, count, datatype\]"):
         comm.Send(numpy.zeros(2, dtype="e"), MPI.PROC_NULL)
     comm.Send([numpy.zeros(2, dtype="e"), 4, MPI.BYTE], MPI.PROC_NULL)
+
+
+@pytest.mark.parametrize("send_spec", ["plain", "typed"])
+@pytest.mark.parametrize("recv_spec", ["plain", "typed"])
+def test_sendrecv_releases_its_buffers(comm: MPI.Intracomm, send_spec: str, recv_spec: str) -> None:
+    # A bare buffer takes the stack-held path, [buf, datatype] the general one; every mix must pair up
+    # and leave both bytearrays resizable (exports released) afterwards.
+    dest, source = peers(comm)
+    send, recv = bytearray([comm.Get_rank() + 1] * 3), bytearray(3)
+    sendmsg = send if send_spec == "plain" else [send, MPI.BYTE]
+    recvmsg = recv if recv_spec == "plain" else [recv, MPI.BYTE]
+    comm.Sendrecv(sendmsg, dest, 3, recvmsg, source, 3)
+    assert recv == bytearray([source + 1] * 3)
+    send.extend(b"x")
+    recv.extend(b"x")
+
+
+def test_sendrecv_refused_recvbuf_releases_the_sendbuf(comm: MPI.Intracomm) -> None:
+    dest, source = peers(comm)
+    send = bytearray(3)
+    with pytest.raises(BufferError, match="recvbuf"):
+        comm.Sendrecv(send, dest, 4, b"read-only", source, 4)
+    send.extend(b"x")  # the send buffer's export is gone although the call failed

@@ -168,9 +168,23 @@ cdef Request p2p_irecv(MPI_Comm comm, object buf, int source, int tag):
 
 cdef int p2p_sendrecv(MPI_Comm comm, object sendbuf, int dest, int sendtag,
                       object recvbuf, int source, int recvtag, Status status) except -1:
+    cdef MPI_Status *st = _status_ptr(status)
+    cdef Py_buffer sview, rview
+    cdef MPI_Datatype sdt = MPI_BYTE, rdt = MPI_BYTE
+    cdef int scount = 0, rcount = 0
+    if msg_view(sendbuf, False, &sview, &sdt, &scount):
+        if msg_view(recvbuf, True, &rview, &rdt, &rcount):
+            try:
+                with nogil:
+                    CHKERR(MPI_Sendrecv(sview.buf, scount, sdt, dest, sendtag,
+                                        rview.buf, rcount, rdt, source, recvtag, comm, st))
+            finally:
+                PyBuffer_Release(&rview)
+                PyBuffer_Release(&sview)
+            return 0
+        PyBuffer_Release(&sview)
     cdef _Msg s = msg_build(sendbuf, False, 0, "sendbuf")
     cdef _Msg r = msg_build(recvbuf, True, 0, "recvbuf")
-    cdef MPI_Status *st = _status_ptr(status)
     with nogil:
         CHKERR(MPI_Sendrecv(s.buf, s.count, s.dtype, dest, sendtag,
                             r.buf, r.count, r.dtype, source, recvtag, comm, st))

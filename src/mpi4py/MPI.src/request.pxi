@@ -69,6 +69,7 @@ cdef object _request_some(object requests, object statuses, int which, bint obje
     return ra.some_objects(outcount, statuses) if objects else ra.some(outcount, statuses)
 
 
+@cython.freelist(16)  # as _Msg: no allocator round trip per nonblocking call (subclass instances are not pooled)
 cdef class Request:
     """Request handle for a nonblocking operation."""
 
