@@ -154,12 +154,39 @@ def _backend(building: bool = False) -> ModuleType:
         for message in check_settings(name):
             print(f"mpi4py: {message}", file=sys.stderr, flush=True)
     try:
-        return importlib.import_module(module)
+        imported = importlib.import_module(module)
     except ImportError as exc:
         raise BackendError(
             f"error: MPI4PY_BUILD_BACKEND={name} needs {', '.join(requires(name))} ({exc}).\n"
             "Install them, or build with build isolation so pip installs them."
         ) from None
+    if name == "setuptools":
+        check_license_form(importlib.import_module("setuptools").__version__)
+    return imported
+
+
+SPDX_LICENSE = re.compile(r'^license\s*=\s*["\']', re.MULTILINE)
+SPDX_SETUPTOOLS = (77,)  # the first setuptools that reads project.license as an SPDX string
+
+
+def check_license_form(setuptools_version: str | None, pyproject: Path | None = None) -> None:
+    """Refuse an older setuptools where pyproject.toml has an SPDX ``license`` string, which it cannot read.
+
+    Only that combination fails (deep in setuptools' pyproject validation, naming neither the version
+    nor the fix); a distribution that keeps its setuptools rewrites ``license`` to the table form
+    (packaging/debian/patches), and then builds fine.
+    """
+    if not setuptools_version:
+        return
+    found = tuple(int(part) for part in re.findall(r"\d+", setuptools_version)[:1])
+    text = (pyproject or Path.cwd() / "pyproject.toml").read_text(encoding="utf-8")
+    if found and found < SPDX_SETUPTOOLS and SPDX_LICENSE.search(text):
+        raise BackendError(
+            f"error: MPI4PY_BUILD_BACKEND=setuptools needs setuptools>=77 to read pyproject.toml's "
+            f"SPDX license string; found setuptools {setuptools_version}.\n"
+            "A build without isolation (pip --no-build-isolation) uses what is installed: upgrade with "
+            "pip install -U 'setuptools>=77', or build with build isolation so pip installs it."
+        )
 
 
 def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:

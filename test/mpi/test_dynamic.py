@@ -95,3 +95,36 @@ def test_spawn_args_one_string_or_bytes(tmp_path: Path) -> None:
         inter = MPI.COMM_SELF.Spawn(sys.executable, args, maxprocs=1)
         assert inter.recv(source=0, tag=3) == expected
         inter.Disconnect()
+
+
+@single
+def test_spawn_multiple_one_string_args_is_every_commands_argument(tmp_path: Path) -> None:
+    """As in mpi4py: one string ``args`` is the single argument of each command (not split per command)."""
+    script = tmp_path / "argv_child.py"
+    script.write_text(ARGV_CHILD)
+    inter = MPI.COMM_SELF.Spawn_multiple([sys.executable] * 2, str(script), [1, 1])
+    assert [inter.recv(source=i, tag=3) for i in range(2)] == [[], []]
+    inter.Disconnect()
+
+
+@pytest.mark.ranks(min=2, max=2)  # one child job from a two-rank run: root-only arguments need a non-root rank
+def test_spawn_arguments_are_read_at_root_only(tmp_path: Path) -> None:
+    """MPI reads command, args, maxprocs and info at the root only; mpi4py lets the others pass anything."""
+    script = tmp_path / "argv_child.py"  # written and named at the root only
+    root = MPI.COMM_WORLD.Get_rank() == 0
+    if root:
+        script.write_text(ARGV_CHILD)
+    errcodes: list[int] = []
+    inter = MPI.COMM_WORLD.Spawn(sys.executable if root else None, [str(script), "s"] if root else 17,
+                                 maxprocs=1, errcodes=errcodes)
+    assert errcodes == [MPI.SUCCESS]
+    if root:
+        assert inter.recv(source=0, tag=3) == ["s"]
+    inter.Disconnect()
+    codes: list[int] = []
+    inter = MPI.COMM_WORLD.Spawn_multiple([sys.executable] if root else "ignored", [[str(script), "m"]] if root else None,
+                                          [1], errcodes=codes)
+    assert codes == [MPI.SUCCESS]
+    if root:
+        assert inter.recv(source=0, tag=3) == ["m"]
+    inter.Disconnect()

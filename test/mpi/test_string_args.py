@@ -56,7 +56,7 @@ def test_spawn_strings_checked_before_mpi() -> None:
         MPI.COMM_SELF.Spawn(3, maxprocs=1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="args: expected str or bytes, got int"):
         MPI.COMM_SELF.Spawn(sys.executable, [1], maxprocs=1)  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="command: expected a sequence of commands"):
+    with pytest.raises(ValueError, match="command: expected a sequence of commands"):  # mpi4py: ValueError
         MPI.COMM_SELF.Spawn_multiple(sys.executable)  # type: ignore[arg-type]
 
 

@@ -31,6 +31,7 @@ def fake_backend(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
     for name in backend.BACKENDS:
         monkeypatch.setitem(backend.BACKENDS, name, ("fake_build_backend", backend.BACKENDS[name][1]))
     monkeypatch.delenv("MPI4PY_BUILD_CONFIGURE", raising=False)
+    monkeypatch.setattr(backend, "check_license_form", lambda version: None)  # tested on its own below
     return types.SimpleNamespace(module=module, calls=calls)
 
 
@@ -158,3 +159,33 @@ def test_pysabi_is_an_error_under_cmake_and_meson(name: str) -> None:
     with pytest.raises(backend.BackendError, match="MPI4PY_BUILD_PYSABI='3.10'.*setuptools feature"):
         backend.check_settings(name, {"MPI4PY_BUILD_PYSABI": "3.10"})
     assert backend.check_settings(name, {"MPI4PY_BUILD_PYSABI": "0"}) == []
+
+
+SPDX_PYPROJECT = '[project]\nname = "mpi4py"\nlicense = "BSD-3-Clause"\n'
+TABLE_PYPROJECT = '[project]\nname = "mpi4py"\nlicense = { text = "BSD-3-Clause" }\n'
+
+
+def test_old_setuptools_with_an_spdx_license_is_refused_naming_the_fix(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(SPDX_PYPROJECT)
+    with pytest.raises(backend.BackendError) as info:
+        backend.check_license_form("66.1.1", pyproject)
+    message = str(info.value)
+    assert "MPI4PY_BUILD_BACKEND=setuptools needs setuptools>=77" in message and "found setuptools 66.1.1" in message
+    assert "pip install -U 'setuptools>=77'" in message and "build isolation" in message
+
+
+@pytest.mark.parametrize(("version", "text"), [
+    ("77.0.3", SPDX_PYPROJECT),  # new enough for the SPDX string
+    ("66.1.1", TABLE_PYPROJECT),  # Debian 12's setuptools with the table form of its patch
+])
+def test_license_form_that_setuptools_reads_is_accepted(tmp_path: Path, version: str, text: str) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(text)
+    backend.check_license_form(version, pyproject)
+
+
+def test_the_project_pyproject_is_what_the_check_reads() -> None:
+    # the check guards the real file: were its license the table form, the check would guard nothing
+    top = Path(backend.__file__).resolve().parents[2]
+    assert backend.SPDX_LICENSE.search((top / "pyproject.toml").read_text())

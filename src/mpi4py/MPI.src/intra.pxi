@@ -28,32 +28,54 @@ cdef class Intracomm(Comm):
         return comm
 
     def Spawn(self, command, args=None, int maxprocs=1, info=None, int root=0, errcodes=None):
-        """Start ``maxprocs`` copies of ``command args`` (collective); return the intercommunicator to them."""
-        cdef bytes cmd = arg_string(command, "command")
-        cdef list argv = arg_argv(args, "args")
-        cdef _CStrings cargs = _CStrings(argv)
+        """Start ``maxprocs`` copies of ``command args`` (collective); return the intercommunicator to them.
+
+        ``command``, ``args`` and ``info`` are read at ``root`` only, as MPI reads them.
+        """
+        cdef bytes cmd = None
+        cdef char *ccmd = NULL
+        cdef _CStrings cargs = None
+        cdef char **cargv = NULL  # MPI_ARGV_NULL
+        cdef MPI_Info cinfo = MPI_INFO_NULL
+        if comm_rank(self.ob_mpi) == root:
+            cmd = arg_string(command, "command")
+            ccmd = cmd
+            cargs = _CStrings(arg_argv(args, "args"))
+            cargv = cargs.data
+            cinfo = arg_info(info)
         cdef _IntArray codes = _IntArray(range(max(maxprocs, 0)), "errcodes")
         cdef Intercomm comm = Intercomm.__new__(Intercomm)
-        cdef MPI_Info cinfo = arg_info(info)
-        cdef char *ccmd = cmd
         with nogil:
-            CHKERR(MPI_Comm_spawn(ccmd, cargs.data, maxprocs, cinfo, root, self.ob_mpi, &comm.ob_mpi, codes.data))
+            CHKERR(MPI_Comm_spawn(ccmd, cargv, maxprocs, cinfo, root, self.ob_mpi, &comm.ob_mpi, codes.data))
         if errcodes is not None:
             errcodes[:] = codes.tolist()
         return comm
 
     def Spawn_multiple(self, command, args=None, maxprocs=None, info=None, int root=0, errcodes=None):
-        """Start several commands (sequences of equal length) in one job; return the intercommunicator."""
-        if isinstance(command, (str, bytes)):
-            raise TypeError("command: expected a sequence of commands (str or bytes), got one string")
-        cmds = [arg_string(c, "command") for c in command]
-        cdef int n = <int>len(cmds), i
-        arglists = [arg_argv(x, "args") for x in (args if args is not None else [None] * n)]
-        counts = list(maxprocs) if maxprocs is not None else [1] * n
-        infos = list(info) if isinstance(info, (list, tuple)) else [info] * n
-        for name, seq in (("args", arglists), ("maxprocs", counts), ("info", infos)):
-            if len(seq) != n:
-                raise ValueError(f"{name}: expected {n} entries (one per command), got {len(seq)}")
+        """Start several commands (sequences of equal length) in one job; return the intercommunicator.
+
+        ``command``, ``args``, ``maxprocs`` and ``info`` are read at ``root`` only (``maxprocs`` also
+        elsewhere when ``errcodes`` is wanted, for its length). One string as ``args`` is the one
+        argument of every command.
+        """
+        cdef int n = 0, i
+        cdef list cmds = [], arglists = [], counts = [], infos = []
+        if comm_rank(self.ob_mpi) == root:
+            if isinstance(command, (str, bytes)):
+                raise ValueError("command: expected a sequence of commands (str or bytes), got one string")
+            cmds = [arg_string(c, "command") for c in command]
+            n = <int>len(cmds)
+            if args is None or isinstance(args, (str, bytes)):
+                arglists = [arg_argv(args, "args")] * n
+            else:
+                arglists = [arg_argv(x, "args") for x in args]
+            counts = list(maxprocs) if maxprocs is not None else [1] * n
+            infos = list(info) if isinstance(info, (list, tuple)) else [info] * n
+            for name, seq in (("args", arglists), ("maxprocs", counts), ("info", infos)):
+                if len(seq) != n:
+                    raise ValueError(f"{name}: expected {n} entries (one per command), got {len(seq)}")
+        elif errcodes is not None:
+            counts = list(maxprocs) if maxprocs is not None else []
         cdef _CStrings ccmds = _CStrings(cmds)
         cargs = [_CStrings(a) for a in arglists]
         cdef _IntArray cmax = _IntArray(counts, "maxprocs")
