@@ -7,7 +7,9 @@ hold only pytest hooks and fixtures.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -47,6 +49,49 @@ def mpiexec() -> str:
 
 # Starts its own MPI jobs: only from the single-process run (the 2- and 3-rank runs would start it N times).
 spawning = pytest.mark.ranks(max=1)
+
+
+# Open MPI 4.1 built against an external PMIx 4 (Debian 12: Open MPI 4.1.4 with PMIx 4.2.2) hangs now
+# and then in MPI_Comm_spawn: the parent waits forever in the connect/accept that follows the launch
+# (ORTE's publish/lookup; the job log ends with "LOOKUP ... pmix_server_pub.c timed out").
+SPAWN_HANG_BUGS = "openpmix/openpmix#2735; the same log: mpi4py/mpi4py#247"
+
+
+def pmix_library_version() -> str | None:
+    """``PMIx_Get_version()`` of a PMIx shared library this process has loaded (an MPI built against an
+    external PMIx), else None (no such library, or not Linux)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            paths = {line.split()[-1] for line in maps if "/libpmix.so" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            get_version = ctypes.CDLL(path).PMIx_Get_version
+        except (OSError, AttributeError):
+            continue
+        get_version.restype = ctypes.c_char_p
+        text = get_version()
+        return text.decode(errors="replace") if text else None
+    return None
+
+
+def spawn_hang_reason(vendor: tuple[str, tuple[int, ...]], pmix_version: str | None) -> str | None:
+    """Why MPI_Comm_spawn cannot be tested reliably with this MPI, or None when it can.
+
+    ``vendor`` is ``MPI.get_vendor()``; ``pmix_version`` what ``pmix_library_version()`` found.
+    Only Open MPI 4.x running on an external PMIx of major version 4 or later is named: upstream's table
+    has Open MPI 4.1.2 and 4.1.4 hanging with PMIx 4.1 to 4.2 and 4.1.4 passing with PMIx 3.2.
+    """
+    name, version = vendor
+    if name != "Open MPI" or version[:1] != (4,) or not pmix_version:
+        return None
+    found = re.search(r"(\d+)\.(\d+)", pmix_version)
+    if found is None or int(found.group(1)) < 4:
+        return None
+    release = ".".join(map(str, version))
+    return (f"Open MPI {release} on an external PMIx ({pmix_version.split(' (')[0]}) hangs intermittently in "
+            f"MPI_Comm_spawn's connect/accept ({SPAWN_HANG_BUGS})")
 
 
 def built_with(routine: str) -> bool:

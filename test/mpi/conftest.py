@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 import pytest
+from mpi_helpers import pmix_library_version, spawn_hang_reason
 from mpi_plugin import pytest_runtest_makereport, pytest_runtest_protocol  # noqa: F401  (abort + time-limit hooks)
 
 from mpi4py import MPI
@@ -57,6 +58,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         message = dynamic_processes_unsupported()
         if message is not None:
             pytest.skip(f"this MPI library declares dynamic processes unsupported: {message}")
+        reason = spawn_hang_reason(MPI.get_vendor(), pmix_library_version())
+        if reason is not None:  # a hang would stop the whole job (the per-test limit aborts it)
+            pytest.skip(reason)
 
 
 
