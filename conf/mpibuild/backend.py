@@ -166,7 +166,7 @@ def _backend(building: bool = False) -> ModuleType:
 
 
 SPDX_LICENSE = re.compile(r'^license\s*=\s*["\']', re.MULTILINE)
-SPDX_SETUPTOOLS = (77,)  # the first setuptools that reads project.license as an SPDX string
+SPDX_SETUPTOOLS = 77  # the first setuptools that reads project.license as an SPDX string
 
 
 def check_license_form(setuptools_version: str | None, pyproject: Path | None = None) -> None:
@@ -178,9 +178,11 @@ def check_license_form(setuptools_version: str | None, pyproject: Path | None = 
     """
     if not setuptools_version:
         return
-    found = tuple(int(part) for part in re.findall(r"\d+", setuptools_version)[:1])
+    major = re.match(r"\d+", setuptools_version)
+    if major is None or int(major.group()) >= SPDX_SETUPTOOLS:
+        return
     text = (pyproject or Path.cwd() / "pyproject.toml").read_text(encoding="utf-8")
-    if found and found < SPDX_SETUPTOOLS and SPDX_LICENSE.search(text):
+    if SPDX_LICENSE.search(text):
         raise BackendError(
             f"error: MPI4PY_BUILD_BACKEND=setuptools needs setuptools>=77 to read pyproject.toml's "
             f"SPDX license string; found setuptools {setuptools_version}.\n"

@@ -53,16 +53,21 @@ def dynamic_processes_unsupported() -> str | None:
     return None
 
 
+@functools.cache
+def dynamic_processes_skip_reason() -> str | None:
+    """Why this job cannot test dynamic processes (asked once per job), else None."""
+    message = dynamic_processes_unsupported()
+    if message is not None:
+        return f"this MPI library declares dynamic processes unsupported: {message}"
+    # a hang would stop the whole job (the per-test limit aborts it)
+    return spawn_hang_reason(MPI.get_vendor(), pmix_library_version())
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("dynamic_processes") is not None:
-        message = dynamic_processes_unsupported()
-        if message is not None:
-            pytest.skip(f"this MPI library declares dynamic processes unsupported: {message}")
-        reason = spawn_hang_reason(MPI.get_vendor(), pmix_library_version())
-        if reason is not None:  # a hang would stop the whole job (the per-test limit aborts it)
+        reason = dynamic_processes_skip_reason()
+        if reason is not None:
             pytest.skip(reason)
-
-
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
