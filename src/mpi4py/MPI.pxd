@@ -48,6 +48,7 @@ cdef class Request:
     cdef object ob_buf  # keeps the buffers of the pending operation alive
     cdef int ob_kind
     cdef object __weakref__
+    cdef Py_buffer ob_view  # the export of a bare buffer given to Isend/Irecv (obj NULL: none held)
 
 
 cdef class Prequest(Request):

@@ -282,6 +282,73 @@ def test_nonblocking_temporaries_stay_alive(comm: MPI.Intracomm) -> None:
     del scratch
 
 
+
+def _complete(req: MPI.Request, how: str) -> None:
+    if how == "Wait":
+        req.Wait()
+    elif how == "Test":
+        while not req.Test():
+            pass
+    elif how == "Waitall":
+        MPI.Request.Waitall([req])
+    elif how == "Waitany":
+        assert MPI.Request.Waitany([req]) == 0
+    else:
+        while not MPI.Request.Testsome([req]):
+            pass
+
+
+# A bare buffer's export is held by the request itself (Isend/Irecv), a [buf, datatype] spec's by a
+# separate object: both must stay exported while pending and go at completion, whichever call completes.
+@pytest.mark.parametrize("how", ["Wait", "Test", "Waitall", "Waitany", "Testsome"])
+@pytest.mark.parametrize("spec", ["bare", "typed"])
+def test_nonblocking_buffers_exported_until_completion(comm: MPI.Intracomm, spec: str, how: str) -> None:
+    rank, size = comm.Get_rank(), comm.Get_size()
+    dest, source = (rank + 1) % size, (rank - 1) % size
+    send, recv = bytearray([rank + 1] * 4), bytearray(4)
+    rreq = comm.Irecv(recv if spec == "bare" else [recv, MPI.BYTE], source, 21)
+    sreq = comm.Isend(send if spec == "bare" else [send, MPI.BYTE], dest, 21)
+    for buf in (send, recv):
+        with pytest.raises(BufferError):
+            buf.extend(b"x")
+    _complete(sreq, how)
+    _complete(rreq, how)
+    assert recv == bytearray([source + 1] * 4)
+    send.extend(b"x")  # both exports released at completion
+    recv.extend(b"x")
+
+
+def test_request_copy_keeps_the_buffer_of_the_pending_operation(comm: MPI.Intracomm) -> None:
+    """``Request(req)`` is a second handle to the same operation: dropping the first must not release
+    the buffer MPI is about to write."""
+    rank, size = comm.Get_rank(), comm.Get_size()
+    recv = bytearray(4)
+    req = comm.Irecv(recv, (rank - 1) % size, 22)
+    copy = MPI.Request(req)
+    del req
+    gc.collect()
+    with pytest.raises(BufferError):
+        recv.extend(b"x")
+    comm.Send(bytearray([rank + 1] * 4), (rank + 1) % size, 22)
+    copy.Wait()
+    assert recv == bytearray([(rank - 1) % size + 1] * 4)
+    recv.extend(b"x")
+
+
+def test_freed_request_releases_its_buffer_when_dropped(comm: MPI.Intracomm) -> None:
+    """``Free`` leaves the operation running, so the export stays until the request object goes."""
+    rank, size = comm.Get_rank(), comm.Get_size()
+    send = bytearray([rank + 1] * 4)
+    req = comm.Isend(send, (rank + 1) % size, 23)
+    recv = bytearray(4)
+    comm.Recv(recv, (rank - 1) % size, 23)
+    comm.Barrier()  # every receive is done, so every send is too
+    req.Free()
+    with pytest.raises(BufferError):
+        send.extend(b"x")
+    del req
+    send.extend(b"x")
+
 @pytest.mark.parametrize("info", [None, "hinted"])
 def test_idup_keeps_the_new_communicator_alive(comm: MPI.Intracomm, info: str | None) -> None:
     """MPI may write the new handle when the request completes (Open MPI does): the communicator object

@@ -448,9 +448,10 @@ cdef _ForeignMem _from_dlpack(object obj, str argname):
 
 cdef extern from *:
     """
-    /* PyObject_GetBuffer that reports failure as 0 with no exception set (the caller falls back). */
+    /* PyObject_GetBuffer that reports failure as 0 with no exception set (the caller falls back) and
+       no view held, even from an exporter that filled view->obj before failing. */
     static int PyMPI_TryGetBuffer(PyObject *o, Py_buffer *view, int flags) {
-      if (PyObject_GetBuffer(o, view, flags) < 0) { PyErr_Clear(); return 0; }
+      if (PyObject_GetBuffer(o, view, flags) < 0) { PyErr_Clear(); view->obj = NULL; return 0; }
       return 1;
     }
     """

@@ -131,9 +131,19 @@ cdef int p2p_recv(MPI_Comm comm, object buf, int source, int tag, Status status)
 
 
 cdef Request p2p_isend(MPI_Comm comm, object buf, int dest, int tag, bint sync):
-    cdef _Msg m = msg_build(buf, False, 0, "buf", True)
     cdef Request req = Request.__new__(Request)
     cdef MPI_Request *rq = &req.ob_mpi
+    cdef Py_buffer *view = &req.ob_view
+    cdef MPI_Datatype dt = MPI_BYTE
+    cdef int count = 0
+    if msg_view(buf, False, view, &dt, &count):  # the request holds the export (no _Msg)
+        with nogil:
+            if sync:
+                CHKERR(MPI_Issend(view.buf, count, dt, dest, tag, comm, rq))
+            else:
+                CHKERR(MPI_Isend(view.buf, count, dt, dest, tag, comm, rq))
+        return req
+    cdef _Msg m = msg_build(buf, False, 0, "buf", True)
     cdef bint large = m.count > INT_MAX
     if large:
         need_large("MPI_Issend_c" if sync else "MPI_Isend_c", m.count, "buf")
@@ -151,9 +161,16 @@ cdef Request p2p_isend(MPI_Comm comm, object buf, int dest, int tag, bint sync):
 
 
 cdef Request p2p_irecv(MPI_Comm comm, object buf, int source, int tag):
-    cdef _Msg m = msg_build(buf, True, 0, "buf", True)
     cdef Request req = Request.__new__(Request)
     cdef MPI_Request *rq = &req.ob_mpi
+    cdef Py_buffer *view = &req.ob_view
+    cdef MPI_Datatype dt = MPI_BYTE
+    cdef int count = 0
+    if msg_view(buf, True, view, &dt, &count):  # the request holds the export (no _Msg)
+        with nogil:
+            CHKERR(MPI_Irecv(view.buf, count, dt, source, tag, comm, rq))
+        return req
+    cdef _Msg m = msg_build(buf, True, 0, "buf", True)
     cdef bint large = m.count > INT_MAX
     if large:
         need_large("MPI_Irecv_c", m.count, "buf")

@@ -17,6 +17,17 @@ cdef enum:
 
 
 cdef class _ReqArray
+cdef class _Msg  # msgbuffer.pxi
+
+
+cdef extern from *:
+    """
+    /* A Py_buffer's obj field, which Cython types as object, read and handed over without refcounting. */
+    static int PyMPI_ViewHeld(const Py_buffer *view) { return view->obj != NULL; }
+    static void PyMPI_ViewMove(Py_buffer *dst, Py_buffer *src) { *dst = *src; src->obj = NULL; }
+    """
+    bint PyMPI_ViewHeld(const Py_buffer *) noexcept
+    void PyMPI_ViewMove(Py_buffer *, Py_buffer *) noexcept
 
 
 cdef void _request_drop_buffers(Request req) noexcept:
@@ -24,6 +35,20 @@ cdef void _request_drop_buffers(Request req) noexcept:
     # (inactive) one keeps them for the next Start, until it is freed.
     if req.ob_mpi == MPI_REQUEST_NULL and req.ob_kind == _REQ_PLAIN:
         req.ob_buf = None
+        if PyMPI_ViewHeld(&req.ob_view):
+            PyBuffer_Release(&req.ob_view)
+
+
+cdef void _request_box_view(Request req) noexcept:
+    # Two Request objects for one operation (the copy constructor) must share its buffers: a view
+    # held in the request itself moves into a _Msg that both keep (released when both let go).
+    if not PyMPI_ViewHeld(&req.ob_view):
+        return
+    cdef _Msg m = _Msg.__new__(_Msg)
+    PyMPI_ViewMove(&m.view, &req.ob_view)
+    m.has_view = True
+    m.buf = m.view.buf
+    req.ob_buf = m
 
 
 # What a completed request returns: the received object, a Grequest's value, or None.
@@ -76,8 +101,13 @@ cdef class Request:
     def __cinit__(self, Request request=None):
         _handle_init(self, request)
         if request is not None:
+            _request_box_view(request)
             self.ob_buf = request.ob_buf
             self.ob_kind = request.ob_kind
+
+    def __dealloc__(self):
+        if PyMPI_ViewHeld(&self.ob_view):
+            PyBuffer_Release(&self.ob_view)
 
     def __richcmp__(self, other, int op):
         return _handle_richcmp(self, other, op)
@@ -537,8 +567,7 @@ cdef class _ReqArray:
         for i in range(self.n):
             req = <Request>self.requests[i]
             req.ob_mpi = self.reqs[i]
-            if req.ob_mpi == MPI_REQUEST_NULL and req.ob_kind == _REQ_PLAIN:
-                req.ob_buf = None
+            _request_drop_buffers(req)
         if statuses is not None and self.stats != MPI_STATUSES_IGNORE:
             self.fill(statuses)
         return 0
