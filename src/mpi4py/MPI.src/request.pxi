@@ -39,16 +39,17 @@ cdef void _request_drop_buffers(Request req) noexcept:
             PyBuffer_Release(&req.ob_view)
 
 
-cdef void _request_box_view(Request req) noexcept:
+cdef int _request_box_view(Request req) except -1:
     # Two Request objects for one operation (the copy constructor) must share its buffers: a view
     # held in the request itself moves into a _Msg that both keep (released when both let go).
     if not PyMPI_ViewHeld(&req.ob_view):
-        return
+        return 0
     cdef _Msg m = _Msg.__new__(_Msg)
     PyMPI_ViewMove(&m.view, &req.ob_view)
     m.has_view = True
     m.buf = m.view.buf
     req.ob_buf = m
+    return 0
 
 
 # What a completed request returns: the received object, a Grequest's value, or None.
