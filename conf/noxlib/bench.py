@@ -33,7 +33,7 @@ import nox
 from mpibuild.optflags import DEFAULT_FLAGS
 from nox.command import CommandFailed
 
-from noxlib.common import MPI_PACKAGES, MPIEXEC_ENV, MPIS, TOP
+from noxlib.common import MPI_PACKAGES, MPIEXEC_ENV, MPIS, TOP, build_sdist_from_checkout
 
 UPSTREAM_SPEC = "mpi4py==4.1.*"
 UPSTREAM_SERIES = "4.1."
@@ -211,7 +211,7 @@ def bench(session: nox.Session) -> None:
     # Our sdist (MPI-independent): every measured build of ours starts from it, like a user's pip install.
     sdist_dir = WORK / "sdist"
     shutil.rmtree(sdist_dir, ignore_errors=True)
-    session.run("python", "-m", "build", "--installer", "uv", "--sdist", "--outdir", str(sdist_dir), str(TOP))
+    build_sdist_from_checkout(session, sdist_dir, installer="uv")
     (ours_sdist,) = sdist_dir.glob("mpi4py-*.tar.gz")
     ours_key = sdist_digest(ours_sdist)
 

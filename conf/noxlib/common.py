@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import nox
@@ -139,6 +140,35 @@ def build_inputs_digest(extra: str = "") -> str:
         for file in files:
             digest.update(str(file.relative_to(TOP)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _checkout_lock() -> Iterator[None]:
+    """One sdist build from the checkout at a time, across nox processes too (.ci/run runs two sessions
+    at once): setuptools writes its release tree (mpi4py-X.Y.Z/) and src/mpi4py.egg-info inside the
+    checkout, and two builds at once delete each other's files ("No such file or directory:
+    'mpi4py-4.2.0/test/...'" was seen with wheel_abi next to reproducible)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no concurrent nox processes there
+        yield
+        return
+    lock = TOP / "build" / ".checkout-sdist.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_sdist_from_checkout(session: nox.Session, outdir: Path, env: dict[str, str] | None = None,
+                              silent: bool = False, installer: str | None = None) -> None:
+    """``python -m build --sdist`` of the checkout into ``outdir`` (the caller empties it first, if it must)."""
+    extra = ["--installer", installer] if installer else []
+    with _checkout_lock():
+        session.run("python", "-m", "build", *extra, "--sdist", "--outdir", str(outdir), str(TOP), env=env or {}, silent=silent)
 
 
 def build_wheel(session: nox.Session, outdir: Path, env: dict[str, str] | None = None) -> Path:

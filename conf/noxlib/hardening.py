@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nox
 
-from noxlib.common import TOP, build_wheel, install_mpi, install_ours, mpiexec_env, run_mpi
+from noxlib.common import TOP, build_sdist_from_checkout, build_wheel, install_mpi, install_ours, mpiexec_env, run_mpi
 
 OUT = TOP / "build" / "hardening"
 # Examples per fuzz test (7 tests; the unsupported-format one has only 160 distinct cases).  MPICH's run
@@ -115,7 +115,7 @@ def supply_chain(session: nox.Session, wheel: Path) -> list[str]:
     dist = OUT / "dist"
     for old in dist.glob("*"):
         old.unlink()
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(dist), str(TOP))
+    build_sdist_from_checkout(session, dist)
     (sdist,) = dist.glob("mpi4py-*.tar.gz")
     session.run("python", "-m", "twine", "check", "--strict", str(sdist), str(wheel))
     # No ignores needed today; if one ever is, add --ignore with the reason next to it.

@@ -24,7 +24,7 @@ from pathlib import Path
 import nox
 
 from noxlib import installed
-from noxlib.common import MPIS, TOP, install_mpi, run_mpi, venv_bin
+from noxlib.common import MPIS, TOP, build_sdist_from_checkout, install_mpi, run_mpi, venv_bin
 
 BACKENDS = ("setuptools", "scikit-build-core", "meson-python")
 # Which backends each MPI builds by default: every backend once, setuptools (the default) with both.
@@ -75,7 +75,7 @@ def get_sdist(session: nox.Session) -> Path:
     session.install("build")
     if outdir.exists():
         shutil.rmtree(outdir)
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(outdir), str(TOP))
+    build_sdist_from_checkout(session, outdir)
     return outdir / _sdist_name()
 
 

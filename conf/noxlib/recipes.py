@@ -18,7 +18,7 @@ from pathlib import Path
 import nox
 from release.sync import build_requirements, project_version  # conf/ is on sys.path (noxfile.py)
 
-from noxlib.common import DIST, MPIEXEC_ENV, TOP
+from noxlib.common import DIST, MPIEXEC_ENV, TOP, build_sdist_from_checkout
 from noxlib.wheels import source_date_epoch
 
 CONF = TOP / "conf"
@@ -65,7 +65,7 @@ def ensure_sdist(session: nox.Session) -> Path:
     start = time.monotonic()
     session.install("build")
     # The last commit's time for every timestamp: the same commit gives the same sdist (and sha256).
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(DIST), str(TOP), env={"SOURCE_DATE_EPOCH": source_date_epoch()})
+    build_sdist_from_checkout(session, DIST, env={"SOURCE_DATE_EPOCH": source_date_epoch()})
     if not sdist.is_file():
         session.error(f"python -m build wrote no {sdist}; is __version__ in src/mpi4py/__init__.py the built version?")
     session.log(f"sdist built in {time.monotonic() - start:.1f} s: {sdist.stat().st_size / 1024:.0f} KiB")

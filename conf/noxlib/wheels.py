@@ -49,7 +49,7 @@ import nox
 import tomllib
 
 from noxlib import abi
-from noxlib.common import APT_FLAG, TOP, conf_script, ensure_apt
+from noxlib.common import APT_FLAG, TOP, build_sdist_from_checkout, conf_script, ensure_apt
 from noxlib.interpreters import NEWEST_PYTHON, SUPPORTED, find_cpython
 
 WHEELHOUSE = TOP / "wheelhouse"
@@ -198,7 +198,7 @@ def build_image(session: nox.Session) -> None:
 def build_sdist(session: nox.Session, outdir: Path, env: dict[str, str]) -> Path:
     if outdir.exists():
         shutil.rmtree(outdir)
-    session.run("python", "-m", "build", "--sdist", "--outdir", str(outdir), str(TOP), env=env)
+    build_sdist_from_checkout(session, outdir, env=env)
     (sdist,) = outdir.glob("mpi4py-*.tar.gz")
     return sdist
 
