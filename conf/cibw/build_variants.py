@@ -48,23 +48,38 @@ def log(message: str) -> None:
     print(f"build_variants: {message}", flush=True)
 
 
+def _skipped(rel: Path) -> bool:
+    """Not part of the sources: build outputs, caches, and setuptools' transient release tree
+    (``mpi4py-X.Y.Z/``, written in the checkout while an sdist is built next to this run)."""
+    top = rel.parts[0]
+    if top in SKIP_TOP or top.startswith("mpi4py-"):
+        return True
+    return any(part in SKIP_ANY or part.endswith(".egg-info") for part in rel.parts)
+
+
+def source_files(src: Path) -> set[Path]:
+    """The files to mirror, relative to ``src``; skipped directories are not entered (one of them may
+    vanish while this walks)."""
+    found: set[Path] = set()
+    for root, dirs, files in os.walk(src):
+        base = Path(root).relative_to(src)
+        dirs[:] = sorted(d for d in dirs if not _skipped(base / d))
+        found.update(base / name for name in files if not _skipped(base / name) and not (Path(root) / name).is_symlink())
+    return found
+
+
 def sync_tree(src: Path, dest: Path) -> None:
     """Mirror ``src`` into ``dest`` (each variant builds in its own copy, so setuptools rebuilds incrementally).
 
     Files whose bytes are unchanged keep their old copy and mtime: an edit of a Python file repacks
     the wheels without recompiling the extension; an edit of the Cython sources recompiles.
     """
-    wanted: set[Path] = set()
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if rel.parts[0] in SKIP_TOP or any(part in SKIP_ANY or part.endswith(".egg-info") for part in rel.parts):
-            continue
-        if path.is_file() and not path.is_symlink():
-            wanted.add(rel)
-            target = dest / rel
-            if not target.is_file() or target.read_bytes() != path.read_bytes():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
+    wanted = source_files(src)
+    for rel in sorted(wanted):
+        path, target = src / rel, dest / rel
+        if not target.is_file() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
     for path in sorted(dest.rglob("*"), reverse=True):
         rel = path.relative_to(dest)
         if rel.parts[0] in SKIP_TOP or any(part.endswith(".egg-info") for part in rel.parts):

@@ -164,3 +164,24 @@ def test_variant_build_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("MPI4PY_BUILD_JOBS", bad)
         with pytest.raises(SystemExit, match=rf"MPI4PY_BUILD_JOBS='{bad}' is not a positive integer"):
             build_variants.default_jobs()
+
+
+def test_sync_tree_mirrors_sources_only(tmp_path: Path) -> None:
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    files = {"setup.py": "a", "src/mpi4py/MPI.pyx": "b", "test/t.py": "c"}
+    # Not sources: build outputs, caches, egg-info, and setuptools' release tree of a concurrent sdist build.
+    skipped = {"build/x.o": "", "src/mpi4py.egg-info/PKG-INFO": "", "src/__pycache__/m.pyc": "",
+               "mpi4py-4.2.0/test/t.py": "", ".git/HEAD": ""}
+    for rel, text in {**files, **skipped}.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text)
+    (dest / "gone.py").parent.mkdir(parents=True)
+    (dest / "gone.py").write_text("stale")
+    build_variants.sync_tree(src, dest)
+    mirrored = {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
+    assert mirrored == set(files)
+    kept = (dest / "setup.py").stat().st_mtime_ns
+    (src / "test/t.py").write_text("changed")
+    build_variants.sync_tree(src, dest)
+    assert (dest / "setup.py").stat().st_mtime_ns == kept  # unchanged bytes keep their copy
+    assert (dest / "test/t.py").read_text() == "changed"
