@@ -120,7 +120,7 @@ cdef int _check_vector_bounds(_VMsg v, bint no_buffer, bint wtypes, str argname)
             continue
         if no_buffer:
             raise ValueError(f"{argname}: a None buffer holds no data, but process {i} has count {v.counts.data[i]}")
-        if not v.m.has_view:
+        if not PyMPI_ViewHeld(&v.m.view):
             continue  # BOTTOM: absolute addresses
         if wtypes:
             extent = _type_extent(v.types[i])

@@ -75,15 +75,14 @@ cdef object __BOTTOM__ = BOTTOM
 cdef class _Msg:
     """A buffer held for the duration of a communication."""
 
-    cdef Py_buffer view
-    cdef bint has_view
+    cdef Py_buffer view  # held when view.obj is set (PyMPI_ViewHeld), as in Request.ob_view
     cdef void *buf
     cdef MPI_Count count  # above INT_MAX only where the caller asked for large counts (the MPI-4 _c routines)
     cdef MPI_Datatype dtype
     cdef object keep
 
     def __dealloc__(self):
-        if self.has_view:
+        if PyMPI_ViewHeld(&self.view):
             PyBuffer_Release(&self.view)
 
 
@@ -514,7 +513,6 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname, bint la
     if spec is None:
         return m
     if blocks <= 1 and msg_view(spec, writable, &m.view, &m.dtype, &fast_count):
-        m.has_view = True
         m.buf = m.view.buf
         m.count = fast_count
         return m
@@ -562,7 +560,6 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname, bint la
                 raise BufferError(f"{argname}: a bytes object is read-only; receive into a bytearray, "
                                   "array.array or NumPy array") from None
             raise type(exc)(f"{argname}: {exc} (messages need contiguous, and for receiving writable, memory)") from None
-        m.has_view = True
         m.buf = m.view.buf
     # datatype and its extent
     if o_type is None:
@@ -587,7 +584,7 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname, bint la
     if o_count is None and o_buf is None:
         count = 0
     elif o_count is None:
-        if not m.has_view:
+        if not PyMPI_ViewHeld(&m.view):
             raise ValueError(f"{argname}: a BOTTOM buffer needs an explicit count: [BOTTOM, count, datatype]")
         if extent <= 0:
             raise ValueError(f"{argname}: cannot infer a count for a datatype with extent {extent}; give [buf, count, datatype]")
@@ -607,7 +604,7 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname, bint la
         if o_buf is None and o_count > 0:
             raise ValueError(f"{argname}: a None buffer holds no data, so its count must be 0, got {o_count} "
                              "(absolute addresses take BOTTOM)")
-        if m.has_view and (displ + o_count * max(blocks, 1)) * extent > m.view.len:
+        if PyMPI_ViewHeld(&m.view) and (displ + o_count * max(blocks, 1)) * extent > m.view.len:
             raise ValueError(f"{argname}: count {o_count} x {max(blocks, 1)} block(s) of {extent}-byte items "
                              f"(displacement {displ}) exceeds the buffer size of {m.view.len} bytes")
         if o_count > MPI_COUNT_MAX:

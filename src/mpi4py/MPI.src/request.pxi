@@ -22,7 +22,8 @@ cdef class _Msg  # msgbuffer.pxi
 
 cdef extern from *:
     """
-    /* A Py_buffer's obj field, which Cython types as object, read and handed over without refcounting. */
+    /* Whether a Py_buffer holds an export (obj set; PyBuffer_Release and failed exports leave it NULL), and
+       its hand-over, without refcounting the obj field that Cython types as object. */
     static int PyMPI_ViewHeld(const Py_buffer *view) { return view->obj != NULL; }
     static void PyMPI_ViewMove(Py_buffer *dst, Py_buffer *src) { *dst = *src; src->obj = NULL; }
     """
@@ -46,7 +47,6 @@ cdef int _request_box_view(Request req) except -1:
         return 0
     cdef _Msg m = _Msg.__new__(_Msg)
     PyMPI_ViewMove(&m.view, &req.ob_view)
-    m.has_view = True
     m.buf = m.view.buf
     req.ob_buf = m
     return 0
