@@ -1,11 +1,12 @@
-"""mpi_helpers.spawn_hang_reason(): which MPIs get their dynamic-process tests skipped, and why."""
+"""mpi_helpers.spawn_hang_reason() and mpich_netmod(): which MPIs get some dynamic-process tests skipped, and why."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
-from mpi_helpers import SPAWN_HANG_BUGS, pmix_library_version, spawn_hang_reason
+from mpi_helpers import SPAWN_HANG_BUGS, mpich_netmod, pmix_library_version, respawn_race_reason, spawn_hang_reason
 
 from mpi4py import MPI
 
@@ -39,3 +40,29 @@ def test_pmix_version_of_the_running_mpi() -> None:
     assert "PMIx" in found, found
     if name == "Open MPI" and version[:1] == (4,):  # Debian 12's Open MPI 4.1.4 loads PMIx 4.2.2
         assert (spawn_hang_reason((name, version), found) is None) == found.startswith(("OpenPMIx 3", "PMIx 3"))
+
+
+PYPI_MPICH_5 = "MPICH Version:      5.0.2\nMPICH Device:       ch4:ucx ofi\nMPICH configure:    --with-device=ch4:ucx,ofi\n"
+
+
+@pytest.mark.parametrize(("version", "environ", "expected"), [
+    (PYPI_MPICH_5, {}, "ucx"),  # the first configured netmod is the default
+    (PYPI_MPICH_5, {"MPIR_CVAR_CH4_NETMOD": "ofi"}, "ofi"),
+    (PYPI_MPICH_5, {"MPIR_CVAR_CH4_NETMOD": " UCX "}, "ucx"),
+    (PYPI_MPICH_5, {"MPIR_CVAR_CH4_NETMOD": "psm9"}, "ucx"),  # not built in: MPICH keeps its default
+    ("MPICH Version:      3.4.3\nMPICH Device:       ch4:ofi\n", {}, "ofi"),
+    ("MPICH Device:       ch4:ucx,ofi\n", {}, "ucx"),
+    ("MPICH Version:      3.4.3\nMPICH Device:       ch3:nemesis\n", {}, None),
+    ("Open MPI v5.0.11, package: Open MPI", {}, None),
+    ("Intel(R) MPI Library 2021.13 for Linux* OS\n", {}, None),
+])
+def test_mpich_netmod(version: str, environ: dict[str, str], expected: str | None) -> None:
+    assert mpich_netmod(version, environ) == expected
+
+
+def test_respawn_race_named_only_for_several_ranks_on_ucx() -> None:
+    netmod = mpich_netmod(MPI.Get_library_version(), {"MPIR_CVAR_CH4_NETMOD": os.environ.get("MPIR_CVAR_CH4_NETMOD", "")})
+    reason = respawn_race_reason()
+    assert (reason is not None) == (netmod == "ucx" and MPI.COMM_WORLD.Get_size() > 1), (netmod, reason)
+    if MPI.get_vendor()[0] == "MPICH" and "ch4:" in MPI.Get_library_version():
+        assert netmod in MPI.Get_library_version(), netmod
