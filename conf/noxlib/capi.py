@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nox
 
-from noxlib.common import APT_FLAG, TOP, build_wheel, ensure_apt, install_ours, mpiexec_env
+from noxlib.common import APT_FLAG, QUICK_BUILD_ENV, TOP, build_wheel, ensure_apt, install_ours, mpiexec_env
 
 APT = ("libmpich-dev", "mpich", "libhdf5-mpich-dev", "pkg-config", "swig", "gcc", "g++")
 # The MPI of the whole session: Debian's MPICH, the one libhdf5-mpich-dev is built with.
@@ -27,16 +27,32 @@ NUMBA_MPI = "numba-mpi==1.3.1"  # pinned: its tests come from the matching sdist
 def capi(session: nox.Session) -> None:
     """C/Cython API acceptance: every interoperability route + h5py (parallel HDF5) + numba-mpi at 2 ranks."""
     started = time.monotonic()
+    timings: list[tuple[str, float]] = []
+
+    def timed(what: str, since: float) -> float:
+        now = time.monotonic()
+        timings.append((what, now - since))
+        return now
+
     ensure_apt(session, APT, "nox -s capi")
     session.install("pytest", "Cython>=3.0", "setuptools>=77", "wheel", "pkgconfig", "pybind11", "cffi",
                     "numba", "numpy", "psutil")
-    wheel = build_wheel(session, TOP / "build" / "wheel-capi-mpich", env={"MPI4PY_BUILD_MPICC": "mpicc.mpich"})
+    mark = timed("apt + venv", started)
+    # Our build serves headers and linkage, not the optimizer (QUICK_BUILD_ENV). h5py's build is mostly
+    # Cython and setuptools: -O0 did not shorten it (78 s against 74 s at its default flags).
+    wheel = build_wheel(session, TOP / "build" / "wheel-capi-mpich",
+                        env={"MPI4PY_BUILD_MPICC": "mpicc.mpich", **QUICK_BUILD_ENV})
     install_ours(session, wheel)
+    mark = timed("our wheel (Debian MPICH, -O0)", mark)
     # Third-party packages against the installed mpi4py (never upstream's from PyPI: --no-deps).
     session.install("--no-deps", NUMBA_MPI)
     session.install("--no-deps", "--no-binary", "h5py", "--no-build-isolation", "h5py",
                     env={"CC": "mpicc.mpich", "HDF5_MPI": "ON", "HDF5_PKGCONFIG_NAME": "hdf5-mpich"})
+    mark = timed("h5py from source + numba-mpi", mark)
     tests = numba_mpi_tests(session)
+    timed("numba-mpi tests from its sdist", mark)
+    for what, seconds in timings:
+        session.log(f"capi: timing {what:40s} {seconds:6.1f} s")
     session.log(f"capi: set-up took {time.monotonic() - started:.0f} s")
     session.chdir(TOP)
     env = mpiexec_env({**TOOLS, "MPI4PY_CAPI_NUMBA_MPI_TESTS": str(tests)})

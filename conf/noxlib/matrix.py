@@ -24,7 +24,7 @@ from pathlib import Path
 import nox
 
 from noxlib import installed
-from noxlib.common import MPIS, TOP, build_sdist_from_checkout, install_mpi, run_mpi, venv_bin
+from noxlib.common import MPIS, QUICK_BUILD_ENV, TOP, build_sdist_from_checkout, install_mpi, run_mpi, venv_bin
 
 BACKENDS = ("setuptools", "scikit-build-core", "meson-python")
 # Which backends each MPI builds by default: every backend once, setuptools (the default) with both.
@@ -140,9 +140,6 @@ assert mpi4py.get_config()["backend"] == backend, mpi4py.get_config()
 comm = MPI.COMM_WORLD
 assert comm.allreduce(comm.Get_rank() + 1) == comm.Get_size() * (comm.Get_size() + 1) // 2
 """
-# The editable checks test the install mechanism (import from the tree, a rebuild on import), not the
-# optimizer: -O0 compiles MPI.c in a third of the time, and meson-python compiles it twice.
-EDITABLE_FLAGS = {"CFLAGS": "-O0 -g0"}
 # Appended to an area file: an editable meson-python install must rebuild on the next import.
 EDITABLE_CHANGE = "\n\ndef _editable_marker():\n    return 42\n"
 
@@ -153,9 +150,9 @@ def _check_editable(session: nox.Session, backend: str, sdist_tree: Path, workdi
     if tree.exists():
         shutil.rmtree(tree)
     shutil.copytree(sdist_tree, tree)
-    env = {"MPI4PY_BUILD_BACKEND": backend, **EDITABLE_FLAGS,
+    env = {"MPI4PY_BUILD_BACKEND": backend, **QUICK_BUILD_ENV,  # they check the install mechanism; meson-python compiles twice
            **({"CC": mpicc} if backend == "meson-python" else {"MPI4PY_BUILD_MPICC": mpicc})}
-    session.log(f"==> {backend}: editable install of {tree} ({EDITABLE_FLAGS['CFLAGS']})")
+    session.log(f"==> {backend}: editable install of {tree} ({QUICK_BUILD_ENV['CFLAGS']})")
     session.run("python", "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-e", str(tree), env=env)
     session.chdir(workdir)
     run_mpi(session, 2, "python", "-c", EDITABLE_SMOKE, str(tree), backend)
