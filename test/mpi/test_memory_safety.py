@@ -11,9 +11,11 @@ import gc
 import sys
 import weakref
 from collections.abc import Iterator
+from types import ModuleType
 
 import numpy
 import pytest
+from broken_exporter import build as broken_exporter_build
 from foreign_exporters import (
     ALERTS,
     DLPACK_FLAG_READ_ONLY,
@@ -348,6 +350,35 @@ def test_freed_request_releases_its_buffer_when_dropped(comm: MPI.Intracomm) -> 
         send.extend(b"x")
     del req
     send.extend(b"x")
+
+# -- an exporter that breaks the buffer protocol: fills view->obj, then fails ----------------------
+
+@pytest.fixture(scope="module")
+def broken_exporter(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return broken_exporter_build(tmp_path_factory.mktemp("broken-exporter"))
+
+
+@pytest.mark.parametrize(("call", "argname"), [
+    (lambda o: MPI.COMM_SELF.Send(o, 0, 0), "buf"),  # view on the stack, then the msg_build fallback
+    (lambda o: MPI.COMM_SELF.Recv(o, 0, 0), "buf"),
+    (lambda o: MPI.COMM_SELF.Isend(o, 0, 0), "buf"),  # view inside the Request
+    (lambda o: MPI.COMM_SELF.Irecv(o, 0, 0), "buf"),
+    (lambda o: MPI.COMM_SELF.Send_init(o, 0, 0), "buf"),
+    (lambda o: MPI.COMM_SELF.Send([o, MPI.BYTE], 0, 0), "buf"),  # typed spec: msg_build's own export
+    (lambda o: MPI.COMM_SELF.Allreduce(o, bytearray(8)), "sendbuf"),
+    (lambda o: MPI.COMM_SELF.Bcast(o), "buf"),
+    (lambda o: MPI.buffer(o), None),  # MPI.buffer's held export
+], ids=["Send", "Recv", "Isend", "Irecv", "Send_init", "typed", "Allreduce", "Bcast", "buffer"])
+def test_failed_export_is_never_released(broken_exporter: ModuleType, call, argname: str | None) -> None:
+    """A view whose export failed is not ours: releasing it would drop a reference the exporter never gave."""
+    obj = broken_exporter.Broken()
+    before = sys.getrefcount(obj)
+    with pytest.raises(BufferError, match=f"^{argname}: broken exporter" if argname else "broken exporter"):
+        call(obj)
+    gc.collect()
+    assert obj.releases() == 0, "a failed export was released"
+    assert sys.getrefcount(obj) == before
+
 
 @pytest.mark.parametrize("info", [None, "hinted"])
 def test_idup_keeps_the_new_communicator_alive(comm: MPI.Intracomm, info: str | None) -> None:

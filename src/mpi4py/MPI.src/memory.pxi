@@ -20,7 +20,7 @@ cdef class _Export:
 
 cdef _Export _export_of(object obj, int flags):
     cdef _Export export = _Export.__new__(_Export)
-    PyObject_GetBuffer(obj, &export.view, flags | PyBUF_ANY_CONTIGUOUS)
+    PyMPI_GetBuffer(obj, &export.view, flags | PyBUF_ANY_CONTIGUOUS)
     export.held = True
     return export
 
@@ -139,7 +139,7 @@ cdef class buffer:
                 byte = value  # OverflowError outside 0..255, like bytearray
                 memset(<char*>self.base + start, byte, <size_t>n)
                 return
-            PyObject_GetBuffer(value, &src, PyBUF_ANY_CONTIGUOUS)
+            PyMPI_GetBuffer(value, &src, PyBUF_ANY_CONTIGUOUS)
             try:
                 if src.len != n:
                     raise ValueError(f"buffer: slice length {n} does not match the {src.len}-byte value")

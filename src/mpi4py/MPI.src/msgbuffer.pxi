@@ -2,7 +2,7 @@
 # [buf, (count, displ), datatype], [buf, count, displ, datatype], with the datatype
 # inferred from the buffer format when not given.
 
-from cpython.buffer cimport (PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBuffer_FillInfo,
+from cpython.buffer cimport (PyObject_CheckBuffer, PyBuffer_Release, PyBuffer_FillInfo,
                              PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE)
 
 cdef extern from *:
@@ -445,18 +445,6 @@ cdef _ForeignMem _from_dlpack(object obj, str argname):
     raise BufferError(problem)
 
 
-cdef extern from *:
-    """
-    /* PyObject_GetBuffer that reports failure as 0 with no exception set (the caller falls back) and
-       no view held, even from an exporter that filled view->obj before failing. */
-    static int PyMPI_TryGetBuffer(PyObject *o, Py_buffer *view, int flags) {
-      if (PyObject_GetBuffer(o, view, flags) < 0) { PyErr_Clear(); view->obj = NULL; return 0; }
-      return 1;
-    }
-    """
-    int PyMPI_TryGetBuffer(object, Py_buffer *, int) noexcept
-
-
 cdef int msg_view(object spec, bint writable, Py_buffer *view, MPI_Datatype *dtype, int *count) noexcept:
     """Fast path of ``msg_build`` for a bare buffer object with a one-character native format.
 
@@ -554,7 +542,7 @@ cdef _Msg msg_build(object spec, bint writable, int blocks, str argname, bint la
         if o_type is None:
             flags |= PyBUF_FORMAT
         try:
-            PyObject_GetBuffer(o_buf, &m.view, flags)
+            PyMPI_GetBuffer(o_buf, &m.view, flags)
         except (BufferError, ValueError) as exc:
             if writable and isinstance(o_buf, bytes):
                 raise BufferError(f"{argname}: a bytes object is read-only; receive into a bytearray, "

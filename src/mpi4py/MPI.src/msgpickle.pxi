@@ -69,7 +69,7 @@ cdef class _OOBCollector:
     def __call__(self, pb):
         cdef Py_buffer view
         try:
-            PyObject_GetBuffer(pb, &view, PyBUF_ANY_CONTIGUOUS)
+            PyMPI_GetBuffer(pb, &view, PyBUF_ANY_CONTIGUOUS)
         except BufferError:
             return True  # non-contiguous: pickle copies it in band
         cdef Py_ssize_t n = view.len
@@ -259,7 +259,7 @@ cdef bytes _frame_build(bytes stream, list bufs, str argname):
             raise MemoryError()
         off = hsize + slen
         for i in range(nbuf):
-            PyObject_GetBuffer(bufs[i], &views[i], PyBUF_ANY_CONTIGUOUS)
+            PyMPI_GetBuffer(bufs[i], &views[i], PyBUF_ANY_CONTIGUOUS)
             nviews += 1
             off = _align_up(off)
             offsets[i] = off
@@ -336,7 +336,7 @@ cdef object pickle_loads(object data, Py_ssize_t n):
             if memcmp(p, _FRAME_MAGIC, 8) == 0:
                 return _frame_loads(data, p, n, True)
         else:
-            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            PyMPI_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
             try:
                 if view.len >= n and memcmp(view.buf, _FRAME_MAGIC, 8) == 0:
                     return _frame_loads(data, <const char*>view.buf, n, True)

@@ -22,13 +22,25 @@ cdef class _Msg  # msgbuffer.pxi
 
 cdef extern from *:
     """
-    /* Whether a Py_buffer holds an export (obj set; PyBuffer_Release and failed exports leave it NULL), and
-       its hand-over, without refcounting the obj field that Cython types as object. */
+    /* A Py_buffer holds an export exactly when its obj is set: PyBuffer_Release clears it, and so does
+       PyMPI_GetBuffer on failure -- PyObject_GetBuffer leaves whatever a broken exporter wrote there, and a
+       later release of that view would drop a reference nobody gave. Every export goes through these. */
     static int PyMPI_ViewHeld(const Py_buffer *view) { return view->obj != NULL; }
     static void PyMPI_ViewMove(Py_buffer *dst, Py_buffer *src) { *dst = *src; src->obj = NULL; }
+    static int PyMPI_GetBuffer(PyObject *o, Py_buffer *view, int flags) {
+      if (PyObject_GetBuffer(o, view, flags) < 0) { view->obj = NULL; return -1; }
+      return 0;
+    }
+    /* The same, reporting failure as 0 with no exception set (the caller falls back). */
+    static int PyMPI_TryGetBuffer(PyObject *o, Py_buffer *view, int flags) {
+      if (PyMPI_GetBuffer(o, view, flags) < 0) { PyErr_Clear(); return 0; }
+      return 1;
+    }
     """
     bint PyMPI_ViewHeld(const Py_buffer *) noexcept
     void PyMPI_ViewMove(Py_buffer *, Py_buffer *) noexcept
+    int PyMPI_GetBuffer(object, Py_buffer *, int) except -1
+    int PyMPI_TryGetBuffer(object, Py_buffer *, int) noexcept
 
 
 cdef void _request_drop_buffers(Request req) noexcept:
