@@ -5,7 +5,7 @@ CPython's contract is that a failed ``bf_getbuffer`` leaves ``view->obj`` NULL, 
 sets ``view->obj`` to itself *without* taking a reference, then raises ``BufferError``. A consumer that
 trusts such a view after the failure releases it later: ``bf_releasebuffer`` runs (counted here) and
 the exporter loses a reference it never gave. It cannot be written in Python or ctypes; it is built with
-the C compiler and headers of the running interpreter, and a missing compiler skips its tests.
+the C compiler and headers of the running interpreter; without either its tests are skipped.
 """
 
 from __future__ import annotations
@@ -76,16 +76,19 @@ PyMODINIT_FUNC PyInit_broken_exporter_ext(void) {
 
 
 def build(workdir: Path) -> ModuleType:
-    """Compile and import the extension in ``workdir`` (skips the test when there is no C compiler)."""
-    compiler = os.environ.get("CC", "").split() or [shutil.which("cc") or shutil.which("gcc") or ""]
-    if not compiler[0]:
-        pytest.skip("no C compiler (cc or gcc) to build the broken exporter")
+    """Compile and import the extension in ``workdir`` (skips the test without a C compiler or Python.h)."""
+    compiler = os.environ.get("CC", "").split() or ["cc" if shutil.which("cc") else "gcc"]
+    if shutil.which(compiler[0]) is None:
+        pytest.skip(f"no C compiler ({compiler[0]}, from $CC or cc/gcc) to build the broken exporter")
+    include = Path(sysconfig.get_paths()["include"])
+    if not (include / "Python.h").exists():  # an installed-package test run without the -dev package
+        pytest.skip(f"no Python.h in {include} to build the broken exporter")
     source = workdir / "broken_exporter_ext.c"
     source.write_text(SOURCE)
     target = workdir / f"broken_exporter_ext{sysconfig.get_config_var('EXT_SUFFIX')}"
     # A sanitizer preloaded into the test run (nox -s asan) must not be preloaded into the compiler.
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    done = subprocess.run([*compiler, "-shared", "-fPIC", "-O1", f"-I{sysconfig.get_paths()['include']}", str(source),
+    done = subprocess.run([*compiler, "-shared", "-fPIC", "-O1", f"-I{include}", str(source),
                            "-o", str(target)], env=env, capture_output=True, text=True, timeout=120)
     if done.returncode:
         pytest.fail(f"compiling the broken exporter failed ({' '.join(compiler)}):\n{done.stderr}")
