@@ -10,18 +10,16 @@ from libc.string cimport memmove, memset
 cdef class _Export:
     """Another object's buffer export, held while any ``buffer`` over its memory lives."""
 
-    cdef Py_buffer view
-    cdef bint held
+    cdef Py_buffer view  # held when view.obj is set (PyMPI_ViewHeld), as in _Msg and Request
 
     def __dealloc__(self):
-        if self.held:
+        if PyMPI_ViewHeld(&self.view):
             PyBuffer_Release(&self.view)
 
 
 cdef _Export _export_of(object obj, int flags):
     cdef _Export export = _Export.__new__(_Export)
     PyMPI_GetBuffer(obj, &export.view, flags | PyBUF_ANY_CONTIGUOUS)
-    export.held = True
     return export
 
 
